@@ -1,0 +1,45 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Jianbao",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "jianbao", targets: ["jianbao"]),
+        .library(name: "JianbaoCorpus", targets: ["JianbaoCorpus"]),
+        .library(name: "JianbaoQuery", targets: ["JianbaoQuery"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Byte primitives Swift's Glibc overlay does not expose (memmem) and a fast
+        // UTF-8 validator; the corpus hot path calls them on whole file buffers.
+        .target(name: "CBytes"),
+        // The system libedit (histedit.h); installed by Scripts/setup as libedit-dev.
+        .systemLibrary(
+            name: "CEditLine",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        // Fixed-signature wrappers for libedit's variadic el_set/el_get/history calls,
+        // which Swift cannot call directly.
+        .target(name: "CEditShim", dependencies: ["CEditLine"]),
+        // Reading bulletins: bytes → lines → issues, sections, articles, paragraphs.
+        .target(name: "JianbaoCorpus", dependencies: ["CBytes"]),
+        // The query language and output formatting; knows nothing of terminals.
+        .target(name: "JianbaoQuery", dependencies: ["JianbaoCorpus", "CBytes"]),
+        // The program: command line, script input and the libedit shell.
+        .executableTarget(
+            name: "jianbao",
+            dependencies: [
+                "JianbaoCorpus", "JianbaoQuery", "CEditShim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "JianbaoCorpusTests", dependencies: ["JianbaoCorpus"]),
+        .testTarget(name: "JianbaoQueryTests", dependencies: ["JianbaoQuery"]),
+        .testTarget(name: "JianbaoCLITests", dependencies: ["JianbaoCorpus"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

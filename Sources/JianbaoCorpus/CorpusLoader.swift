@@ -1,0 +1,86 @@
+import Dispatch
+
+/// What one load produced: the issues in load order and every diagnostic.
+public struct LoadResult: Sendable {
+    public var issues: [Issue]
+    public var diagnostics: [Diagnostic]
+}
+
+/// Loads corpora from paths or from bytes in memory.
+///
+/// Files are read and parsed in parallel on all cores; each result goes into the slot of
+/// its file, so the outcome is the same as a serial load (tests compare the two).
+public enum CorpusLoader {
+    /// Loads every named path: files as issues, folders as every `*.txt` below them.
+    public static func load(paths: [String], parallel: Bool = true) -> LoadResult {
+        var expander = PathExpander()
+        for path in paths { expander.add(path) }
+        let files = expander.files
+        let results = map(files.count, parallel: parallel) { i -> (Issue?, [Diagnostic]) in
+            let file = files[i]
+            switch FileReader.read(file.path) {
+            case .success(let bytes):
+                return IssueReader(path: file.path, id: file.id).read(bytes)
+            case .failure(.system(let reason)):
+                return (nil, [Diagnostic(.error, file: file.path, "cannot read: \(reason)")])
+            case .failure(.notAFile):
+                return (nil, [Diagnostic(.error, file: file.path, "not a regular file")])
+            case .failure(.tooLarge(let size)):
+                return (nil, [Diagnostic(.error, file: file.path, "file is \(size) bytes; files of 2 GiB or more are not read")])
+            }
+        }
+        return assemble(results, before: expander.diagnostics)
+    }
+
+    /// Loads documents held in memory (the built-in sample corpus, tests).
+    public static func load(documents: [(path: String, bytes: [UInt8])], parallel: Bool = true) -> LoadResult {
+        let results = map(documents.count, parallel: parallel) { i -> (Issue?, [Diagnostic]) in
+            let doc = documents[i]
+            let name = doc.path.split(separator: "/").last.map(String.init) ?? doc.path
+            return IssueReader(path: doc.path, id: PathExpander.issueID(fileName: name)).read(doc.bytes)
+        }
+        return assemble(results, before: [])
+    }
+
+    private static func assemble(_ results: [(Issue?, [Diagnostic])], before: [Diagnostic]) -> LoadResult {
+        var issues: [Issue] = []
+        issues.reserveCapacity(results.count)
+        var diagnostics = before
+        for (issue, found) in results {
+            if let issue { issues.append(issue) }
+            diagnostics += found
+        }
+        return LoadResult(issues: issues, diagnostics: diagnostics)
+    }
+
+    /// `transform` applied to 0..<count, in parallel when asked, results in index order.
+    static func map<T>(_ count: Int, parallel: Bool, _ transform: @Sendable (Int) -> T) -> [T] {
+        guard parallel, count > 1 else { return (0..<count).map(transform) }
+        let slots = Slots<T>(count)
+        DispatchQueue.concurrentPerform(iterations: count) { i in
+            slots.buffer[i] = transform(i)
+        }
+        return slots.take()
+    }
+}
+
+/// Preallocated result slots written by `concurrentPerform`; each index is written once by
+/// one worker, so no two threads touch the same slot.
+private final class Slots<T>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<T?>
+
+    init(_ count: Int) {
+        buffer = .allocate(capacity: count)
+        buffer.initialize(repeating: nil)
+    }
+
+    func take() -> [T] {
+        let values = buffer.map { $0! }
+        return values
+    }
+
+    deinit {
+        buffer.deinitialize()
+        buffer.deallocate()
+    }
+}

@@ -1,0 +1,53 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads a whole file into one buffer with `read(2)`, sized by `fstat` (PLATFORM.md:
+/// one buffer per file, no line-by-line reading).
+enum FileReader {
+    enum Failure: Error {
+        case system(String)
+        case notAFile
+        case tooLarge(Int)
+    }
+
+    static func read(_ path: String) -> Result<[UInt8], Failure> {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .failure(.system(errnoText())) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return .failure(.system(errnoText())) }
+        guard st.st_mode & S_IFMT == S_IFREG else { return .failure(.notAFile) }
+        let expected = Int(st.st_size)
+        guard expected < IssueReader.maxFileBytes else { return .failure(.tooLarge(expected)) }
+        var failure: Failure?
+        // One byte of slack tells a file that grew since fstat from one that did not.
+        var bytes = [UInt8](unsafeUninitializedCapacity: expected + 1) { buffer, count in
+            var filled = 0
+            while filled < buffer.count {
+                let n = Glibc.read(fd, buffer.baseAddress! + filled, buffer.count - filled)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = .system(errnoText())
+                    break
+                }
+                if n == 0 { break }
+                filled += n
+            }
+            count = filled
+        }
+        if let failure { return .failure(failure) }
+        // A file that grew while being read: read on until the end.
+        if bytes.count > expected {
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                bytes += chunk[0..<n]
+                if bytes.count >= IssueReader.maxFileBytes { return .failure(.tooLarge(bytes.count)) }
+            }
+        }
+        return .success(bytes)
+    }
+}

@@ -1,0 +1,1 @@
+public enum SampleCorpus { public static let documents: [(path: String, bytes: [UInt8])] = [] }

@@ -1,0 +1,70 @@
+/// One JSON object per row and line: numbers as numbers, absent values as `null`, lists as
+/// arrays. The header is implied by the keys.
+public struct JSONLFormatter: ResultFormatter {
+    var columns: [String] = []
+
+    public init() {}
+
+    public mutating func begin(columns: [String], to out: Output) throws(OutputClosed) {
+        self.columns = columns.map(JSON.string)
+    }
+
+    public func row(_ values: [Value], to out: Output) throws(OutputClosed) {
+        var line = "{"
+        for (i, value) in values.enumerated() {
+            if i > 0 { line += "," }
+            line += columns[i] + ":" + JSON.value(value)
+        }
+        line += "}\n"
+        try out.write(line)
+    }
+
+    public func document(_ article: ArticleDocument, to out: Output) throws(OutputClosed) {
+        let body = article.body.map { block in
+            "{\"kind\":\(JSON.string(block.kind == .subheading ? "subheading" : "paragraph")),\"text\":\(JSON.string(block.text))}"
+        }
+        var line = "{\"id\":\(article.id),\"issue\":\(JSON.string(article.issue)),"
+        line += "\"date\":\(article.date.map { JSON.string($0.description) } ?? "null"),"
+        line += "\"section\":\(JSON.string(article.section)),"
+        line += "\"title_lines\":\(JSON.value(.list(article.titleLines))),"
+        line += "\"body\":[\(body.joined(separator: ","))],"
+        line += "\"sources\":\(JSON.value(.list(article.sources)))}\n"
+        try out.write(line)
+    }
+}
+
+/// JSON text for values (RFC 8259); non-ASCII characters are written as they are.
+enum JSON {
+    static func value(_ value: Value) -> String {
+        switch value {
+        case .null: return "null"
+        case .integer(let n): return String(n)
+        case .text(let s): return string(s)
+        case .date(let d): return string(d.description)
+        case .list(let items): return "[" + items.map(string).joined(separator: ",") + "]"
+        }
+    }
+
+    static func string(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{2028}": out += "\\u2028"
+            case "\u{2029}": out += "\\u2029"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,65 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Raised when the reader of our output went away (`| head -1`); the program then stops
+/// quietly with status 0 (LANGUAGE.md "The command line").
+public struct OutputClosed: Error {}
+
+/// Buffered output to a file descriptor, or to memory for tests.
+///
+/// Everything the program prints as results goes through one of these: 64 KiB of buffer and
+/// `write(2)` (PLATFORM.md: `print` is several times slower).
+public final class Output {
+    /// Where bytes go when the buffer is flushed; nil keeps them in `captured`.
+    let fd: Int32?
+    var buffer: [UInt8] = []
+    /// Everything written, for an in-memory output.
+    public private(set) var captured: [UInt8] = []
+    static let capacity = 1 << 16
+
+    public init(fd: Int32) {
+        self.fd = fd
+        buffer.reserveCapacity(Self.capacity)
+    }
+
+    /// Collects output in memory (`text` reads it back).
+    public init() { fd = nil }
+
+    public var text: String { String(decoding: captured + buffer, as: UTF8.self) }
+
+    public func write(_ text: String) throws(OutputClosed) {
+        var text = text
+        text.withUTF8 { buffer.append(contentsOf: $0) }
+        if buffer.count >= Self.capacity { try flush() }
+    }
+
+    public func write(bytes: UnsafeBufferPointer<UInt8>) throws(OutputClosed) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.capacity { try flush() }
+    }
+
+    public func flush() throws(OutputClosed) {
+        guard !buffer.isEmpty else { return }
+        guard let fd else {
+            captured += buffer
+            buffer.removeAll(keepingCapacity: true)
+            return
+        }
+        var failed = false
+        buffer.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failed = true
+                    return
+                }
+                done += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+        if failed { throw OutputClosed() }
+    }
+}

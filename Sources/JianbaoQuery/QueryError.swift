@@ -1,0 +1,121 @@
+/// A statement that cannot run, with the byte span of the culprit in the statement text.
+public struct QueryError: Error, Equatable, Sendable {
+    public enum Kind: Equatable, Sendable {
+        case unexpectedCharacter(String)
+        case unterminatedString
+        case expected(String, found: String)
+        case unknownStatement(String, suggestion: String?)
+        case unknownTarget(String, suggestion: String?)
+        case unknownField(target: String, field: String, suggestion: String?)
+        case duplicateField(String)
+        case trailing(String)
+        case unknownMeta(String, suggestion: String?)
+        case metaUsage(String)
+        case noSuchArticle(Int)
+    }
+
+    public var kind: Kind
+    /// Byte offsets in the statement text; empty at the end of input.
+    public var span: Range<Int>
+
+    public init(_ kind: Kind, span: Range<Int>) {
+        self.kind = kind
+        self.span = span
+    }
+
+    /// The one place that words every message: short, lowercase, quoting what was typed.
+    public var message: String {
+        switch kind {
+        case .unexpectedCharacter(let c):
+            return "unexpected '\(c)'"
+        case .unterminatedString:
+            return "unterminated string; close it with the same quote"
+        case .expected(let what, let found):
+            return "expected \(what), found \(found)"
+        case .unknownStatement(let word, let suggestion):
+            return "unknown statement '\(word)'" + didYouMean(suggestion)
+                + (suggestion == nil ? "; statements are " + Grammar.statementNames.joined(separator: ", ") : "")
+        case .unknownTarget(let word, let suggestion):
+            return "unknown target '\(word)'" + didYouMean(suggestion)
+                + (suggestion == nil ? "; targets are " + Schema.targets.map(\.name).joined(separator: ", ") : "")
+        case .unknownField(let target, let field, let suggestion):
+            return "\(target) have no field '\(field)'" + didYouMean(suggestion)
+        case .duplicateField(let field):
+            return "field '\(field)' is named twice"
+        case .trailing(let text):
+            return "unexpected \(text) after the end of the statement"
+        case .unknownMeta(let command, let suggestion):
+            return "unknown command '\(command)'" + didYouMean(suggestion) + (suggestion == nil ? "; .help lists them" : "")
+        case .metaUsage(let usage):
+            return "usage: \(usage)"
+        case .noSuchArticle(let id):
+            return "no article \(id)"
+        }
+    }
+
+    private func didYouMean(_ suggestion: String?) -> String {
+        suggestion.map { "; did you mean '\($0)'?" } ?? ""
+    }
+
+    /// Whether the error is at the end of the input, so more lines might complete the
+    /// statement (the Lua REPL's test for "incomplete" rather than "wrong").
+    public func isAtEnd(of text: String) -> Bool {
+        span.lowerBound >= text.utf8.count
+    }
+
+    /// `error: …`, the statement line, and a caret under the culprit in display columns.
+    /// `location` (e.g. `script.jbq:3:`) prefixes the first line when the statement came
+    /// from a file.
+    public func rendered(in text: String, location: String? = nil) -> String {
+        let bytes = Array(text.utf8)
+        let start = min(span.lowerBound, bytes.count)
+        var lineStart = start
+        while lineStart > 0, bytes[lineStart - 1] != 0x0A { lineStart -= 1 }
+        var lineEnd = start
+        while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+        let end = min(max(span.upperBound, start), lineEnd)
+        let line = String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self)
+        let before = DisplayWidth.of(String(decoding: bytes[lineStart..<start], as: UTF8.self))
+        let width = max(1, DisplayWidth.of(String(decoding: bytes[start..<end], as: UTF8.self)))
+        let caret = String(repeating: " ", count: before) + "^" + String(repeating: "~", count: width - 1)
+        let prefix = location.map { "\($0) " } ?? ""
+        return "\(prefix)error: \(message)\n  \(DisplayWidth.visible(line))\n  \(caret)"
+    }
+}
+
+/// Edit-distance suggestions for "did you mean".
+public enum Suggest {
+    /// The candidate closest to `word`, if it is close enough to be a likely typo.
+    public static func nearest(_ word: String, in candidates: [String]) -> String? {
+        let lower = word.lowercased()
+        var best: (String, Int)?
+        for candidate in candidates {
+            let d = distance(Array(lower), Array(candidate.lowercased()))
+            if d < (best?.1 ?? Int.max) { best = (candidate, d) }
+        }
+        guard let (name, d) = best else { return nil }
+        let allowed = max(1, min(3, Array(word).count / 3 + 1))
+        return d <= allowed && d > 0 ? name : nil
+    }
+
+    /// Levenshtein distance with adjacent transpositions counted as one edit.
+    public static func distance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var prev2 = [Int](repeating: 0, count: b.count + 1)
+        var prev = Array(0...b.count)
+        var cur = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            cur[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    cur[j] = min(cur[j], prev2[j - 2] + 1)
+                }
+            }
+            (prev2, prev, cur) = (prev, cur, prev2)
+        }
+        return prev[b.count]
+    }
+}

@@ -1,0 +1,174 @@
+import JianbaoCorpus
+
+/// One row of a target, by position in the corpus; no text is made until a field is read.
+public struct RowRef: Sendable {
+    /// Index into `corpus.issues` (unused for `sources`).
+    public var issue: Int
+    /// Section, article or source-summary index, by target.
+    public var index: Int
+    /// Paragraph or sentence number within the article, from 1.
+    public var n: Int = 0
+    /// The paragraph or sentence text.
+    public var range = ByteRange(0, 0)
+}
+
+/// A reporting organisation with what `select sources` shows of it.
+public struct SourceSummary: Sendable {
+    public var name: String
+    public var articles: Int
+    public var issues: Int
+    public var first: BulletinDate?
+    public var last: BulletinDate?
+
+    /// Every organisation named in a source, in order of first appearance.
+    public static func all(in corpus: Corpus) -> [SourceSummary] {
+        var order: [String: Int] = [:]
+        var result: [SourceSummary] = []
+        for (issueIndex, issue) in corpus.issues.enumerated() {
+            var seenHere: Set<String> = []
+            for article in issue.articles {
+                for name in issue.sources(of: article) {
+                    let slot: Int
+                    if let known = order[name] {
+                        slot = known
+                    } else {
+                        slot = result.count
+                        order[name] = slot
+                        result.append(SourceSummary(name: name, articles: 0, issues: 0, first: nil, last: nil))
+                    }
+                    result[slot].articles += 1
+                    if seenHere.insert(name).inserted {
+                        result[slot].issues += 1
+                        if let date = corpus.issues[issueIndex].date {
+                            if result[slot].first.map({ date < $0 }) ?? true { result[slot].first = date }
+                            if result[slot].last.map({ $0 < date }) ?? true { result[slot].last = date }
+                        }
+                    }
+                }
+            }
+        }
+        return result
+    }
+}
+
+/// Enumerates the rows of a target and reads their fields.
+public struct RowSource {
+    public let corpus: Corpus
+    public let target: Target
+    /// Filled for the `sources` target only.
+    let sources: [SourceSummary]
+
+    public init(corpus: Corpus, target: Target) {
+        self.corpus = corpus
+        self.target = target
+        sources = target == .sources ? SourceSummary.all(in: corpus) : []
+    }
+
+    /// Calls `body` for each row in corpus order until it returns false.
+    public func forEach(_ body: (RowRef) throws -> Bool) rethrows {
+        switch target {
+        case .issues:
+            for i in corpus.issues.indices where try !body(RowRef(issue: i, index: i)) { return }
+        case .sections:
+            for (i, issue) in corpus.issues.enumerated() {
+                for s in issue.sections.indices where try !body(RowRef(issue: i, index: s)) { return }
+            }
+        case .articles:
+            for (i, issue) in corpus.issues.enumerated() {
+                for a in issue.articles.indices where try !body(RowRef(issue: i, index: a)) { return }
+            }
+        case .paragraphs, .sentences:
+            for (i, issue) in corpus.issues.enumerated() {
+                for (a, article) in issue.articles.enumerated() {
+                    var n = 0
+                    for b in article.blocks where issue.blocks[Int(b)].kind == .paragraph {
+                        let range = issue.blocks[Int(b)].range
+                        if target == .paragraphs {
+                            n += 1
+                            if try !body(RowRef(issue: i, index: a, n: n, range: range)) { return }
+                            continue
+                        }
+                        let pieces = issue.text.withUnsafeBufferPointer { Sentences.split($0, range) }
+                        for piece in pieces {
+                            n += 1
+                            if try !body(RowRef(issue: i, index: a, n: n, range: piece)) { return }
+                        }
+                    }
+                }
+            }
+        case .sources:
+            for s in sources.indices where try !body(RowRef(issue: -1, index: s)) { return }
+        }
+    }
+
+    /// Number of rows, without reading any field where the model already knows it.
+    public func count() -> Int {
+        switch target {
+        case .issues: return corpus.issues.count
+        case .sections: return corpus.issues.reduce(0) { $0 + $1.sections.count }
+        case .articles: return corpus.articleCount
+        case .paragraphs:
+            return corpus.issues.reduce(0) { total, issue in
+                issue.articles.reduce(total) { $0 + Int($1.paragraphCount) }
+            }
+        case .sentences:
+            var total = 0
+            forEach { _ in total += 1; return true }
+            return total
+        case .sources: return sources.count
+        }
+    }
+
+    /// The value of `field` in `row`. The resolver has checked that the target has it.
+    public func value(_ field: Field, _ row: RowRef) -> Value {
+        if target == .sources { return sourceValue(field, sources[row.index]) }
+        let issue = corpus.issues[row.issue]
+        switch (target, field) {
+        case (.issues, .id): return .text(issue.id)
+        case (.issues, .file): return .text(issue.path)
+        case (.issues, .title): return .text(issue.title)
+        case (.issues, .number): return issue.number.map { .integer($0) } ?? .null
+        case (.issues, .sections): return .integer(issue.sections.count)
+        case (.issues, .articles): return .integer(issue.articles.count)
+        case (.issues, .chars): return .integer(issue.articles.reduce(0) { $0 + issue.characterCount(of: $1) })
+        case (_, .date): return issue.date.map { .date($0) } ?? .null
+        case (_, .year): return issue.date.map { .integer($0.year) } ?? .null
+        case (_, .issue): return .text(issue.id)
+
+        case (.sections, .name): return .text(issue.sectionName(row.index))
+        case (.sections, .ordinal): return .integer(Int(issue.sections[row.index].ordinal))
+        case (.sections, .articles): return .integer(issue.sections[row.index].articles.count)
+
+        case (.articles, .id): return .integer(corpus.articleID(issue: row.issue, article: row.index))
+        case (.articles, .title): return .text(issue.title(of: issue.articles[row.index]))
+        case (.articles, .titleLines): return .list(issue.titleLines(of: issue.articles[row.index]))
+        case (.articles, .subheadings): return .integer(Int(issue.articles[row.index].subheadingCount))
+        case (.articles, .paragraphs): return .integer(Int(issue.articles[row.index].paragraphCount))
+        case (.articles, .chars): return .integer(issue.characterCount(of: issue.articles[row.index]))
+        case (.articles, .source): return issue.sources(of: issue.articles[row.index]).first.map { .text($0) } ?? .null
+        case (.articles, .sources): return .list(issue.sources(of: issue.articles[row.index]))
+        case (.articles, .body):
+            return .text(issue.blocks(of: issue.articles[row.index], .paragraph).map { issue.string($0.range) }.joined(separator: "\n"))
+
+        case (_, .section): return .text(issue.sectionName(Int(issue.articles[row.index].section)))
+        case (_, .article): return .integer(corpus.articleID(issue: row.issue, article: row.index))
+        case (_, .n): return .integer(row.n)
+        case (_, .text): return .text(issue.string(row.range))
+        case (.paragraphs, .chars):
+            return .integer(issue.text.withUnsafeBufferPointer { UTF8Text.scalarCount($0, row.range.lower, row.range.upper) })
+        default:
+            preconditionFailure("resolver let through \(field) for \(target)")
+        }
+    }
+
+    private func sourceValue(_ field: Field, _ s: SourceSummary) -> Value {
+        switch field {
+        case .name: return .text(s.name)
+        case .articles: return .integer(s.articles)
+        case .issues: return .integer(s.issues)
+        case .first: return s.first.map { .date($0) } ?? .null
+        case .last: return s.last.map { .date($0) } ?? .null
+        default: preconditionFailure("resolver let through \(field) for sources")
+        }
+    }
+}

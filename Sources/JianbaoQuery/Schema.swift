@@ -1,0 +1,111 @@
+import JianbaoCorpus
+
+/// Every field name the language knows; a target lists the ones it has.
+public enum Field: String, CaseIterable, Sendable {
+    case id, file, date, year, number, title, sections, articles, chars
+    case issue, name, ordinal
+    case section, titleLines = "title_lines", subheadings, source, sources, paragraphs, body
+    case article, n, text
+    case issues, first, last
+}
+
+/// What kind of values a field holds; the resolver checks comparisons against it.
+public enum FieldType: String, Sendable {
+    case text, integer, date, list
+}
+
+/// One field of one target: its name, type and the help text `.fields` and docs show.
+public struct FieldSpec: Sendable {
+    public let field: Field
+    public let type: FieldType
+    public let help: String
+    public var name: String { field.rawValue }
+}
+
+/// The things a statement can select or count.
+public enum Target: String, CaseIterable, Sendable {
+    case issues, sections, articles, paragraphs, sentences, sources
+}
+
+/// A target with its fields and help: the one table the resolver, `.fields`, `.help`,
+/// completion and docs/LANGUAGE.md read.
+public struct TargetSpec: Sendable {
+    public let target: Target
+    public let help: String
+    public let fields: [FieldSpec]
+    public var name: String { target.rawValue }
+
+    public func field(named name: String) -> FieldSpec? {
+        let lower = name.lowercased()
+        return fields.first { $0.name == lower }
+    }
+}
+
+public enum Schema {
+    public static let targets: [TargetSpec] = [
+        TargetSpec(target: .issues, help: "one row per bulletin file", fields: [
+            FieldSpec(field: .id, type: .text, help: "file name without .txt"),
+            FieldSpec(field: .file, type: .text, help: "path of the file as loaded"),
+            FieldSpec(field: .date, type: .date, help: "issue date from the file name or header (2024, 2024-03 or 2024-03-15)"),
+            FieldSpec(field: .year, type: .integer, help: "year of the issue date"),
+            FieldSpec(field: .number, type: .integer, help: "N of 第N期 in the name or header"),
+            FieldSpec(field: .title, type: .text, help: "header lines before the first section, joined with a space"),
+            FieldSpec(field: .sections, type: .integer, help: "number of sections"),
+            FieldSpec(field: .articles, type: .integer, help: "number of articles"),
+            FieldSpec(field: .chars, type: .integer, help: "characters in the articles' paragraphs"),
+        ]),
+        TargetSpec(target: .sections, help: "one row per section of an issue", fields: [
+            FieldSpec(field: .issue, type: .text, help: "issue id"),
+            FieldSpec(field: .date, type: .date, help: "issue date"),
+            FieldSpec(field: .name, type: .text, help: "section name (重要动态, 金融工作 …)"),
+            FieldSpec(field: .ordinal, type: .integer, help: "position of the section in its issue, from 1"),
+            FieldSpec(field: .articles, type: .integer, help: "number of articles in the section"),
+        ]),
+        TargetSpec(target: .articles, help: "one row per article", fields: [
+            FieldSpec(field: .id, type: .integer, help: "article id, stable for a given corpus"),
+            FieldSpec(field: .issue, type: .text, help: "issue id"),
+            FieldSpec(field: .date, type: .date, help: "issue date"),
+            FieldSpec(field: .year, type: .integer, help: "year of the issue date"),
+            FieldSpec(field: .section, type: .text, help: "section name"),
+            FieldSpec(field: .title, type: .text, help: "title lines joined with a space"),
+            FieldSpec(field: .titleLines, type: .list, help: "the title lines, kept apart"),
+            FieldSpec(field: .subheadings, type: .integer, help: "number of sub-headings"),
+            FieldSpec(field: .source, type: .text, help: "first reporting organisation"),
+            FieldSpec(field: .sources, type: .list, help: "all reporting organisations"),
+            FieldSpec(field: .paragraphs, type: .integer, help: "number of paragraphs"),
+            FieldSpec(field: .chars, type: .integer, help: "characters in the paragraphs"),
+            FieldSpec(field: .body, type: .text, help: "the paragraphs, one per line"),
+        ]),
+        TargetSpec(target: .paragraphs, help: "one row per paragraph (sub-headings are not paragraphs)", fields: [
+            FieldSpec(field: .article, type: .integer, help: "article id"),
+            FieldSpec(field: .issue, type: .text, help: "issue id"),
+            FieldSpec(field: .section, type: .text, help: "section name"),
+            FieldSpec(field: .n, type: .integer, help: "position in the article, from 1"),
+            FieldSpec(field: .text, type: .text, help: "the paragraph (the source parenthetical left out)"),
+            FieldSpec(field: .chars, type: .integer, help: "characters in the paragraph"),
+        ]),
+        TargetSpec(target: .sentences, help: "one row per sentence, split on 。！？；", fields: [
+            FieldSpec(field: .article, type: .integer, help: "article id"),
+            FieldSpec(field: .issue, type: .text, help: "issue id"),
+            FieldSpec(field: .section, type: .text, help: "section name"),
+            FieldSpec(field: .n, type: .integer, help: "position in the article, from 1"),
+            FieldSpec(field: .text, type: .text, help: "the sentence with its final punctuation"),
+        ]),
+        TargetSpec(target: .sources, help: "one row per reporting organisation", fields: [
+            FieldSpec(field: .name, type: .text, help: "organisation as written in the source"),
+            FieldSpec(field: .articles, type: .integer, help: "articles it reported"),
+            FieldSpec(field: .issues, type: .integer, help: "issues it appears in"),
+            FieldSpec(field: .first, type: .date, help: "earliest dated issue it appears in"),
+            FieldSpec(field: .last, type: .date, help: "latest dated issue it appears in"),
+        ]),
+    ]
+
+    public static func spec(_ target: Target) -> TargetSpec {
+        targets.first { $0.target == target }!
+    }
+
+    public static func target(named name: String) -> TargetSpec? {
+        let lower = name.lowercased()
+        return targets.first { $0.name == lower }
+    }
+}

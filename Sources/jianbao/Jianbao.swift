@@ -1,0 +1,78 @@
+@preconcurrency import Glibc
+import ArgumentParser
+import JianbaoCorpus
+import JianbaoQuery
+
+extension OutputMode: ExpressibleByArgument {}
+
+/// The command line (LANGUAGE.md "The command line"). Parsing is swift-argument-parser's;
+/// what runs is `Driver`.
+struct Jianbao: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "jianbao",
+        abstract: "Query archives of Chinese bulletins (简报) like tables.",
+        discussion: """
+            CORPUS is one or more bulletin files or folders (every *.txt below a folder). With none, \
+            $JIANBAO_CORPUS if set, else the sample corpus built into the program.
+
+            With no -c or -f, statements are read from standard input when it is not a terminal, \
+            and an interactive shell starts when it is. Exit status: 0 success, 1 a statement \
+            failed, 2 usage error, 3 the corpus could not be loaded.
+
+            Example: jianbao -c 'select articles title, source' Examples/corpus
+            """,
+        version: version
+    )
+
+    @Option(name: [.customShort("c"), .customLong("command")], help: ArgumentHelp("Run these statements, then exit (repeatable).", valueName: "TEXT"))
+    var commands: [String] = []
+
+    @Option(name: [.customShort("f"), .customLong("file")], help: ArgumentHelp("Run a script file, then exit (repeatable; - reads standard input).", valueName: "SCRIPT"))
+    var files: [String] = []
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output mode: \(OutputMode.allCases.map(\.rawValue).joined(separator: ", ")) (default: tsv).", valueName: "MODE"))
+    var mode: OutputMode?
+
+    @Flag(name: .customLong("no-header"), help: "Omit the header row.")
+    var noHeader = false
+
+    @Flag(inversion: .prefixedNo, help: "Stop at the first error (default: on for -c/-f/stdin, off interactively).")
+    var bail: Bool?
+
+    @Flag(help: "Load the corpus, print every diagnostic, exit 1 if any is an error.")
+    var check = false
+
+    @Flag(name: .shortAndLong, help: "No banner in the interactive shell.")
+    var quiet = false
+
+    @Argument(help: ArgumentHelp("Bulletin files or folders.", valueName: "CORPUS"))
+    var corpus: [String] = []
+}
+
+/// Entry point: parse, then run; every way out goes through `exit` with LANGUAGE.md's codes.
+@main
+enum Main {
+    static func main() {
+        // A parent may pass SIGPIPE ignored or not; either way a closed pipe must end us
+        // quietly with status 0, which Output does on EPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let command: Jianbao
+        do {
+            command = try Jianbao.parse(arguments)
+        } catch {
+            let code = Jianbao.exitCode(for: error)
+            if code == .success {
+                print(Jianbao.fullMessage(for: error))
+                exit(0)
+            }
+            var text = Jianbao.fullMessage(for: error)
+            if !text.hasSuffix("\n") { text += "\n" }
+            fputs(text, stderr)
+            exit(2)
+        }
+        exit(Driver(command, order: ScriptOrder.recover(from: arguments)).run())
+    }
+}

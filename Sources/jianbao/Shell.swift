@@ -1,0 +1,46 @@
+@preconcurrency import Glibc
+import JianbaoCorpus
+import JianbaoQuery
+
+/// The interactive shell: a banner, then lines from libedit into the session.
+struct Shell {
+    let session: Session
+    let quiet: Bool
+
+    func run() throws(OutputClosed) {
+        guard let editor = EditLine() else {
+            session.note("jianbao: cannot start line editing; reading plain lines")
+            return
+        }
+        if !quiet {
+            let corpus = session.corpus
+            try session.out.write("jianbao \(Jianbao.version) · \(corpus.issues.count) issues, \(corpus.articleCount) articles"
+                + (corpus.warningCount + corpus.errorCount > 0 ? " · \(corpus.errorCount) errors, \(corpus.warningCount) warnings (.check)" : "")
+                + "\nEnter .help for help, .quit or Ctrl-D to leave.\n")
+            try session.out.flush()
+        }
+        var statement: [String] = []
+        while true {
+            editor.continuing = session.isContinuing
+            guard let line = editor.readLine() else {
+                try session.out.write("\n")
+                break
+            }
+            if editor.interrupted {
+                session.discardPending()
+                statement = []
+                try session.out.write("\n")
+                try session.out.flush()
+                continue
+            }
+            statement.append(line)
+            let result = try session.feed(line)
+            if !session.isContinuing {
+                let text = statement.joined(separator: "\n")
+                if !text.trimmingCharacters(in: " \t").isEmpty { editor.remember(text) }
+                statement = []
+            }
+            if case .stop = result { break }
+        }
+    }
+}

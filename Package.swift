@@ -37,9 +37,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "JianbaoCorpusTests", dependencies: ["JianbaoCorpus"]),
-        .testTarget(name: "JianbaoQueryTests", dependencies: ["JianbaoQuery"]),
-        .testTarget(name: "JianbaoCLITests", dependencies: ["JianbaoCorpus"]),
+        // Golden-file comparison, paths and a process runner shared by the test targets.
+        .target(name: "JianbaoTestSupport", path: "Tests/JianbaoTestSupport"),
+        .testTarget(name: "JianbaoCorpusTests", dependencies: ["JianbaoCorpus", "JianbaoTestSupport"]),
+        .testTarget(name: "JianbaoQueryTests", dependencies: ["JianbaoQuery", "JianbaoTestSupport"]),
+        // Runs the built executable: golden scripts, pipes, exit codes.
+        .testTarget(name: "JianbaoCLITests", dependencies: ["jianbao", "JianbaoTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

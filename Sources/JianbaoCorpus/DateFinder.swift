@@ -10,7 +10,8 @@ enum DateFinder {
     static let patterns: [Pattern] = [
         { s, i in date(match(s, i, [.digits(4), .lit("-"), .digits(2), .lit("-"), .digits(2)])) },
         { s, i in date(match(s, i, [.digits(4), .digits(2), .digits(2)])) },
-        { s, i in date(match(s, i, [.digits(4), .lit("-"), .digits(2)])) },
+        // `2024-02-32` is a broken day, not the month 2024-02.
+        { s, i in date(match(s, i, [.digits(4), .lit("-"), .digits(2)]).flatMap { dashDigitFollows(s, i + 7) ? nil : $0 }) },
         { s, i in date(match(s, i, [.digits(4), .lit("年"), .number(2), .lit("月"), .number(2), .lit("日")])) },
         { s, i in date(match(s, i, [.digits(4), .lit("年"), .number(2), .lit("月")])) },
         { s, i in date(match(s, i, [.digits(4), .lit("年第"), .number(4), .lit("期")]).map { [$0[0]] }) },
@@ -101,6 +102,10 @@ enum DateFinder {
     }
 
     private static func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
+
+    private static func dashDigitFollows(_ s: [UInt8], _ i: Int) -> Bool {
+        i + 1 < s.count && s[i] == UInt8(ascii: "-") && isDigit(s[i + 1])
+    }
 
     private static func hasLiteral(_ s: [UInt8], _ i: Int, _ lit: [UInt8]) -> Bool {
         guard i + lit.count <= s.count else { return false }

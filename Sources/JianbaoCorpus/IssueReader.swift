@@ -80,14 +80,17 @@ public struct IssueReader {
                     if p[counted] == 0x0A { line += 1; lineStart = counted + 1 }
                     counted += 1
                 }
+                out.append(contentsOf: p[copied..<at])
                 runs += 1
                 if runs <= Self.maxEncodingReports {
-                    let column = UTF8Text.scalarCount(p, lineStart, at) + 1
+                    // The column counts characters as repaired: an earlier run is one U+FFFD.
+                    var outLineStart = out.count
+                    while outLineStart > 0, out[outLineStart - 1] != 0x0A { outLineStart -= 1 }
+                    let column = out[outLineStart...].count { $0 & 0xC0 != 0x80 } + 1
                     let shown = p[at..<min(runEnd, at + 4)].map { "0x" + String($0, radix: 16, uppercase: true) }
                     diagnostics.append(Diagnostic(.warning, file: path, line: line, column: column,
                         "invalid UTF-8 (\(shown.joined(separator: " "))\(runEnd - at > 4 ? " …" : "")) at byte \(at - lineStart) of the line; replaced with U+FFFD"))
                 }
-                out.append(contentsOf: p[copied..<at])
                 out.append(contentsOf: [0xEF, 0xBF, 0xBD])
                 copied = runEnd
                 if runEnd >= p.count { break }

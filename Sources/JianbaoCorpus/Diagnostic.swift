@@ -35,3 +35,8 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
         return "\(place): \(severity.rawValue): \(message)"
     }
 }
+
+/// `1 error`, `2 errors`: counts in messages read as English.
+public func counted(_ n: Int, _ noun: String) -> String {
+    "\(n) \(noun)\(n == 1 ? "" : "s")"
+}

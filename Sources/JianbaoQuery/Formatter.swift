@@ -34,7 +34,7 @@ extension ResultFormatter {
     /// sub-headings marked `##`, then the source in parentheses.
     public func document(_ article: ArticleDocument, to out: Output) throws(OutputClosed) {
         var text = "article \(article.id) · \(article.issue)"
-        if let date = article.date { text += " · \(date)" }
+        if let date = article.date, date.description != article.issue { text += " · \(date)" }
         text += " · \(article.section)\n"
         for line in article.titleLines { text += "# \(line)\n" }
         for block in article.body {

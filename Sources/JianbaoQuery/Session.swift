@@ -184,7 +184,7 @@ public final class Session {
             try out.write(CorpusSummary.text(corpus))
         case "check":
             for d in corpus.diagnostics { try out.write(d.description + "\n") }
-            try out.write("\(corpus.errorCount) errors, \(corpus.warningCount) warnings\n")
+            try out.write("\(counted(corpus.errorCount, "error")), \(counted(corpus.warningCount, "warning"))\n")
         case "mode":
             guard let value = args.first else { try out.write(mode.rawValue + "\n"); break }
             guard let newMode = OutputMode(rawValue: value.lowercased()) else { return usage() }
@@ -207,9 +207,10 @@ public enum CorpusSummary {
         let paragraphs = corpus.issues.reduce(0) { total, issue in issue.articles.reduce(total) { $0 + Int($1.paragraphCount) } }
         let bytes = corpus.issues.reduce(0) { $0 + $1.text.count }
         let dates = corpus.issues.compactMap(\.date).sorted()
-        var text = "\(corpus.issues.count) issues, \(sections) sections, \(corpus.articleCount) articles, \(paragraphs) paragraphs, \(bytes) bytes\n"
+        var text = [counted(corpus.issues.count, "issue"), counted(sections, "section"), counted(corpus.articleCount, "article"),
+                    counted(paragraphs, "paragraph"), counted(bytes, "byte")].joined(separator: ", ") + "\n"
         if let first = dates.first, let last = dates.last { text += "dates \(first) to \(last)\n" }
-        text += "\(corpus.errorCount) errors, \(corpus.warningCount) warnings (.check lists them)\n"
+        text += "\(counted(corpus.errorCount, "error")), \(counted(corpus.warningCount, "warning")) (.check lists them)\n"
         return text
     }
 }

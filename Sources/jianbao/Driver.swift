@@ -18,7 +18,7 @@ struct Driver {
         let (corpus, named) = loadCorpus()
         if options.check {
             for diagnostic in corpus.diagnostics { print(diagnostic) }
-            print("\(corpus.issues.count) issues, \(corpus.articleCount) articles; \(corpus.errorCount) errors, \(corpus.warningCount) warnings")
+            print("\(counted(corpus.issues.count, "issue")), \(counted(corpus.articleCount, "article")); \(counted(corpus.errorCount, "error")), \(counted(corpus.warningCount, "warning"))")
             return corpus.errorCount > 0 ? 1 : 0
         }
         // File-level errors always show; warnings wait for --check, .check and the banner.

@@ -14,8 +14,8 @@ struct Shell {
         }
         if !quiet {
             let corpus = session.corpus
-            try session.out.write("jianbao \(Jianbao.version) · \(corpus.issues.count) issues, \(corpus.articleCount) articles"
-                + (corpus.warningCount + corpus.errorCount > 0 ? " · \(corpus.errorCount) errors, \(corpus.warningCount) warnings (.check)" : "")
+            try session.out.write("jianbao \(Jianbao.version) · \(counted(corpus.issues.count, "issue")), \(counted(corpus.articleCount, "article"))"
+                + (corpus.warningCount + corpus.errorCount > 0 ? " · \(counted(corpus.errorCount, "error")), \(counted(corpus.warningCount, "warning")) (.check)" : "")
                 + "\nEnter .help for help, .quit or Ctrl-D to leave.\n")
             try session.out.flush()
         }

@@ -52,12 +52,14 @@ struct Driver {
 
     /// The corpus and how it was named (for messages).
     func loadCorpus() -> (Corpus, [String]) {
+        // JIANBAO_SERIAL_LOAD=1 reads files on one thread: for benchmarks and bug reports.
+        let parallel = getenv("JIANBAO_SERIAL_LOAD").map { String(cString: $0) != "1" } ?? true
         if !options.corpus.isEmpty {
-            return (Corpus(CorpusLoader.load(paths: options.corpus)), options.corpus)
+            return (Corpus(CorpusLoader.load(paths: options.corpus, parallel: parallel)), options.corpus)
         }
         if let env = getenv("JIANBAO_CORPUS"), !String(cString: env).isEmpty {
             let path = String(cString: env)
-            return (Corpus(CorpusLoader.load(paths: [path])), [path])
+            return (Corpus(CorpusLoader.load(paths: [path], parallel: parallel)), [path])
         }
         return (Corpus(CorpusLoader.load(documents: SampleCorpus.documents)), ["the sample corpus"])
     }

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+@testable import JianbaoQuery
+import JianbaoTestSupport
+
+/// docs/LANGUAGE.md's table of targets and fields is generated from `Schema.targets`: the
+/// docs, `.fields` and the resolver read one table.
+@Suite struct FieldsDocTests {
+    static func table() -> String {
+        var text = "| target | field | type | meaning |\n|---|---|---|---|\n"
+        for spec in Schema.targets {
+            for (i, field) in spec.fields.enumerated() {
+                let target = i == 0 ? "`\(spec.name)`" : ""
+                text += "| \(target) | `\(field.name)` | \(field.type.rawValue) | \(field.help) |\n"
+            }
+        }
+        return text
+    }
+
+    @Test func languageDocListsTheSchema() throws {
+        let path = TestPaths.packageRoot + "/docs/LANGUAGE.md"
+        let doc = try String(contentsOfFile: path, encoding: .utf8)
+        let begin = try #require(doc.range(of: "<!-- fields:begin"))
+        let afterBegin = try #require(doc.range(of: "-->\n", range: begin.upperBound..<doc.endIndex))
+        let end = try #require(doc.range(of: "<!-- fields:end -->"))
+        let current = String(doc[afterBegin.upperBound..<end.lowerBound])
+        let wanted = Self.table()
+        if Golden.recording {
+            try (doc[..<afterBegin.upperBound] + wanted + doc[end.lowerBound...]).write(toFile: path, atomically: true, encoding: .utf8)
+            return
+        }
+        #expect(current == wanted, "docs/LANGUAGE.md's field table is out of date: RECORD=1 swift test --filter FieldsDocTests")
+    }
+}

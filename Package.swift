@@ -16,6 +16,8 @@ let package = Package(
         // Byte primitives Swift's Glibc overlay does not expose (memmem) and a fast
         // UTF-8 validator; the corpus hot path calls them on whole file buffers.
         .target(name: "CBytes"),
+        // PCRE2 for `matches`, behind a small API (Debian's libpcre2-dev).
+        .target(name: "CRegex", linkerSettings: [.linkedLibrary("pcre2-8")]),
         // The system libedit (histedit.h); installed by Scripts/setup as libedit-dev.
         .systemLibrary(
             name: "CEditLine",
@@ -28,7 +30,7 @@ let package = Package(
         // Reading bulletins: bytes → lines → issues, sections, articles, paragraphs.
         .target(name: "JianbaoCorpus", dependencies: ["CBytes"]),
         // The query language and output formatting; knows nothing of terminals.
-        .target(name: "JianbaoQuery", dependencies: ["JianbaoCorpus", "CBytes"]),
+        .target(name: "JianbaoQuery", dependencies: ["JianbaoCorpus", "CBytes", "CRegex"]),
         // The program: command line, script input and the libedit shell.
         .executableTarget(
             name: "jianbao",

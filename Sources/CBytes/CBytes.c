@@ -1,4 +1,6 @@
 #define _GNU_SOURCE
+#include <emmintrin.h>
+#include <signal.h>
 #include <string.h>
 #include "CBytes.h"
 
@@ -53,15 +55,75 @@ long jb_memmem(const uint8_t *hay, size_t hay_len, const uint8_t *needle, size_t
     return hit ? (long)(hit - hay) : -1;
 }
 
+/// How common a byte is in Chinese bulletin text, lower is rarer: UTF-8 lead bytes of CJK
+/// (E4–E9) and of punctuation (E2, E3, EF) are everywhere; a given continuation byte is about
+/// one position in a hundred; ASCII letters are rare.
+static int byte_rank(uint8_t b) {
+    if (b >= 0xE2 && b <= 0xEF) return 250;
+    if (b == ' ' || b == '\n') return 200;
+    if (b >= '0' && b <= '9') return 120;
+    if (b >= 0x80 && b <= 0xBF) return 60;
+    return 40;
+}
+
+long jb_find(const uint8_t *hay, size_t hay_len, const uint8_t *needle, size_t needle_len) {
+    if (needle_len == 0) return 0;
+    if (needle_len > hay_len) return -1;
+    if (needle_len == 1) {
+        const uint8_t *hit = memchr(hay, needle[0], hay_len);
+        return hit ? (long)(hit - hay) : -1;
+    }
+    // The two rarest bytes of the needle, at different offsets.
+    size_t i1 = 0, i2 = 1;
+    for (size_t k = 0; k < needle_len; k++)
+        if (byte_rank(needle[k]) < byte_rank(needle[i1])) i1 = k;
+    i2 = i1 == 0 ? 1 : 0;
+    for (size_t k = 0; k < needle_len; k++)
+        if (k != i1 && byte_rank(needle[k]) < byte_rank(needle[i2])) i2 = k;
+    const __m128i b1 = _mm_set1_epi8((char)needle[i1]);
+    const __m128i b2 = _mm_set1_epi8((char)needle[i2]);
+    size_t pos = 0;
+    // Every start in pos..pos+15 leaves room for the whole needle, so both loads stay inside.
+    while (pos + 15 + needle_len <= hay_len) {
+        __m128i c1 = _mm_loadu_si128((const __m128i *)(hay + pos + i1));
+        __m128i c2 = _mm_loadu_si128((const __m128i *)(hay + pos + i2));
+        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(c1, b1), _mm_cmpeq_epi8(c2, b2)));
+        while (mask) {
+            unsigned bit = (unsigned)__builtin_ctz(mask);
+            if (memcmp(hay + pos + bit, needle, needle_len) == 0) return (long)(pos + bit);
+            mask &= mask - 1;
+        }
+        pos += 16;
+    }
+    for (; pos + needle_len <= hay_len; pos++)
+        if (hay[pos + i1] == needle[i1] && memcmp(hay + pos, needle, needle_len) == 0) return (long)pos;
+    return -1;
+}
+
 size_t jb_count_occurrences(const uint8_t *hay, size_t hay_len, const uint8_t *needle, size_t needle_len) {
     if (needle_len == 0) return 0;
     size_t count = 0;
     const uint8_t *p = hay, *end = hay + hay_len;
     while (p < end) {
-        const uint8_t *hit = memmem(p, (size_t)(end - p), needle, needle_len);
-        if (!hit) break;
+        long at = jb_find(p, (size_t)(end - p), needle, needle_len);
+        if (at < 0) break;
         count++;
-        p = hit + needle_len;
+        p += at + needle_len;
     }
     return count;
+}
+
+static volatile sig_atomic_t interrupt_flag = 0;
+
+void jb_interrupt_set(int value) { interrupt_flag = value; }
+int jb_interrupt_requested(void) { return interrupt_flag; }
+
+static void on_sigint(int signo) { (void)signo; interrupt_flag = 1; }
+
+void jb_interrupt_handle_sigint(int on) {
+    struct sigaction action = {0};
+    action.sa_handler = on ? on_sigint : SIG_DFL;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;
+    sigaction(SIGINT, &action, NULL);
 }

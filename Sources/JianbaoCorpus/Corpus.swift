@@ -11,6 +11,14 @@ public struct Corpus: Sendable {
     public private(set) var articleBase: [Int] = []
     /// Total number of articles.
     public private(set) var articleCount = 0
+    /// For each issue, the number of sections in the issues before it.
+    public private(set) var sectionBase: [Int] = []
+    /// For each issue, the number of blocks in the issues before it.
+    public private(set) var blockBase: [Int] = []
+    public private(set) var sectionCount = 0
+    public private(set) var blockCount = 0
+    /// Section and source names, built when first asked for; renewed when more is loaded.
+    public private(set) var names = NameIndex([])
 
     public init() {}
 
@@ -32,8 +40,13 @@ public struct Corpus: Sendable {
             }
             articleBase.append(articleCount)
             articleCount += issue.articles.count
+            sectionBase.append(sectionCount)
+            sectionCount += issue.sections.count
+            blockBase.append(blockCount)
+            blockCount += issue.blocks.count
             issues.append(issue)
         }
+        names = NameIndex(issues)
     }
 
     public var errorCount: Int { diagnostics.count { $0.severity == .error } }
@@ -42,6 +55,15 @@ public struct Corpus: Sendable {
     /// The global id (1-based) of article `index` of issue `issue`.
     public func articleID(issue: Int, article index: Int) -> Int {
         articleBase[issue] + index + 1
+    }
+
+    /// Contiguous ranges of issue indices, about `perCore` for each core: the units that work on
+    /// the whole corpus is split into.
+    public func issueChunks(perCore: Int = 16) -> [Range<Int>] {
+        let n = issues.count
+        guard n > 0 else { return [] }
+        let chunks = min(n, CorpusLoader.coreCount * perCore)
+        return (0..<chunks).map { c in (c * n / chunks)..<((c + 1) * n / chunks) }
     }
 
     /// The issue and article index of a global article id, or nil.

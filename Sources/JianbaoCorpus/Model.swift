@@ -49,23 +49,39 @@ public struct Article: Hashable, Sendable {
 }
 
 /// One bulletin file, read: its bytes and the structure found in them.
-public struct Issue: Sendable {
+///
+/// A class, immutable once read: rows refer to issues constantly, and a reference costs one
+/// retain where a struct of eight arrays and strings would cost eight.
+public final class Issue: Sendable {
     /// The file name without `.txt`.
-    public var id: String
+    public let id: String
     /// The path as named on the command line or found below a named folder.
-    public var path: String
+    public let path: String
     /// The file's bytes as UTF-8 (BOM dropped, invalid sequences replaced with U+FFFD).
-    public var text: [UInt8]
+    public let text: [UInt8]
     /// From the file name, else from the header lines, else nil.
-    public var date: BulletinDate?
+    public let date: BulletinDate?
     /// N of `YYYY年第N期` in the name or header, when present.
-    public var number: Int?
+    public let number: Int?
     /// Lines before the first section marker.
-    public var header: [ByteRange]
-    public var sections: [Section]
-    public var articles: [Article]
+    public let header: [ByteRange]
+    public let sections: [Section]
+    public let articles: [Article]
     /// Title lines, sub-headings and paragraphs of all articles, in file order.
-    public var blocks: [Block]
+    public let blocks: [Block]
+
+    public init(id: String, path: String, text: [UInt8], date: BulletinDate?, number: Int?,
+                header: [ByteRange], sections: [Section], articles: [Article], blocks: [Block]) {
+        self.id = id
+        self.path = path
+        self.text = text
+        self.date = date
+        self.number = number
+        self.header = header
+        self.sections = sections
+        self.articles = articles
+        self.blocks = blocks
+    }
 
     /// The header lines joined with one space.
     public var title: String {

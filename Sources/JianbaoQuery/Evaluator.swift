@@ -1,44 +1,162 @@
 import JianbaoCorpus
+import CBytes
 
 /// Runs checked plans over the corpus and streams the rows to a formatter.
 public struct Evaluator {
     let corpus: Corpus
-
     public init(corpus: Corpus) { self.corpus = corpus }
 
-    public func run(_ plan: Plan, formatter: inout any ResultFormatter, to out: Output) throws(OutputClosed) {
+    /// Runs a plan; throws `QueryError` (a pattern too complex, an interrupt) or `OutputClosed`.
+    public func run(_ plan: Plan, formatter: inout any ResultFormatter, to out: Output) throws {
         switch plan {
-        case .select(let target, let fields):
+        case .select(let select):
+            try runSelect(select, formatter: &formatter, to: out)
+        case .count(let target, let predicate, let by):
             let source = RowSource(corpus: corpus, target: target)
-            try formatter.begin(columns: fields.map(\.name), to: out)
-            var failure: OutputClosed?
-            let fieldIDs = fields.map(\.field)
-            let f = formatter
-            source.forEach { row in
-                do throws(OutputClosed) {
-                    try f.row(fieldIDs.map { source.value($0, row) }, to: out)
-                    return true
-                } catch {
-                    failure = error
-                    return false
+            if let by {
+                try formatter.begin(columns: [by.name, "count"], to: out)
+                for (key, n) in try groups(source, predicate, by.field) {
+                    try formatter.row([key, .integer(n)], to: out)
                 }
+            } else {
+                try formatter.begin(columns: ["count"], to: out)
+                let n = try predicate.map { try count(source, $0) } ?? source.count()
+                try formatter.row([.integer(n)], to: out)
             }
-            if let failure { throw failure }
-            try formatter.end(to: out)
-        case .count(let target):
-            try formatter.begin(columns: ["count"], to: out)
-            try formatter.row([.integer(RowSource(corpus: corpus, target: target).count())], to: out)
             try formatter.end(to: out)
         case .show(let issueIndex, let articleIndex, let id):
-            let issue = corpus.issues[issueIndex]
-            let article = issue.articles[articleIndex]
-            let body = issue.blocks[Int(article.blocks.lowerBound)..<Int(article.blocks.upperBound)]
-                .filter { $0.kind != .title }
-                .map { (kind: $0.kind, text: issue.string($0.range)) }
-            let document = ArticleDocument(
-                id: id, issue: issue.id, date: issue.date, section: issue.sectionName(Int(article.section)),
-                titleLines: issue.titleLines(of: article), body: body, sources: issue.sources(of: article))
-            try formatter.document(document, to: out)
+            try formatter.document(document(issueIndex, articleIndex, id), to: out)
         }
+    }
+
+    func runSelect(_ plan: SelectPlan, formatter: inout any ResultFormatter, to out: Output) throws {
+        let source = RowSource(corpus: corpus, target: plan.target)
+        let fields = plan.fields.map(\.field)
+        try formatter.begin(columns: plan.fields.map(\.name), to: out)
+        let offset = plan.offset ?? 0
+        if plan.order.isEmpty {
+            // Stream issue by issue: nothing is kept, and `limit` stops the walk early.
+            let filter = try plan.predicate.map { try RowFilter(source, $0) }
+            var seen = 0, written = 0
+            for group in source.groups {
+                if let limit = plan.limit, written >= limit { break }
+                if jb_interrupt_requested() != 0 { throw QueryError(.interrupted, span: 0..<0) }
+                let rows = source.rows(of: group)
+                let verdicts = try filter?.verdicts(rows)
+                for (k, row) in rows.enumerated() where verdicts?[k] ?? true {
+                    seen += 1
+                    if seen <= offset { continue }
+                    if let limit = plan.limit, written >= limit { break }
+                    try formatter.row(fields.map { source.value($0, row) }, to: out)
+                    written += 1
+                }
+            }
+        } else {
+            var rows = try matching(source, plan.predicate)
+            let keys = rows.map { row in plan.order.map { source.value($0.field.field, row) } }
+            var order = Array(rows.indices)
+            order.sort { a, b in
+                for (k, key) in plan.order.enumerated() {
+                    let c = ValueOrder.compare(keys[a][k], keys[b][k])
+                    if c != 0 { return key.descending ? c > 0 : c < 0 }
+                }
+                return a < b
+            }
+            rows = order.map { rows[$0] }
+            let end = plan.limit.map { min(rows.count, offset + $0) } ?? rows.count
+            if offset < end {
+                for row in rows[offset..<end] { try formatter.row(fields.map { source.value($0, row) }, to: out) }
+            }
+        }
+        try formatter.end(to: out)
+    }
+
+    /// Every row that passes the predicate, in corpus order; issue by issue on all cores.
+    func matching(_ source: RowSource, _ predicate: Predicate?) throws -> [RowRef] {
+        let filter = try predicate.map { try RowFilter(source, $0) }
+        let groups = source.groups
+        let perGroup = CorpusLoader.parallelMap(groups.count) { g -> Result<[RowRef], QueryError> in
+            if jb_interrupt_requested() != 0 { return .failure(QueryError(.interrupted, span: 0..<0)) }
+            let rows = source.rows(of: groups[g])
+            guard let filter else { return .success(rows) }
+            do throws(QueryError) {
+                let verdicts = try filter.verdicts(rows)
+                return .success(zip(rows, verdicts).compactMap { $1 ? $0 : nil })
+            } catch {
+                return .failure(error)
+            }
+        }
+        var rows: [RowRef] = []
+        for result in perGroup { rows += try result.get() }
+        return rows
+    }
+
+    /// The number of rows that pass, without keeping them.
+    func count(_ source: RowSource, _ predicate: Predicate) throws -> Int {
+        let filter = try RowFilter(source, predicate)
+        let groups = source.groups
+        let perGroup = CorpusLoader.parallelMap(groups.count) { g -> Result<Int, QueryError> in
+            if jb_interrupt_requested() != 0 { return .failure(QueryError(.interrupted, span: 0..<0)) }
+            do throws(QueryError) {
+                return .success(try filter.verdicts(source.rows(of: groups[g])).count { $0 })
+            } catch {
+                return .failure(error)
+            }
+        }
+        var total = 0
+        for result in perGroup { total += try result.get() }
+        return total
+    }
+
+    /// `count … by field`: one group per value (each element of a list), most rows first,
+    /// ties by value.
+    func groups(_ source: RowSource, _ predicate: Predicate?, _ field: Field) throws -> [(Value, Int)] {
+        var counts: [Value: Int] = [:]
+        for row in try matching(source, predicate) {
+            let value = source.value(field, row)
+            if case .list(let items) = value {
+                for item in Set(items) { counts[.text(item), default: 0] += 1 }
+                if items.isEmpty { counts[.null, default: 0] += 1 }
+            } else {
+                counts[value, default: 0] += 1
+            }
+        }
+        return counts.sorted { a, b in
+            a.value != b.value ? a.value > b.value : ValueOrder.compare(a.key, b.key) < 0
+        }.map { ($0.key, $0.value) }
+    }
+
+    func document(_ issueIndex: Int, _ articleIndex: Int, _ id: Int) -> ArticleDocument {
+        let issue = corpus.issues[issueIndex]
+        let article = issue.articles[articleIndex]
+        let body = issue.blocks[Int(article.blocks.lowerBound)..<Int(article.blocks.upperBound)]
+            .filter { $0.kind != .title }
+            .map { (kind: $0.kind, text: issue.string($0.range)) }
+        return ArticleDocument(
+            id: id, issue: issue.id, date: issue.date, section: issue.sectionName(Int(article.section)),
+            titleLines: issue.titleLines(of: article), body: body, sources: issue.sources(of: article))
+    }
+}
+
+/// How `order by` and `count … by` order values: numbers by value, dates by date, text and
+/// lists by Unicode scalar values; absent values after everything else (as PostgreSQL's
+/// default: last ascending, first descending).
+enum ValueOrder {
+    static func compare(_ a: Value, _ b: Value) -> Int {
+        switch (a, b) {
+        case (.null, .null): return 0
+        case (.null, _): return 1
+        case (_, .null): return -1
+        case (.integer(let x), .integer(let y)): return x == y ? 0 : x < y ? -1 : 1
+        case (.date(let x), .date(let y)): return x == y ? 0 : x < y ? -1 : 1
+        default:
+            let x = a.plainText, y = b.plainText
+            return x == y ? 0 : scalarsPrecede(x, y) ? -1 : 1
+        }
+    }
+
+    /// Orders by Unicode scalar values, which for CJK is the order of the code points.
+    static func scalarsPrecede(_ x: String, _ y: String) -> Bool {
+        x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars)
     }
 }

@@ -83,11 +83,14 @@ public struct Lexer {
             let b = bytes[i]
             if b == quote { return (String(decoding: out, as: UTF8.self), i + 1) }
             if b == UInt8(ascii: "\\"), i + 1 < bytes.count {
+                // \\ \" \' \n \t are escapes; any other backslash stays, so that a regular
+                // expression such as "\d+万元" reads as written.
                 let next = bytes[i + 1]
                 switch next {
                 case UInt8(ascii: "n"): out.append(0x0A)
                 case UInt8(ascii: "t"): out.append(0x09)
-                default: out.append(next)
+                case UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: "'"): out.append(next)
+                default: out += [b, next]
                 }
                 i += 2
                 continue

@@ -14,6 +14,7 @@ public enum MetaCommands {
         MetaCommand(name: "check", arguments: "", help: "list the loader's diagnostics"),
         MetaCommand(name: "mode", arguments: "[MODE]", help: "show or set the output mode: " + OutputMode.allCases.map(\.rawValue).joined(separator: "|")),
         MetaCommand(name: "headers", arguments: "on|off", help: "write a header row (tsv)"),
+        MetaCommand(name: "timer", arguments: "on|off", help: "print each statement's run time to standard error"),
         MetaCommand(name: "quit", arguments: "", help: "leave"),
         MetaCommand(name: "exit", arguments: "", help: "leave"),
     ]

@@ -1,19 +1,34 @@
 /// Parses statement text into `Statement`s.
 ///
-/// The grammar (LANGUAGE.md "Statements"), as far as this parser goes:
+/// The grammar (LANGUAGE.md "Statements", "Conditions"):
 ///
 ///     script     -> statement { ';' statement } [';']
 ///     statement  -> select | count | show
-///     select     -> SELECT target [fieldlist]
-///                 | SELECT fieldlist FROM target
-///     count      -> COUNT target
+///     select     -> SELECT target [fieldlist] [where] [orderby] [window]
+///                 | SELECT fieldlist FROM target [where] [orderby] [window]
+///     count      -> COUNT target [where] [BY name]
 ///     show       -> SHOW integer
 ///     fieldlist  -> '*' | name { ',' name }
+///     where      -> WHERE condition
+///     condition  -> conjunct { OR conjunct }
+///     conjunct   -> negation { AND negation }
+///     negation   -> NOT negation | primary
+///     primary    -> '(' condition ')'
+///                 | name [NOT] IN '(' value { ',' value } ')'
+///                 | name [NOT] (CONTAINS | MATCHES) value
+///                 | name ('=' | '!=' | '<' | '<=' | '>' | '>=') value
+///     orderby    -> ORDER BY name [ASC | DESC] { ',' name [ASC | DESC] }
+///     window     -> LIMIT integer [OFFSET integer] | OFFSET integer
+///     value      -> word | string
 ///
-/// Keywords are case-insensitive. Names are checked later, by the resolver.
+/// Keywords are case-insensitive. Names and values are checked later, by the resolver.
 public struct Parser {
+    /// Parentheses and `not` may nest this deep; deeper input is an error, not a crash.
+    public static let maxNesting = 64
+
     var tokens: [Token]
     var position = 0
+    var depth = 0
 
     public init(_ text: String) throws(QueryError) {
         tokens = try Lexer(text).tokens()
@@ -42,8 +57,8 @@ public struct Parser {
             throw QueryError(.expected("a statement", found: describe(current)), span: current.span)
         }
         switch word.lowercased() {
-        case "select": position += 1; return try parseSelect()
-        case "count": position += 1; return .count(target: try name("a target"))
+        case "select": position += 1; return .select(try parseSelect())
+        case "count": position += 1; return try parseCount()
         case "show": position += 1; return try parseShow()
         default:
             throw QueryError(.unknownStatement(word, suggestion: Suggest.nearest(word, in: Grammar.statementNames)),
@@ -51,36 +66,175 @@ public struct Parser {
         }
     }
 
-    /// select -> SELECT target [fieldlist] | SELECT fieldlist FROM target
-    mutating func parseSelect() throws(QueryError) -> Statement {
+    /// select -> SELECT target [fieldlist] [where] [orderby] [window]
+    ///         | SELECT fieldlist FROM target [where] [orderby] [window]
+    mutating func parseSelect() throws(QueryError) -> SelectStatement {
+        var statement: SelectStatement
         if current.isSymbol("*") {
             position += 1
             try expectKeyword("from")
-            return .select(target: try name("a target"), fields: nil)
-        }
-        let first = try name("a target or a field list")
-        if current.isSymbol(",") || current.isKeyword("from") {
-            var fields = [first]
-            while current.isSymbol(",") {
-                position += 1
-                fields.append(try name("a field"))
+            statement = SelectStatement(target: try name("a target"), fields: nil)
+        } else {
+            let first = try name("a target or a field list")
+            if current.isSymbol(",") || current.isKeyword("from") {
+                var fields = [first]
+                while current.isSymbol(",") {
+                    position += 1
+                    fields.append(try name("a field"))
+                }
+                try expectKeyword("from")
+                statement = SelectStatement(target: try name("a target"), fields: fields)
+            } else {
+                statement = SelectStatement(target: first, fields: try fieldList())
             }
-            try expectKeyword("from")
-            return .select(target: try name("a target"), fields: fields)
         }
-        return .select(target: first, fields: try fieldList())
+        statement.condition = try optionalWhere()
+        statement.order = try optionalOrder()
+        (statement.limit, statement.offset) = try optionalWindow()
+        return statement
+    }
+
+    /// count -> COUNT target [where] [BY name]
+    mutating func parseCount() throws(QueryError) -> Statement {
+        let target = try name("a target")
+        let condition = try optionalWhere()
+        var by: Name?
+        if current.isKeyword("by") {
+            position += 1
+            by = try name("a field to count by")
+        }
+        return .count(target: target, condition: condition, by: by)
     }
 
     /// fieldlist -> '*' | name { ',' name }   (optional after a target)
     mutating func fieldList() throws(QueryError) -> [Name]? {
         if current.isSymbol("*") { position += 1; return nil }
-        guard current.word != nil, !Grammar.clauseKeywords.contains(current.word!.lowercased()) else { return nil }
+        guard let word = current.word, !Grammar.clauseKeywords.contains(word.lowercased()) else { return nil }
         var fields = [try name("a field")]
         while current.isSymbol(",") {
             position += 1
             fields.append(try name("a field"))
         }
         return fields
+    }
+
+    /// where -> WHERE condition
+    mutating func optionalWhere() throws(QueryError) -> Condition? {
+        guard current.isKeyword("where") else { return nil }
+        position += 1
+        return try parseCondition()
+    }
+
+    /// condition -> conjunct { OR conjunct }
+    mutating func parseCondition() throws(QueryError) -> Condition {
+        var left = try parseConjunct()
+        while current.isKeyword("or") {
+            position += 1
+            left = .or(left, try parseConjunct())
+        }
+        return left
+    }
+
+    /// conjunct -> negation { AND negation }
+    mutating func parseConjunct() throws(QueryError) -> Condition {
+        var left = try parseNegation()
+        while current.isKeyword("and") {
+            position += 1
+            left = .and(left, try parseNegation())
+        }
+        return left
+    }
+
+    /// negation -> NOT negation | primary
+    mutating func parseNegation() throws(QueryError) -> Condition {
+        guard current.isKeyword("not") else { return try parsePrimary() }
+        let span = current.span
+        position += 1
+        try enter(span)
+        defer { depth -= 1 }
+        return .not(try parseNegation())
+    }
+
+    /// primary -> '(' condition ')' | name [NOT] IN '(' values ')' | name [NOT] op value
+    mutating func parsePrimary() throws(QueryError) -> Condition {
+        if current.isSymbol("(") {
+            let open = current.span
+            position += 1
+            try enter(open)
+            defer { depth -= 1 }
+            let inner = try parseCondition()
+            guard current.isSymbol(")") else {
+                throw QueryError(.expected("')' to close the '(' here", found: describe(current)), span: current.span)
+            }
+            position += 1
+            return inner
+        }
+        let field = try name("a field name")
+        var negated = false
+        if current.isKeyword("not") { negated = true; position += 1 }
+        let condition: Condition
+        if current.isKeyword("in") {
+            position += 1
+            condition = .isIn(field: field, values: try valueList())
+        } else if let op = comparison(current), !negated || op == .contains || op == .matches {
+            let opSpan = current.span
+            position += 1
+            condition = .compare(field: field, op: op, value: try value(), opSpan: opSpan)
+        } else {
+            let what = negated ? "in, contains or matches after 'not'"
+                : "an operator (= != < <= > >= contains matches in)"
+            throw QueryError(.expected(what, found: describe(current)), span: current.span)
+        }
+        return negated ? .not(condition) : condition
+    }
+
+    /// '(' value { ',' value } ')'
+    mutating func valueList() throws(QueryError) -> [Literal] {
+        guard current.isSymbol("(") else {
+            throw QueryError(.expected("'(' and a list of values", found: describe(current)), span: current.span)
+        }
+        position += 1
+        var values = [try value()]
+        while current.isSymbol(",") {
+            position += 1
+            values.append(try value())
+        }
+        guard current.isSymbol(")") else {
+            throw QueryError(.expected("',' or ')' in the list", found: describe(current)), span: current.span)
+        }
+        position += 1
+        return values
+    }
+
+    /// orderby -> ORDER BY name [ASC | DESC] { ',' name [ASC | DESC] }
+    mutating func optionalOrder() throws(QueryError) -> [OrderKey] {
+        guard current.isKeyword("order") else { return [] }
+        position += 1
+        try expectKeyword("by")
+        var keys: [OrderKey] = []
+        repeat {
+            if !keys.isEmpty { position += 1 }
+            let field = try name("a field to order by")
+            var descending = false
+            if current.isKeyword("desc") { descending = true; position += 1 }
+            else if current.isKeyword("asc") { position += 1 }
+            keys.append(OrderKey(field: field, descending: descending))
+        } while current.isSymbol(",")
+        return keys
+    }
+
+    /// window -> LIMIT integer [OFFSET integer] | OFFSET integer
+    mutating func optionalWindow() throws(QueryError) -> (Int?, Int?) {
+        var limit: Int?, offset: Int?
+        if current.isKeyword("limit") {
+            position += 1
+            limit = try count("limit")
+        }
+        if current.isKeyword("offset") {
+            position += 1
+            offset = try count("offset")
+        }
+        return (limit, offset)
     }
 
     /// show -> SHOW integer
@@ -91,6 +245,16 @@ public struct Parser {
         let span = current.span
         position += 1
         return .show(id: id, span: span)
+    }
+
+    // MARK: - Tokens
+
+    mutating func count(_ clause: String) throws(QueryError) -> Int {
+        guard let word = current.word, let n = Int(word), n >= 0 else {
+            throw QueryError(.expected("a whole number after '\(clause)'", found: describe(current)), span: current.span)
+        }
+        position += 1
+        return n
     }
 
     mutating func name(_ what: String) throws(QueryError) -> Name {
@@ -104,11 +268,28 @@ public struct Parser {
         }
     }
 
+    mutating func value() throws(QueryError) -> Literal {
+        try name("a value")
+    }
+
+    func comparison(_ token: Token) -> Comparison? {
+        switch token.kind {
+        case .symbol(let s): return Comparison(rawValue: s)
+        case .word(let w): return ["contains", "matches"].contains(w.lowercased()) ? Comparison(rawValue: w.lowercased()) : nil
+        default: return nil
+        }
+    }
+
     mutating func expectKeyword(_ keyword: String) throws(QueryError) {
         guard current.isKeyword(keyword) else {
             throw QueryError(.expected("'\(keyword)'", found: describe(current)), span: current.span)
         }
         position += 1
+    }
+
+    mutating func enter(_ span: Range<Int>) throws(QueryError) {
+        depth += 1
+        if depth > Self.maxNesting { throw QueryError(.tooDeep(Self.maxNesting), span: span) }
     }
 
     func describe(_ token: Token) -> String {
@@ -121,9 +302,12 @@ public struct Parser {
     }
 }
 
-/// Keyword lists shared by the parser, error messages and (later) completion.
+/// Keyword lists shared by the parser, error messages and completion.
 public enum Grammar {
     public static let statementNames = ["select", "count", "show"]
     /// Words that end a field list after a target.
     public static let clauseKeywords: Set<String> = ["from", "where", "order", "limit", "offset", "by"]
+    /// Every keyword, for completion and suggestions.
+    public static let keywords = ["select", "count", "show", "from", "where", "and", "or", "not", "in",
+                                  "contains", "matches", "order", "by", "asc", "desc", "limit", "offset"]
 }

@@ -11,7 +11,17 @@ public struct QueryError: Error, Equatable, Sendable {
         case trailing(String)
         case unknownMeta(String, suggestion: String?)
         case metaUsage(String)
-        case noSuchArticle(Int)
+        case noSuchArticle(Int, count: Int)
+        case tooDeep(Int)
+        case textOperator(String, field: String, type: String)
+        case orderingList(String, field: String)
+        case numberAgainstText(String, field: String, value: String, hint: String?)
+        case notANumber(field: String, value: String)
+        case unitNotAllowed(field: String, value: String, unit: String)
+        case notADate(field: String, value: String)
+        case badPattern(String)
+        case patternTooComplex
+        case interrupted
     }
 
     public var kind: Kind
@@ -48,10 +58,33 @@ public struct QueryError: Error, Equatable, Sendable {
             return "unknown command '\(command)'" + didYouMean(suggestion) + (suggestion == nil ? "; .help lists them" : "")
         case .metaUsage(let usage):
             return "usage: \(usage)"
-        case .noSuchArticle(let id):
-            return "no article \(id)"
+        case .noSuchArticle(let id, let count):
+            return count == 0 ? "no article \(id): nothing is loaded" : "no article \(id); ids run from 1 to \(count)"
+        case .tooDeep(let limit):
+            return "conditions nest deeper than \(limit) levels"
+        case .textOperator(let op, let field, let type):
+            return "'\(op)' works on text; \(field) is \(article(type)) \(type)"
+        case .orderingList(let op, let field):
+            return "'\(op)' cannot order \(field), which holds a list; use =, !=, in, contains or matches"
+        case .numberAgainstText(let op, let field, let value, let hint):
+            return "\(field) is text and \(value) is a number, so '\(op)' would compare them as text"
+                + (hint.map { "; to compare dates write '\($0)'" } ?? "; text compares with =, contains, matches or in")
+        case .notANumber(let field, let value):
+            return "\(field) is a number; '\(value)' is not one"
+        case .unitNotAllowed(let field, let value, let unit):
+            return "\(field) is a plain number; drop the unit '\(unit)' from '\(value)'"
+        case .notADate(let field, let value):
+            return "\(field) is a date like 2024, 2024-03 or 2024-03-15; '\(value)' is not one"
+        case .badPattern(let detail):
+            return "invalid regular expression: \(detail)"
+        case .patternTooComplex:
+            return "regular expression too complex: it reached the backtracking limit (nested quantifiers such as (a+)+ are the usual cause)"
+        case .interrupted:
+            return "interrupted"
         }
     }
+
+    private func article(_ type: String) -> String { type == "integer" ? "an" : "a" }
 
     private func didYouMean(_ suggestion: String?) -> String {
         suggestion.map { "; did you mean '\($0)'?" } ?? ""
@@ -67,6 +100,12 @@ public struct QueryError: Error, Equatable, Sendable {
     /// `location` (e.g. `script.jbq:3:`) prefixes the first line when the statement came
     /// from a file.
     public func rendered(in text: String, location: String? = nil) -> String {
+        Self.renderedDiagnostic("error", message, span: span, in: text, location: location)
+    }
+
+    /// `severity: message`, the statement line, and a caret under `span` in display columns.
+    public static func renderedDiagnostic(_ severity: String, _ message: String, span: Range<Int>,
+                                          in text: String, location: String? = nil) -> String {
         let bytes = Array(text.utf8)
         let start = min(span.lowerBound, bytes.count)
         var lineStart = start
@@ -79,7 +118,7 @@ public struct QueryError: Error, Equatable, Sendable {
         let width = max(1, DisplayWidth.of(String(decoding: bytes[start..<end], as: UTF8.self)))
         let caret = String(repeating: " ", count: before) + "^" + String(repeating: "~", count: width - 1)
         let prefix = location.map { "\($0) " } ?? ""
-        return "\(prefix)error: \(message)\n  \(DisplayWidth.visible(line))\n  \(caret)"
+        return "\(prefix)\(severity): \(message)\n  \(DisplayWidth.visible(line))\n  \(caret)"
     }
 }
 

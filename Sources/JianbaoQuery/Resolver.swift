@@ -1,51 +1,215 @@
 import JianbaoCorpus
 
+/// `select` after resolution.
+public struct SelectPlan: Sendable {
+    public var target: Target
+    public var fields: [FieldSpec]
+    public var predicate: Predicate?
+    /// Keys in order; true means descending.
+    public var order: [(field: FieldSpec, descending: Bool)]
+    public var limit: Int?
+    public var offset: Int?
+}
+
 /// A statement checked against the schema and the corpus: what the evaluator runs.
 public enum Plan: Sendable {
-    case select(target: Target, fields: [FieldSpec])
-    case count(target: Target)
+    case select(SelectPlan)
+    case count(target: Target, predicate: Predicate?, by: FieldSpec?)
     case show(issue: Int, article: Int, id: Int)
 }
 
-/// Checks every target and field name and yields a plan; the evaluator never meets an
-/// unknown name.
+/// Something worth saying about a statement that still runs (a name found nowhere).
+public struct QueryNote: Sendable, Equatable {
+    public var message: String
+    public var span: Range<Int>
+}
+
+/// Checks every target, field, operator and value and yields a plan; the evaluator never
+/// meets an unknown name or a value of the wrong type.
 public struct Resolver {
     let corpus: Corpus
+    /// Notes gathered while resolving; the session prints them before the result.
+    public private(set) var notes: [QueryNote] = []
 
     public init(corpus: Corpus) { self.corpus = corpus }
 
-    public func resolve(_ statement: Statement) throws(QueryError) -> Plan {
+    public mutating func resolve(_ statement: Statement) throws(QueryError) -> Plan {
         switch statement {
-        case .select(let targetName, let fieldNames):
-            let spec = try target(targetName)
-            guard let fieldNames else { return .select(target: spec.target, fields: spec.fields) }
+        case .select(let s):
+            let spec = try target(s.target)
             var fields: [FieldSpec] = []
-            for name in fieldNames {
-                guard let field = spec.field(named: name.text) else {
-                    throw QueryError(.unknownField(target: spec.name, field: name.text,
-                                                   suggestion: Suggest.nearest(name.text, in: spec.fields.map(\.name))),
-                                     span: name.span)
-                }
+            for name in s.fields ?? [] {
+                let field = try self.field(name, of: spec)
                 if fields.contains(where: { $0.field == field.field }) {
                     throw QueryError(.duplicateField(name.text), span: name.span)
                 }
                 fields.append(field)
             }
-            return .select(target: spec.target, fields: fields)
-        case .count(let targetName):
-            return .count(target: try target(targetName).target)
+            var order: [(field: FieldSpec, descending: Bool)] = []
+            for key in s.order { order.append((try field(key.field, of: spec), key.descending)) }
+            return .select(SelectPlan(target: spec.target, fields: s.fields == nil ? spec.fields : fields,
+                                      predicate: try s.condition.map { c throws(QueryError) in try predicate(c, spec) },
+                                      order: order, limit: s.limit, offset: s.offset))
+        case .count(let targetName, let condition, let by):
+            let spec = try target(targetName)
+            return .count(target: spec.target,
+                          predicate: try condition.map { c throws(QueryError) in try predicate(c, spec) },
+                          by: try by.map { b throws(QueryError) in try field(b, of: spec) })
         case .show(let id, let span):
             guard let (issue, article) = corpus.locate(articleID: id) else {
-                throw QueryError(.noSuchArticle(id), span: span)
+                throw QueryError(.noSuchArticle(id, count: corpus.articleCount), span: span)
             }
             return .show(issue: issue, article: article, id: id)
         }
     }
 
-    private func target(_ name: Name) throws(QueryError) -> TargetSpec {
+    func target(_ name: Name) throws(QueryError) -> TargetSpec {
         if let spec = Schema.target(named: name.text) { return spec }
-        // `select article` is a likely slip for `articles`: the singular counts as a typo.
         throw QueryError(.unknownTarget(name.text, suggestion: Suggest.nearest(name.text, in: Schema.targets.map(\.name))),
                          span: name.span)
+    }
+
+    func field(_ name: Name, of spec: TargetSpec) throws(QueryError) -> FieldSpec {
+        if let field = spec.field(named: name.text) { return field }
+        throw QueryError(.unknownField(target: spec.name, field: name.text,
+                                       suggestion: Suggest.nearest(name.text, in: spec.fields.map(\.name))),
+                         span: name.span)
+    }
+
+    mutating func predicate(_ condition: Condition, _ spec: TargetSpec) throws(QueryError) -> Predicate {
+        switch condition {
+        case .and(let l, let r): return .and(try predicate(l, spec), try predicate(r, spec))
+        case .or(let l, let r): return .or(try predicate(l, spec), try predicate(r, spec))
+        case .not(let c): return .not(try predicate(c, spec))
+        case .isIn(let name, let values):
+            let field = try self.field(name, of: spec)
+            let span = values.first!.span.lowerBound..<values.last!.span.upperBound
+            return .test(field, try equality(field, values, spec), span: span)
+        case .compare(let name, let op, let value, let opSpan):
+            let field = try self.field(name, of: spec)
+            let test: Test
+            switch op {
+            case .equal, .notEqual:
+                test = try equality(field, [value], spec)
+            case .contains, .matches:
+                guard field.type == .text || field.type == .list else {
+                    throw QueryError(.textOperator(op.rawValue, field: field.name, type: field.type.rawValue), span: opSpan)
+                }
+                if op == .contains {
+                    test = .textContains(Array(value.text.utf8))
+                } else {
+                    do {
+                        test = .textMatches(try Regex(value.text))
+                    } catch {
+                        throw QueryError(.badPattern(error.message), span: patternSpan(value, error.offset))
+                    }
+                }
+            case .less, .lessOrEqual, .greater, .greaterOrEqual:
+                test = try ordering(field, op, value, opSpan, spec)
+            }
+            let leaf = Predicate.test(field, test, span: value.span)
+            return op == .notEqual ? .not(leaf) : leaf
+        }
+    }
+
+    /// `=` and `in`: the values read by the field's type.
+    mutating func equality(_ field: FieldSpec, _ values: [Literal], _ spec: TargetSpec) throws(QueryError) -> Test {
+        switch field.type {
+        case .text, .list:
+            noteUnknownNames(field, values, spec)
+            return .textIn(values.map(\.text))
+        case .integer:
+            var numbers: [Double] = []
+            for value in values { numbers.append(try number(field, value)) }
+            return .numberIn(numbers)
+        case .date:
+            var dates: [BulletinDate] = []
+            for value in values { dates.append(try date(field, value)) }
+            return .dateIn(dates)
+        }
+    }
+
+    func ordering(_ field: FieldSpec, _ op: Comparison, _ value: Literal, _ opSpan: Range<Int>, _ spec: TargetSpec) throws(QueryError) -> Test {
+        switch field.type {
+        case .integer:
+            return .numberOrder(op, try number(field, value))
+        case .date:
+            return .dateOrder(op, try date(field, value))
+        case .list:
+            throw QueryError(.orderingList(op.rawValue, field: field.name), span: opSpan)
+        case .text:
+            if Quantity(parsing: value.text) != nil {
+                let hint = spec.field(named: "date") != nil && BulletinDate(parsing: value.text) != nil
+                    ? "date \(op.rawValue) \(value.text)" : nil
+                throw QueryError(.numberAgainstText(op.rawValue, field: field.name, value: value.text, hint: hint), span: value.span)
+            }
+            return .textOrder(op, value.text)
+        }
+    }
+
+    func number(_ field: FieldSpec, _ value: Literal) throws(QueryError) -> Double {
+        guard let quantity = Quantity(parsing: value.text) else {
+            throw QueryError(.notANumber(field: field.name, value: value.text), span: value.span)
+        }
+        guard quantity.unit.isEmpty else {
+            throw QueryError(.unitNotAllowed(field: field.name, value: value.text, unit: quantity.unit), span: value.span)
+        }
+        return quantity.amount
+    }
+
+    func date(_ field: FieldSpec, _ value: Literal) throws(QueryError) -> BulletinDate {
+        guard let date = BulletinDate(parsing: value.text) else {
+            throw QueryError(.notADate(field: field.name, value: value.text), span: value.span)
+        }
+        return date
+    }
+
+    /// The caret for a pattern error: at the offending byte when the pattern was written
+    /// without escapes, else under the whole value.
+    func patternSpan(_ value: Literal, _ offset: Int) -> Range<Int> {
+        let bytes = value.text.utf8.count
+        let start: Int
+        switch value.span.count {
+        case bytes: start = value.span.lowerBound
+        case bytes + 2: start = value.span.lowerBound + 1
+        default: return value.span
+        }
+        let at: Int = start + min(offset, max(0, bytes - 1))
+        return at..<(at + 1)
+    }
+
+    /// `section = 金融工做` where no section has that name gives zero rows; say so, with the
+    /// closest names that exist (LANGUAGE.md "Errors").
+    mutating func noteUnknownNames(_ field: FieldSpec, _ values: [Literal], _ spec: TargetSpec) {
+        let kind: String
+        switch (spec.target, field.field) {
+        case (.sections, .name), (_, .section): kind = "section"
+        case (.sources, .name), (.articles, .source), (.articles, .sources): kind = "source"
+        default: return
+        }
+        let known = kind == "section" ? corpus.names.sections : corpus.names.sources
+        for value in values where !known.contains(value.text) {
+            notes.append(QueryNote(message: Names.unknownMessage(kind, value.text, known: known), span: value.span))
+        }
+    }
+}
+
+/// Messages about names that exist nowhere in the corpus.
+enum Names {
+    /// `no section is named 'X'; closest: A, B` (names containing X first, then by edit distance).
+    static func unknownMessage(_ kind: String, _ value: String, known: Set<String>) -> String {
+        let containing: [String] = known.filter { $0.contains(value) || value.contains($0) }.sorted()
+        let chars = Array(value)
+        let limit = max(1, chars.count / 2)
+        var scored: [(name: String, distance: Int)] = []
+        for name in known where !containing.contains(name) {
+            let d = Suggest.distance(chars, Array(name))
+            if d <= limit { scored.append((name, d)) }
+        }
+        scored.sort { a, b in a.distance != b.distance ? a.distance < b.distance : a.name < b.name }
+        let closest = Array((containing + scored.map(\.name)).prefix(5))
+        var message = "no \(kind) is named '\(value)'; the result is empty"
+        if !closest.isEmpty { message += "; closest: " + closest.joined(separator: ", ") }
+        return message
     }
 }

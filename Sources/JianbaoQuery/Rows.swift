@@ -1,15 +1,32 @@
 import JianbaoCorpus
 
 /// One row of a target, by position in the corpus; no text is made until a field is read.
+///
+/// 32-bit fields keep a row at 24 bytes: sorted and grouped results hold one per row.
 public struct RowRef: Sendable {
-    /// Index into `corpus.issues` (unused for `sources`).
-    public var issue: Int
-    /// Section, article or source-summary index, by target.
-    public var index: Int
-    /// Paragraph or sentence number within the article, from 1.
-    public var n: Int = 0
+    var issue32: Int32
+    var index32: Int32
+    var n32: Int32
+    var block32: Int32
     /// The paragraph or sentence text.
-    public var range = ByteRange(0, 0)
+    public var range: ByteRange
+
+    public init(issue: Int, index: Int, n: Int = 0, range: ByteRange = ByteRange(0, 0), block: Int = -1) {
+        issue32 = Int32(truncatingIfNeeded: issue)
+        index32 = Int32(truncatingIfNeeded: index)
+        n32 = Int32(truncatingIfNeeded: n)
+        block32 = Int32(truncatingIfNeeded: block)
+        self.range = range
+    }
+
+    /// Index into `corpus.issues` (-1 for `sources`).
+    public var issue: Int { Int(issue32) }
+    /// Section, article or source-summary index, by target.
+    public var index: Int { Int(index32) }
+    /// Paragraph or sentence number within the article, from 1.
+    public var n: Int { Int(n32) }
+    /// Index into the issue's blocks of the paragraph (for paragraphs and sentences).
+    public var block: Int { Int(block32) }
 }
 
 /// A reporting organisation with what `select sources` shows of it.
@@ -52,7 +69,7 @@ public struct SourceSummary: Sendable {
 }
 
 /// Enumerates the rows of a target and reads their fields.
-public struct RowSource {
+public struct RowSource: Sendable {
     public let corpus: Corpus
     public let target: Target
     /// Filled for the `sources` target only.
@@ -64,41 +81,62 @@ public struct RowSource {
         sources = target == .sources ? SourceSummary.all(in: corpus) : []
     }
 
+    /// The units rows are produced and filtered in: ranges of issue indices, several per
+    /// core; `sources`, whose rows belong to no one issue, is one group (-1..<0).
+    public var groups: [Range<Int>] { target == .sources ? [-1..<0] : corpus.issueChunks() }
+
+    /// The rows of one group, in order.
+    public func rows(of group: Range<Int>) -> [RowRef] {
+        var rows: [RowRef] = []
+        if target == .sources {
+            forEach { rows.append($0); return true }
+        } else {
+            for i in group { forEach(issue: i) { rows.append($0); return true } }
+        }
+        return rows
+    }
+
     /// Calls `body` for each row in corpus order until it returns false.
     public func forEach(_ body: (RowRef) throws -> Bool) rethrows {
+        if target == .sources {
+            for s in sources.indices where try !body(RowRef(issue: -1, index: s)) { return }
+            return
+        }
+        for i in corpus.issues.indices where try !forEach(issue: i, body) { return }
+    }
+
+    /// Calls `body` for each row of issue `i` in order; false when `body` asked to stop.
+    @discardableResult
+    public func forEach(issue i: Int, _ body: (RowRef) throws -> Bool) rethrows -> Bool {
+        let issue = corpus.issues[i]
         switch target {
         case .issues:
-            for i in corpus.issues.indices where try !body(RowRef(issue: i, index: i)) { return }
+            return try body(RowRef(issue: i, index: i))
         case .sections:
-            for (i, issue) in corpus.issues.enumerated() {
-                for s in issue.sections.indices where try !body(RowRef(issue: i, index: s)) { return }
-            }
+            for s in issue.sections.indices where try !body(RowRef(issue: i, index: s)) { return false }
         case .articles:
-            for (i, issue) in corpus.issues.enumerated() {
-                for a in issue.articles.indices where try !body(RowRef(issue: i, index: a)) { return }
-            }
+            for a in issue.articles.indices where try !body(RowRef(issue: i, index: a)) { return false }
         case .paragraphs, .sentences:
-            for (i, issue) in corpus.issues.enumerated() {
-                for (a, article) in issue.articles.enumerated() {
-                    var n = 0
-                    for b in article.blocks where issue.blocks[Int(b)].kind == .paragraph {
-                        let range = issue.blocks[Int(b)].range
-                        if target == .paragraphs {
-                            n += 1
-                            if try !body(RowRef(issue: i, index: a, n: n, range: range)) { return }
-                            continue
-                        }
-                        let pieces = issue.text.withUnsafeBufferPointer { Sentences.split($0, range) }
-                        for piece in pieces {
-                            n += 1
-                            if try !body(RowRef(issue: i, index: a, n: n, range: piece)) { return }
-                        }
+            for (a, article) in issue.articles.enumerated() {
+                var n = 0
+                for b in article.blocks where issue.blocks[Int(b)].kind == .paragraph {
+                    let range = issue.blocks[Int(b)].range
+                    if target == .paragraphs {
+                        n += 1
+                        if try !body(RowRef(issue: i, index: a, n: n, range: range, block: Int(b))) { return false }
+                        continue
+                    }
+                    let pieces = issue.text.withUnsafeBufferPointer { Sentences.split($0, range) }
+                    for piece in pieces {
+                        n += 1
+                        if try !body(RowRef(issue: i, index: a, n: n, range: piece, block: Int(b))) { return false }
                     }
                 }
             }
         case .sources:
-            for s in sources.indices where try !body(RowRef(issue: -1, index: s)) { return }
+            break
         }
+        return true
     }
 
     /// Number of rows, without reading any field where the model already knows it.
@@ -159,6 +197,20 @@ public struct RowSource {
         default:
             preconditionFailure("resolver let through \(field) for \(target)")
         }
+    }
+
+    /// Whether `field` is a section name for this target (a section's `name`, or the
+    /// `section` of an article, paragraph or sentence).
+    func namesSection(_ field: Field) -> Bool {
+        switch (target, field) {
+        case (.sections, .name), (.articles, .section), (.paragraphs, .section), (.sentences, .section): return true
+        default: return false
+        }
+    }
+
+    /// The index of the section a row is or belongs to (targets for which `namesSection`).
+    func sectionIndex(_ row: RowRef) -> Int {
+        target == .sections ? row.index : Int(corpus.issues[row.issue].articles[row.index].section)
     }
 
     private func sourceValue(_ field: Field, _ s: SourceSummary) -> Value {

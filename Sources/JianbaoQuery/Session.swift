@@ -1,4 +1,5 @@
 import JianbaoCorpus
+import CBytes
 
 /// Where a line came from, for `file:line:col:` in error messages.
 public struct LineOrigin: Sendable {
@@ -35,6 +36,8 @@ public final class Session {
     public let out: Output
     /// Errors and notes go here.
     public let err: Output
+    /// Print each statement's wall time (`.timer on`).
+    public var timer = false
     /// Whether any statement or command failed.
     public private(set) var failed = false
 
@@ -103,13 +106,9 @@ public final class Session {
     }
 
     func run(_ text: String, origin: LineOrigin) throws(OutputClosed) -> Feed {
+        jb_interrupt_set(0)
         do {
-            var parser = try Parser(text)
-            for (statement, _) in try parser.statements() {
-                let plan = try Resolver(corpus: corpus).resolve(statement)
-                var formatter = mode.makeFormatter(headers: headers)
-                try Evaluator(corpus: corpus).run(plan, formatter: &formatter, to: out)
-            }
+            try execute(text, origin: origin)
             try out.flush()
             return .ready
         } catch let error as QueryError {
@@ -123,19 +122,48 @@ public final class Session {
         }
     }
 
+    /// Parses all statements of `text` first (a syntax error anywhere runs none of them), then
+    /// resolves and runs each in turn.
+    private func execute(_ text: String, origin: LineOrigin) throws {
+        var parser = try Parser(text)
+        for (statement, _) in try parser.statements() {
+            var resolver = Resolver(corpus: corpus)
+            let plan = try resolver.resolve(statement)
+            for note in resolver.notes {
+                self.note(render(note: note, in: text, origin: origin))
+            }
+            var formatter = mode.makeFormatter(headers: headers)
+            let started = Clock.now()
+            try Evaluator(corpus: corpus).run(plan, formatter: &formatter, to: out)
+            try out.flush()
+            if timer { note("time: " + Clock.milliseconds(since: started) + " ms") }
+        }
+    }
+
     /// Writes an error with its place: `script.jbq:LINE:COL:` for scripts.
     func report(_ error: QueryError, in text: String, origin: LineOrigin) {
         failed = true
-        var location: String?
-        if let file = origin.file {
-            let bytes = Array(text.utf8)
-            let at = min(error.span.lowerBound, bytes.count)
-            var line = origin.line, lineStart = 0
-            for i in 0..<at where bytes[i] == 0x0A { line += 1; lineStart = i + 1 }
-            let column = String(decoding: bytes[lineStart..<at], as: UTF8.self).unicodeScalars.count + 1
-            location = "\(file):\(line):\(column):"
+        if error.kind == .interrupted {
+            note("interrupted")
+            return
         }
-        note(error.rendered(in: text, location: location))
+        note(error.rendered(in: text, location: location(of: error.span, in: text, origin: origin)))
+    }
+
+    func render(note: QueryNote, in text: String, origin: LineOrigin) -> String {
+        QueryError.renderedDiagnostic("note", note.message, span: note.span, in: text,
+                                      location: location(of: note.span, in: text, origin: origin))
+    }
+
+    /// `file:line:col:` for a span of a statement read from a script, else nil.
+    func location(of span: Range<Int>, in text: String, origin: LineOrigin) -> String? {
+        guard let file = origin.file else { return nil }
+        let bytes = Array(text.utf8)
+        let at = min(span.lowerBound, bytes.count)
+        var line = origin.line, lineStart = 0
+        for i in 0..<at where bytes[i] == 0x0A { line += 1; lineStart = i + 1 }
+        let column = String(decoding: bytes[lineStart..<at], as: UTF8.self).unicodeScalars.count + 1
+        return "\(file):\(line):\(column):"
     }
 
     /// Writes a line to the error output.
@@ -189,9 +217,9 @@ public final class Session {
             guard let value = args.first else { try out.write(mode.rawValue + "\n"); break }
             guard let newMode = OutputMode(rawValue: value.lowercased()) else { return usage() }
             mode = newMode
-        case "headers":
+        case "headers", "timer":
             guard args.count == 1, ["on", "off"].contains(args[0].lowercased()) else { return usage() }
-            headers = args[0].lowercased() == "on"
+            if command.name == "headers" { headers = args[0].lowercased() == "on" } else { timer = args[0].lowercased() == "on" }
         default:
             return usage()
         }

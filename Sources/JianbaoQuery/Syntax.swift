@@ -4,59 +4,158 @@ public struct Name: Equatable, Sendable {
     public var span: Range<Int>
 }
 
+/// A value in a condition: a bare word or a quoted string (quoting only matters to the lexer;
+/// the resolver reads the text by the field's type).
+public typealias Literal = Name
+
+/// The comparison operators of a condition.
+public enum Comparison: String, CaseIterable, Sendable {
+    case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+    case contains, matches
+
+    /// Whether the operator orders values (and so needs numbers, dates or text).
+    public var isOrdering: Bool { [.less, .lessOrEqual, .greater, .greaterOrEqual].contains(self) }
+}
+
+/// A `where` condition before any name is checked.
+public indirect enum Condition: Equatable, Sendable {
+    /// `field op value`; `opSpan` is where the operator stands.
+    case compare(field: Name, op: Comparison, value: Literal, opSpan: Range<Int>)
+    /// `field in (a, b, …)`.
+    case isIn(field: Name, values: [Literal])
+    case not(Condition)
+    case and(Condition, Condition)
+    case or(Condition, Condition)
+}
+
+/// One key of `order by`.
+public struct OrderKey: Equatable, Sendable {
+    public var field: Name
+    public var descending: Bool
+}
+
+/// `select …`: target, fields (nil: all), condition, ordering and window.
+public struct SelectStatement: Equatable, Sendable {
+    public var target: Name
+    public var fields: [Name]?
+    public var condition: Condition?
+    public var order: [OrderKey] = []
+    public var limit: Int?
+    public var offset: Int?
+}
+
 /// A parsed statement, before any name is checked against the schema.
 public enum Statement: Equatable, Sendable {
-    /// `select <target> [fields]` or `select fields from <target>`; nil fields means all.
-    case select(target: Name, fields: [Name]?)
-    /// `count <target>`.
-    case count(target: Name)
+    case select(SelectStatement)
+    /// `count <target> [where …] [by field]`.
+    case count(target: Name, condition: Condition?, by: Name?)
     /// `show <article-id>`.
     case show(id: Int, span: Range<Int>)
+}
 
-    /// The statement written back as text; parsing it again gives the same statement
-    /// (spans aside).
+// MARK: - Printing statements back as text
+
+extension Statement {
+    /// The statement written back as text; parsing it again gives the same tree (spans aside).
     public var canonicalText: String {
         switch self {
-        case .select(let target, let fields):
-            let list = fields.map { " " + $0.map(\.text).joined(separator: ", ") } ?? ""
-            return "select \(quoteIfNeeded(target.text))\(list)"
-        case .count(let target):
-            return "count \(quoteIfNeeded(target.text))"
+        case .select(let s):
+            var text = "select \(quoteIfNeeded(s.target.text))"
+            if let fields = s.fields { text += " " + fields.map { quoteIfNeeded($0.text) }.joined(separator: ", ") }
+            if let condition = s.condition { text += " where " + condition.canonicalText }
+            if !s.order.isEmpty {
+                text += " order by " + s.order.map { quoteIfNeeded($0.field.text) + ($0.descending ? " desc" : "") }.joined(separator: ", ")
+            }
+            if let limit = s.limit { text += " limit \(limit)" }
+            if let offset = s.offset { text += " offset \(offset)" }
+            return text
+        case .count(let target, let condition, let by):
+            var text = "count \(quoteIfNeeded(target.text))"
+            if let condition { text += " where " + condition.canonicalText }
+            if let by { text += " by " + quoteIfNeeded(by.text) }
+            return text
         case .show(let id, _):
             return "show \(id)"
         }
     }
+
+    /// The same statement with every span emptied, for comparing trees.
+    public var withoutSpans: Statement {
+        switch self {
+        case .select(var s):
+            s.target.span = 0..<0
+            s.fields = s.fields?.map { Name(text: $0.text, span: 0..<0) }
+            s.condition = s.condition?.withoutSpans
+            s.order = s.order.map { OrderKey(field: Name(text: $0.field.text, span: 0..<0), descending: $0.descending) }
+            return .select(s)
+        case .count(let target, let condition, let by):
+            return .count(target: Name(text: target.text, span: 0..<0), condition: condition?.withoutSpans,
+                          by: by.map { Name(text: $0.text, span: 0..<0) })
+        case .show(let id, _):
+            return .show(id: id, span: 0..<0)
+        }
+    }
 }
 
-/// Quotes a name that would not lex back as one bare word.
+extension Condition {
+    /// Binding strength: `or` < `and` < `not` < a comparison.
+    var precedence: Int {
+        switch self {
+        case .or: return 1
+        case .and: return 2
+        case .not: return 3
+        case .compare, .isIn: return 4
+        }
+    }
+
+    /// Text that parses back to this tree: parentheses only where precedence or
+    /// right-nesting needs them.
+    public var canonicalText: String {
+        func wrap(_ c: Condition, _ needed: Bool) -> String { needed ? "(\(c.canonicalText))" : c.canonicalText }
+        switch self {
+        case .compare(let field, let op, let value, _):
+            return "\(quoteIfNeeded(field.text)) \(op.rawValue) \(quoteIfNeeded(value.text))"
+        case .isIn(let field, let values):
+            return "\(quoteIfNeeded(field.text)) in (" + values.map { quoteIfNeeded($0.text) }.joined(separator: ", ") + ")"
+        case .not(let inner):
+            return "not " + wrap(inner, inner.precedence < 3)
+        case .and(let l, let r):
+            return wrap(l, l.precedence < 2) + " and " + wrap(r, r.precedence <= 2)
+        case .or(let l, let r):
+            return wrap(l, l.precedence < 1) + " or " + wrap(r, r.precedence <= 1)
+        }
+    }
+
+    var withoutSpans: Condition {
+        func bare(_ n: Name) -> Name { Name(text: n.text, span: 0..<0) }
+        switch self {
+        case .compare(let f, let op, let v, _): return .compare(field: bare(f), op: op, value: bare(v), opSpan: 0..<0)
+        case .isIn(let f, let vs): return .isIn(field: bare(f), values: vs.map(bare))
+        case .not(let c): return .not(c.withoutSpans)
+        case .and(let l, let r): return .and(l.withoutSpans, r.withoutSpans)
+        case .or(let l, let r): return .or(l.withoutSpans, r.withoutSpans)
+        }
+    }
+}
+
+/// Quotes a name or value that would not lex back as one bare word (or that a keyword
+/// position would misread).
 func quoteIfNeeded(_ text: String) -> String {
-    let stops: Set<Character> = [",", "(", ")", ";", "=", "<", ">", "!", "\"", "'", " ", "\t", "\n", "#"]
-    if !text.isEmpty, !text.contains(where: { stops.contains($0) }), !text.hasPrefix("--") { return text }
-    return "\"" + text.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"") + "\""
-}
-
-extension String {
-    /// Foundation-free replacement of every occurrence of `target`.
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var out = ""
-        var rest = Substring(self)
-        while let r = rest.range(of: target) {
-            out += rest[..<r.lowerBound]
-            out += replacement
-            rest = rest[r.upperBound...]
-        }
-        return out + rest
+    let stops: Set<Character> = [",", "(", ")", ";", "=", "<", ">", "!", "\"", "'", " ", "\t", "\n", "\r", "#", "\\"]
+    let reserved: Set<String> = ["and", "or", "not", "in", "where", "order", "by", "limit", "offset", "asc", "desc", "from"]
+    if !text.isEmpty, !text.contains(where: { stops.contains($0) }), !text.hasPrefix("--"),
+       !reserved.contains(text.lowercased()), text != "*" {
+        return text
     }
-}
-
-extension Substring {
-    func range(of target: String) -> Range<Index>? {
-        var i = startIndex
-        while i < endIndex {
-            if self[i...].hasPrefix(target) { return i..<index(i, offsetBy: target.count) }
-            i = index(after: i)
+    var out = "\""
+    for c in text {
+        switch c {
+        case "\\": out += "\\\\"
+        case "\"": out += "\\\""
+        case "\n": out += "\\n"
+        case "\t": out += "\\t"
+        default: out.append(c)
         }
-        return nil
     }
+    return out + "\""
 }

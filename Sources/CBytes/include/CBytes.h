@@ -15,7 +15,19 @@ size_t jb_count_scalars(const uint8_t *p, size_t n);
 /// first occurrence of the needle, or -1.
 long jb_memmem(const uint8_t *hay, size_t hay_len, const uint8_t *needle, size_t needle_len);
 
+/// Like jb_memmem, but faster on CJK text: SSE2 compares 16 positions at a time against the
+/// two rarest bytes of the needle (continuation bytes and ASCII rather than the common UTF-8
+/// lead bytes E4–E9) and verifies only the few candidates. Returns the offset or -1.
+long jb_find(const uint8_t *hay, size_t hay_len, const uint8_t *needle, size_t needle_len);
+
 /// Number of non-overlapping occurrences of the needle in the haystack.
 size_t jb_count_occurrences(const uint8_t *hay, size_t hay_len, const uint8_t *needle, size_t needle_len);
+
+/// The interrupt flag: set by the SIGINT handler (or a test), polled by long evaluations.
+void jb_interrupt_set(int value);
+int jb_interrupt_requested(void);
+/// Installs a SIGINT handler that only sets the flag (sigaction, no SA_RESTART), or restores
+/// the default action when `on` is 0.
+void jb_interrupt_handle_sigint(int on);
 
 #endif

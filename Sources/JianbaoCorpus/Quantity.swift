@@ -1,0 +1,88 @@
+/// A number as bulletins and queries write it: digits (ASCII or full-width), an optional
+/// decimal part (`.` or `．`), ASCII thousands separators between groups of three, an optional
+/// magnitude word (百 千 万 亿 万亿) and an optional unit (`元`, `万人次` …).
+///
+/// `1000亿元` is value 1000, magnitude 亿, unit 元, amount 1e11.
+public struct Quantity: Equatable, Sendable {
+    /// The number as written, without its magnitude word (`1000`).
+    public var value: Double
+    /// The magnitude word, or "" (`亿`).
+    public var magnitude: String
+    /// What follows the magnitude (`元`), or "".
+    public var unit: String
+    /// `value` times the magnitude (`1e11`).
+    public var amount: Double { value * Self.multiplier(magnitude) }
+
+    /// Magnitude words, longest first, so that 万亿 is read before 万.
+    public static let magnitudes: [(word: String, factor: Double)] = [
+        ("万亿", 1e12), ("亿", 1e8), ("万", 1e4), ("千", 1e3), ("百", 1e2),
+    ]
+
+    public static func multiplier(_ magnitude: String) -> Double {
+        magnitudes.first { $0.word == magnitude }?.factor ?? 1
+    }
+
+    /// Parses a whole word such as `3.65万亿元`, `１２９４１`, `1,400` or `-2.5`; nil when it does
+    /// not start with a number, or when what follows the number is not a magnitude and unit
+    /// made of letters (a bare `2024-03` is not a quantity).
+    public init?(parsing text: String) {
+        let scalars = Array(text.unicodeScalars)
+        var i = 0
+        var negative = false
+        if i < scalars.count, scalars[i] == "-" || scalars[i] == "−" { negative = true; i += 1 }
+        guard let (value, end) = Self.number(scalars, from: i) else { return nil }
+        i = end
+        var rest = String(String.UnicodeScalarView(scalars[i...]))
+        var magnitude = ""
+        for (word, _) in Self.magnitudes where rest.hasPrefix(word) {
+            magnitude = word
+            rest = String(rest.dropFirst(word.count))
+            break
+        }
+        // A unit is letters, CJK or %; digits or dashes after the number mean it is not one.
+        guard rest.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || $0 == "%" }) else { return nil }
+        self.value = negative ? -value : value
+        self.magnitude = magnitude
+        self.unit = rest
+    }
+
+    /// A decimal number starting at `start` (ASCII or full-width digits); its value and the
+    /// index after it. Thousands separators are ASCII commas between groups of three digits.
+    public static func number(_ s: [Unicode.Scalar], from start: Int) -> (Double, Int)? {
+        var digits = ""
+        var i = start
+        var sawPoint = false
+        while i < s.count {
+            if let d = digit(s[i]) {
+                digits.append(d)
+                i += 1
+            } else if s[i] == ",", !sawPoint, !digits.isEmpty, threeDigitsFollow(s, i) {
+                i += 1
+            } else if (s[i] == "." || s[i] == "．"), !sawPoint, !digits.isEmpty, i + 1 < s.count, digit(s[i + 1]) != nil {
+                sawPoint = true
+                digits.append(".")
+                i += 1
+            } else {
+                break
+            }
+        }
+        guard !digits.isEmpty, let value = Double(digits), value.isFinite else { return nil }
+        return (value, i)
+    }
+
+    /// `1,400`: the comma at `i` is followed by exactly three digits.
+    static func threeDigitsFollow(_ s: [Unicode.Scalar], _ i: Int) -> Bool {
+        guard i + 3 < s.count else { return false }
+        for k in 1...3 where digit(s[i + k]) == nil { return false }
+        return i + 4 >= s.count || digit(s[i + 4]) == nil
+    }
+
+    /// The ASCII digit for an ASCII or full-width digit.
+    public static func digit(_ c: Unicode.Scalar) -> Character? {
+        switch c.value {
+        case 0x30...0x39: return Character(c)
+        case 0xFF10...0xFF19: return Character(Unicode.Scalar(c.value - 0xFF10 + 0x30)!)
+        default: return nil
+        }
+    }
+}

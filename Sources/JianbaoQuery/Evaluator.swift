@@ -2,9 +2,16 @@ import JianbaoCorpus
 import CBytes
 
 /// Runs checked plans over the corpus and streams the rows to a formatter.
-public struct Evaluator {
+public struct Evaluator: Sendable {
     let corpus: Corpus
-    public init(corpus: Corpus) { self.corpus = corpus }
+    /// Polled between chunks of work: true stops the statement with "interrupted".
+    let isInterrupted: @Sendable () -> Bool
+
+    /// `isInterrupted` defaults to the SIGINT flag the shell sets on Ctrl-C.
+    public init(corpus: Corpus, isInterrupted: @escaping @Sendable () -> Bool = { jb_interrupt_requested() != 0 }) {
+        self.corpus = corpus
+        self.isInterrupted = isInterrupted
+    }
 
     /// Runs a plan; throws `QueryError` (a pattern too complex, an interrupt) or `OutputClosed`.
     public func run(_ plan: Plan, formatter: inout any ResultFormatter, to out: Output) throws {
@@ -12,15 +19,15 @@ public struct Evaluator {
         case .select(let select):
             try runSelect(select, formatter: &formatter, to: out)
         case .count(let target, let predicate, let by):
+            // Everything that can fail runs before the first byte is written.
             let source = RowSource(corpus: corpus, target: target)
             if let by {
+                let counted = try groups(source, predicate, by.field)
                 try formatter.begin(columns: [by.name, "count"], to: out)
-                for (key, n) in try groups(source, predicate, by.field) {
-                    try formatter.row([key, .integer(n)], to: out)
-                }
+                for (key, n) in counted { try formatter.row([key, .integer(n)], to: out) }
             } else {
-                try formatter.begin(columns: ["count"], to: out)
                 let n = try predicate.map { try count(source, $0) } ?? source.count()
+                try formatter.begin(columns: ["count"], to: out)
                 try formatter.row([.integer(n)], to: out)
             }
             try formatter.end(to: out)
@@ -32,15 +39,16 @@ public struct Evaluator {
     func runSelect(_ plan: SelectPlan, formatter: inout any ResultFormatter, to out: Output) throws {
         let source = RowSource(corpus: corpus, target: plan.target)
         let fields = plan.fields.map(\.field)
-        try formatter.begin(columns: plan.fields.map(\.name), to: out)
         let offset = plan.offset ?? 0
         if plan.order.isEmpty {
-            // Stream issue by issue: nothing is kept, and `limit` stops the walk early.
-            let filter = try plan.predicate.map { try RowFilter(source, $0) }
+            // Stream group by group: nothing is kept, and `limit` stops the walk early. The
+            // filter's searches (the part that can fail) run before the header is written.
+            let filter = try plan.predicate.map { try RowFilter(source, $0, isInterrupted: isInterrupted) }
+            try formatter.begin(columns: plan.fields.map(\.name), to: out)
             var seen = 0, written = 0
             for group in source.groups {
                 if let limit = plan.limit, written >= limit { break }
-                if jb_interrupt_requested() != 0 { throw QueryError(.interrupted, span: 0..<0) }
+                if isInterrupted() { throw QueryError(.interrupted, span: 0..<0) }
                 let rows = source.rows(of: group)
                 let verdicts = try filter?.verdicts(rows)
                 for (k, row) in rows.enumerated() where verdicts?[k] ?? true {
@@ -63,6 +71,7 @@ public struct Evaluator {
                 return a < b
             }
             rows = order.map { rows[$0] }
+            try formatter.begin(columns: plan.fields.map(\.name), to: out)
             let end = plan.limit.map { min(rows.count, offset + $0) } ?? rows.count
             if offset < end {
                 for row in rows[offset..<end] { try formatter.row(fields.map { source.value($0, row) }, to: out) }
@@ -73,10 +82,10 @@ public struct Evaluator {
 
     /// Every row that passes the predicate, in corpus order; issue by issue on all cores.
     func matching(_ source: RowSource, _ predicate: Predicate?) throws -> [RowRef] {
-        let filter = try predicate.map { try RowFilter(source, $0) }
+        let filter = try predicate.map { try RowFilter(source, $0, isInterrupted: isInterrupted) }
         let groups = source.groups
         let perGroup = CorpusLoader.parallelMap(groups.count) { g -> Result<[RowRef], QueryError> in
-            if jb_interrupt_requested() != 0 { return .failure(QueryError(.interrupted, span: 0..<0)) }
+            if isInterrupted() { return .failure(QueryError(.interrupted, span: 0..<0)) }
             let rows = source.rows(of: groups[g])
             guard let filter else { return .success(rows) }
             do throws(QueryError) {
@@ -93,10 +102,10 @@ public struct Evaluator {
 
     /// The number of rows that pass, without keeping them.
     func count(_ source: RowSource, _ predicate: Predicate) throws -> Int {
-        let filter = try RowFilter(source, predicate)
+        let filter = try RowFilter(source, predicate, isInterrupted: isInterrupted)
         let groups = source.groups
         let perGroup = CorpusLoader.parallelMap(groups.count) { g -> Result<Int, QueryError> in
-            if jb_interrupt_requested() != 0 { return .failure(QueryError(.interrupted, span: 0..<0)) }
+            if isInterrupted() { return .failure(QueryError(.interrupted, span: 0..<0)) }
             do throws(QueryError) {
                 return .success(try filter.verdicts(source.rows(of: groups[g])).count { $0 })
             } catch {

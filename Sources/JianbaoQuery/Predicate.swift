@@ -92,11 +92,11 @@ public final class Regex: @unchecked Sendable {
     }
 
     /// The longest run of characters every match must contain, found by a conservative scan:
-    /// top level only, no alternation, no inline flags; a character made optional by `?`, `*`
-    /// or `{` is dropped and ends the run.
+    /// outside groups only, none with a top-level `|` or inline flags; a character made
+    /// optional by `?`, `*` or `{` is dropped and ends the run.
     static func requiredLiteral(of pattern: String) -> [UInt8]? {
         let s = Array(pattern.unicodeScalars)
-        if pattern.contains("|") || pattern.contains("(?") { return nil }
+        if pattern.contains("(?") { return nil }
         var best: [Unicode.Scalar] = [], run: [Unicode.Scalar] = []
         var depth = 0, i = 0
         var lastWasLiteral = false
@@ -131,6 +131,9 @@ public final class Regex: @unchecked Sendable {
                 endRun(); lastWasLiteral = false; depth += 1
             case ")":
                 endRun(); lastWasLiteral = false; depth -= 1
+            case "|":
+                if depth == 0 { return nil }
+                endRun(); lastWasLiteral = false
             case ".", "^", "$":
                 endRun(); lastWasLiteral = false
             case "?", "*", "{":

@@ -44,21 +44,21 @@ final class RowFilter: @unchecked Sendable {
         }
     }
 
-    init(_ source: RowSource, _ predicate: Predicate) throws(QueryError) {
+    init(_ source: RowSource, _ predicate: Predicate, isInterrupted: @escaping @Sendable () -> Bool) throws(QueryError) {
         self.source = source
-        root = try Self.compile(predicate, source)
+        root = try Self.compile(predicate, source, isInterrupted)
     }
 
-    static func compile(_ p: Predicate, _ source: RowSource) throws(QueryError) -> Node {
+    static func compile(_ p: Predicate, _ source: RowSource, _ stop: @escaping @Sendable () -> Bool) throws(QueryError) -> Node {
         switch p {
-        case .and(let l, let r): return .and(try compile(l, source), try compile(r, source))
-        case .or(let l, let r): return .or(try compile(l, source), try compile(r, source))
-        case .not(let c): return .not(try compile(c, source))
+        case .and(let l, let r): return .and(try compile(l, source, stop), try compile(r, source, stop))
+        case .or(let l, let r): return .or(try compile(l, source, stop), try compile(r, source, stop))
+        case .not(let c): return .not(try compile(c, source, stop))
         case .test(let field, let test, let span):
             var hits: [Bool]?, sectionHits: [Bool]?
             if let kind = blockKind(source.target, field.field, test) {
                 hits = try BlockSearch.hits(in: source.corpus, kind: kind, test: test, span: span,
-                                            perArticle: source.target == .articles)
+                                            perArticle: source.target == .articles, isInterrupted: stop)
             } else if source.namesSection(field.field) {
                 sectionHits = try BlockSearch.sectionHits(in: source.corpus, test: test, span: span)
             }
@@ -151,13 +151,14 @@ final class RowFilter: @unchecked Sendable {
 enum BlockSearch {
     /// Per block of the corpus whether a block of `kind` passes, or (with `perArticle`) per
     /// article whether any of its blocks does.
-    static func hits(in corpus: Corpus, kind: Block.Kind, test: Test, span: Range<Int>, perArticle: Bool) throws(QueryError) -> [Bool] {
+    static func hits(in corpus: Corpus, kind: Block.Kind, test: Test, span: Range<Int>, perArticle: Bool,
+                     isInterrupted: @escaping @Sendable () -> Bool) throws(QueryError) -> [Bool] {
         let chunks = corpus.issueChunks()
         let failed = FailureFlag()
         let result = CorpusLoader.parallelFill(count: perArticle ? corpus.articleCount : corpus.blockCount,
                                                repeating: false, chunks: chunks.count) { c, out in
             for i in chunks[c] {
-                if jb_interrupt_requested() != 0 || failed.isSet { return }
+                if isInterrupted() || failed.isSet { return }
                 let issue = corpus.issues[i]
                 guard let marks = try? issueHits(issue, kind: kind, test: test) else { failed.set(); return }
                 if perArticle {
@@ -171,6 +172,7 @@ enum BlockSearch {
                 }
             }
         }
+        if isInterrupted() { throw QueryError(.interrupted, span: 0..<0) }
         try check(failed, span)
         return result
     }
@@ -197,7 +199,6 @@ enum BlockSearch {
     }
 
     private static func check(_ failed: FailureFlag, _ span: Range<Int>) throws(QueryError) {
-        if jb_interrupt_requested() != 0 { throw QueryError(.interrupted, span: 0..<0) }
         if failed.isSet { throw QueryError(.patternTooComplex, span: span) }
     }
 

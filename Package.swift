@@ -35,13 +35,13 @@ let package = Package(
         .executableTarget(
             name: "jianbao",
             dependencies: [
-                "JianbaoCorpus", "JianbaoQuery", "CEditShim",
+                "JianbaoCorpus", "JianbaoQuery", "CEditShim", "CBytes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Golden-file comparison, paths and a process runner shared by the test targets.
         .target(name: "JianbaoTestSupport", path: "Tests/JianbaoTestSupport"),
-        .testTarget(name: "JianbaoCorpusTests", dependencies: ["JianbaoCorpus", "JianbaoTestSupport"]),
+        .testTarget(name: "JianbaoCorpusTests", dependencies: ["JianbaoCorpus", "JianbaoTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "JianbaoQueryTests", dependencies: ["JianbaoQuery", "JianbaoTestSupport"]),
         // Runs the built executable: golden scripts, pipes, exit codes.
         .testTarget(name: "JianbaoCLITests", dependencies: ["jianbao", "JianbaoTestSupport"]),

@@ -1,6 +1,7 @@
 @preconcurrency import Glibc
 import JianbaoCorpus
 import JianbaoQuery
+import CBytes
 
 /// The interactive shell: a banner, then lines from libedit into the session.
 struct Shell {
@@ -12,6 +13,11 @@ struct Shell {
             session.note("jianbao: cannot start line editing; reading plain lines")
             return
         }
+        // While a statement runs the terminal is cooked and Ctrl-C raises SIGINT: the handler
+        // only sets the flag the evaluator polls, so the statement stops and the shell stays.
+        // While libedit reads a line, Ctrl-C is a key bound to clearing the line.
+        jb_interrupt_handle_sigint(1)
+        defer { jb_interrupt_handle_sigint(0) }
         if !quiet {
             let corpus = session.corpus
             try session.out.write("jianbao \(Jianbao.version) · \(counted(corpus.issues.count, "issue")), \(counted(corpus.articleCount, "article"))"

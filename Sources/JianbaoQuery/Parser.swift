@@ -45,7 +45,16 @@ public struct Parser {
             let statement = try parseStatement()
             result.append((statement, start..<tokens[position - 1].span.upperBound))
             if current.kind != .end && !current.isSymbol(";") {
-                throw QueryError(.trailing(describe(current)), span: current.span)
+                // `select articles id ordr by id`: a misspelt keyword ends up here. In
+                // `select articles were section = …` the misspelling was read as a field and
+                // the word after it is the stray one: point at the misspelling.
+                let previous = tokens[position - 1]
+                if let word = previous.word, !Grammar.keywords.contains(word.lowercased()),
+                   let keyword = Suggest.nearest(word, in: Grammar.keywords) {
+                    throw QueryError(.trailing(describe(previous), suggestion: keyword), span: previous.span)
+                }
+                let hint = current.word.flatMap { Suggest.nearest($0, in: Grammar.keywords) }
+                throw QueryError(.trailing(describe(current), suggestion: hint), span: current.span)
             }
         }
         return result

@@ -8,7 +8,7 @@ public struct QueryError: Error, Equatable, Sendable {
         case unknownTarget(String, suggestion: String?)
         case unknownField(target: String, field: String, suggestion: String?)
         case duplicateField(String)
-        case trailing(String)
+        case trailing(String, suggestion: String?)
         case unknownMeta(String, suggestion: String?)
         case metaUsage(String)
         case noSuchArticle(Int, count: Int)
@@ -52,8 +52,8 @@ public struct QueryError: Error, Equatable, Sendable {
             return "\(target) have no field '\(field)'" + didYouMean(suggestion)
         case .duplicateField(let field):
             return "field '\(field)' is named twice"
-        case .trailing(let text):
-            return "unexpected \(text) after the end of the statement"
+        case .trailing(let text, let suggestion):
+            return "unexpected \(text) after the end of the statement" + didYouMean(suggestion)
         case .unknownMeta(let command, let suggestion):
             return "unknown command '\(command)'" + didYouMean(suggestion) + (suggestion == nil ? "; .help lists them" : "")
         case .metaUsage(let usage):

@@ -71,9 +71,10 @@ public struct Resolver {
 
     func field(_ name: Name, of spec: TargetSpec) throws(QueryError) -> FieldSpec {
         if let field = spec.field(named: name.text) { return field }
-        throw QueryError(.unknownField(target: spec.name, field: name.text,
-                                       suggestion: Suggest.nearest(name.text, in: spec.fields.map(\.name))),
-                         span: name.span)
+        // `select articles were …` reads `were` as a field: a keyword may be what was meant.
+        let suggestion = Suggest.nearest(name.text, in: spec.fields.map(\.name))
+            ?? Suggest.nearest(name.text, in: Grammar.keywords)
+        throw QueryError(.unknownField(target: spec.name, field: name.text, suggestion: suggestion), span: name.span)
     }
 
     mutating func predicate(_ condition: Condition, _ spec: TargetSpec) throws(QueryError) -> Predicate {

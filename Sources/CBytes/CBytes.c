@@ -113,6 +113,25 @@ size_t jb_count_occurrences(const uint8_t *hay, size_t hay_len, const uint8_t *n
     return count;
 }
 
+static inline uint64_t has_zero_byte(uint64_t v) {
+    return (v - 0x0101010101010101ULL) & ~v & 0x8080808080808080ULL;
+}
+
+size_t jb_find_tsv_special(const uint8_t *p, size_t n) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        if (has_zero_byte(w ^ 0x0909090909090909ULL) | has_zero_byte(w ^ 0x0A0A0A0A0A0A0A0AULL)
+            | has_zero_byte(w ^ 0x0D0D0D0D0D0D0D0DULL) | has_zero_byte(w ^ 0x5C5C5C5C5C5C5C5CULL)) break;
+    }
+    for (; i < n; i++) {
+        uint8_t b = p[i];
+        if (b == 0x09 || b == 0x0A || b == 0x0D || b == 0x5C) return i;
+    }
+    return n;
+}
+
 static volatile sig_atomic_t interrupt_flag = 0;
 
 void jb_interrupt_set(int value) { interrupt_flag = value; }

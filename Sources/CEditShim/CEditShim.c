@@ -1,6 +1,8 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include "CEditShim.h"
 
 int jb_use_utf8_locale(void) {
@@ -33,6 +35,12 @@ int jb_el_parse(EditLine *el, const char *a0, const char *a1, const char *a2) {
     const char *argv[4] = { a0, a1, a2, NULL };
     int argc = a2 ? 3 : (a1 ? 2 : 1);
     return el_parse(el, argc, argv);
+}
+
+int jb_terminal_columns(int fd) {
+    struct winsize ws;
+    if (!isatty(fd) || ioctl(fd, TIOCGWINSZ, &ws) != 0) return 0;
+    return ws.ws_col;
 }
 
 int jb_history_setsize(HistoryW *h, int size) { HistEventW ev; return history_w(h, &ev, H_SETSIZE, size); }

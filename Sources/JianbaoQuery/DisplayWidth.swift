@@ -1,6 +1,12 @@
-/// Terminal columns a text takes: East Asian Wide and Fullwidth characters and emoji count
-/// two, combining marks and zero-width characters none, everything else one. The one
-/// width function behind error carets and aligned output.
+/// Terminal columns a text takes — the one width function behind tables, `kwic`, charts and
+/// error carets.
+///
+/// Per scalar: East Asian Wide and Fullwidth characters and emoji presentation take two
+/// columns; combining marks, format characters (ZWJ, variation selectors) and zero-width
+/// spaces none; control characters none (they are made visible before display, see
+/// `visible`); everything else one. Widths add up scalar by scalar, so the width of a
+/// concatenation is the sum of the widths (an emoji ZWJ sequence counts its parts, as many
+/// terminals draw it).
 public enum DisplayWidth {
     public static func of(_ text: String) -> Int {
         var width = 0
@@ -12,15 +18,14 @@ public enum DisplayWidth {
         let v = scalar.value
         if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }
         if v < 0x300 { return 1 }
+        if v == 0x200B || (v >= 0x1160 && v <= 0x11FF) { return 0 }
         switch scalar.properties.generalCategory {
         case .nonspacingMark, .enclosingMark, .format:
             return 0
         default:
             break
         }
-        if v == 0x200B || (v >= 0x1160 && v <= 0x11FF) { return 0 }
-        if isWide(v) { return 2 }
-        if scalar.properties.isEmojiPresentation { return 2 }
+        if isWide(v) || scalar.properties.isEmojiPresentation { return 2 }
         return 1
     }
 
@@ -38,18 +43,42 @@ public enum DisplayWidth {
         }
     }
 
-    /// The text with tabs and control characters made visible (`→`, `␀`…), so that what a
-    /// caret or a column counts is what the terminal shows.
+    /// The text with control characters shown rather than sent to the terminal: newline `↵`,
+    /// tab `␉`, carriage return `␍`, others as their Unicode control pictures (U+2400…).
     public static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             switch scalar.value {
-            case 0x09: out.append(" ")
+            case 0x0A: out.append("↵")
             case 0x00..<0x20: out.append(Unicode.Scalar(0x2400 + scalar.value)!)
             case 0x7F: out.append("\u{2421}")
             default: out.append(scalar)
             }
         }
         return String(out)
+    }
+
+    /// The longest prefix of whole characters that fits `width` columns, with `…` at the end
+    /// when anything was cut. Never cuts inside a character or a combining sequence.
+    public static func truncate(_ text: String, to width: Int) -> String {
+        guard of(text) > width else { return text }
+        guard width > 0 else { return "" }
+        var out = ""
+        var used = 0
+        for character in text {
+            let w = of(String(character))
+            if used + w > width - 1 { break }
+            out.append(character)
+            used += w
+        }
+        return out + "…"
+    }
+
+    /// `text` padded with spaces to `width` columns, on the left (`right` alignment) or right.
+    public static func pad(_ text: String, to width: Int, right: Bool = false) -> String {
+        let gap = max(0, width - of(text))
+        let spaces = String(repeating: " ", count: gap)
+        return right ? spaces + text : text + spaces
     }
 }

@@ -122,7 +122,7 @@ public struct Evaluator: Sendable {
     func groups(_ source: RowSource, _ predicate: Predicate?, _ field: Field) throws -> [(Value, Int)] {
         var counts: [Value: Int] = [:]
         for row in try matching(source, predicate) {
-            let value = source.value(field, row)
+            let value = source.value(field, row).normalized
             if case .list(let items) = value {
                 for item in Set(items) { counts[.text(item), default: 0] += 1 }
                 if items.isEmpty { counts[.null, default: 0] += 1 }

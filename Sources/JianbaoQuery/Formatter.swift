@@ -1,28 +1,60 @@
 import JianbaoCorpus
 
-/// The output modes (LANGUAGE.md "Output"): one table that `-m`, `.mode` and `.help` read.
+/// The output modes (LANGUAGE.md "Output"): one table that `-m`, `.mode`, `.help` and
+/// completion read.
 public enum OutputMode: String, CaseIterable, Sendable {
-    case tsv, jsonl
+    case table, box, csv, tsv, json, jsonl, markdown, line, chart
 
     public var help: String {
         switch self {
-        case .tsv: return "tab-separated, header row; tab, newline and backslash escaped as \\t \\n \\\\"
-        case .jsonl: return "one JSON object per line; numbers as numbers, absent values as null"
+        case .table: return "aligned columns by display width (CJK = 2), cut to the terminal; the terminal default"
+        case .box: return "the same inside a box-drawing frame"
+        case .csv: return "RFC 4180: quoted where needed, CRLF line ends"
+        case .tsv: return "tab-separated; tab, newline and backslash escaped as \\t \\n \\\\; the piped default"
+        case .json: return "one JSON array of objects; numbers as numbers, absent values as null"
+        case .jsonl: return "one JSON object per line"
+        case .markdown: return "a GitHub table"
+        case .line: return "one 'field = value' per line, a blank line between rows"
+        case .chart: return "horizontal bars for the last number column, labelled by the first column"
         }
     }
 
-    public func makeFormatter(headers: Bool) -> any ResultFormatter {
+    public func makeFormatter(_ style: OutputStyle) -> any ResultFormatter {
         switch self {
-        case .tsv: return TSVFormatter(headers: headers)
+        case .table: return TableFormatter(style: style, boxed: false)
+        case .box: return TableFormatter(style: style, boxed: true)
+        case .csv: return CSVFormatter(headers: style.headers)
+        case .tsv: return TSVFormatter(headers: style.headers)
+        case .json: return JSONFormatter()
         case .jsonl: return JSONLFormatter()
+        case .markdown: return MarkdownFormatter()
+        case .line: return LineFormatter()
+        case .chart: return ChartFormatter(style: style)
         }
+    }
+}
+
+/// How output should look where it goes.
+public struct OutputStyle: Sendable {
+    /// Write a header row (`--no-header`, `.headers off`).
+    public var headers = true
+    /// Terminal columns to fit tables into; nil when output is not a terminal (no cutting).
+    public var width: Int?
+    /// Bold headers and dim rules (a terminal without NO_COLOR).
+    public var color = false
+
+    public init(headers: Bool = true, width: Int? = nil, color: Bool = false) {
+        self.headers = headers
+        self.width = width
+        self.color = color
     }
 }
 
 /// Writes a result: a header, rows, an end; or one whole article for `show`.
 public protocol ResultFormatter {
     mutating func begin(columns: [String], to out: Output) throws(OutputClosed)
-    func row(_ values: [Value], to out: Output) throws(OutputClosed)
+    /// Streaming formatters write at once; aligned ones keep rows until `end`.
+    mutating func row(_ values: [Value], to out: Output) throws(OutputClosed)
     mutating func end(to out: Output) throws(OutputClosed)
     func document(_ article: ArticleDocument, to out: Output) throws(OutputClosed)
 }
@@ -56,4 +88,29 @@ public struct ArticleDocument: Sendable {
     /// Sub-headings and paragraphs in order.
     public var body: [(kind: Block.Kind, text: String)]
     public var sources: [String]
+}
+
+/// A result kept whole for formatters that must see every row before writing (widths,
+/// scales): the column names and the rows.
+struct BufferedResult {
+    var columns: [String] = []
+    var rows: [[Value]] = []
+
+    /// Whether column `c` holds numbers (every present value is an integer, at least one).
+    func isNumeric(_ c: Int) -> Bool {
+        var any = false
+        for row in rows {
+            switch row[c] {
+            case .integer: any = true
+            case .null: continue
+            default: return false
+            }
+        }
+        return any
+    }
+
+    /// What a cell shows: its plain text with control characters made visible.
+    static func text(_ value: Value) -> String {
+        DisplayWidth.visible(value.plainText)
+    }
 }

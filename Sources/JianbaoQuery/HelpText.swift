@@ -1,24 +1,44 @@
 /// `.help` and `.fields` text, generated from the same tables the parser and session use.
 public enum HelpText {
+    static let statements: [(name: String, usage: String, help: String)] = [
+        ("select", "select <target> [field, …] [where …] [order by …] [limit N] [offset M]", "rows of a target (all fields when none are named)"),
+        ("select", "select field, … from <target> …", "the same, in SQL order"),
+        ("count", "count <target> [where …] [by field]", "number of rows, or rows per value of a field"),
+        ("show", "show <article-id>", "one whole article"),
+    ]
+
     public static func overview() -> String {
         var text = "Statements:\n"
-        text += "  select <target> [field, …]       rows of a target (all fields when none are named)\n"
-        text += "  select field, … from <target>    the same, in SQL order\n"
-        text += "  count <target>                   number of rows\n"
-        text += "  show <article-id>                one whole article\n"
+        for s in statements { text += "  \(s.usage)\n      \(s.help)\n" }
+        text += "Conditions: field = != < <= > >= contains matches in (…) value, with and, or, not, ( ).\n"
         text += "Separate statements with ';'. '#' and '--' start comments. A line ending in '\\' goes on.\n"
         text += "Targets: " + Schema.targets.map(\.name).joined(separator: ", ") + " (.fields TARGET lists fields)\n"
         text += "Meta commands:\n"
-        let width = MetaCommands.all.map { $0.name.count + $0.arguments.count }.max() ?? 0
-        for command in MetaCommands.all {
-            let usage = "." + command.name + (command.arguments.isEmpty ? "" : " " + command.arguments)
-            text += "  " + usage + String(repeating: " ", count: width + 3 - usage.count) + command.help + "\n"
+        let usages = MetaCommands.all.map { "." + $0.name + ($0.arguments.isEmpty ? "" : " " + $0.arguments) }
+        let width = usages.map(\.count).max() ?? 0
+        for (usage, command) in zip(usages, MetaCommands.all) {
+            text += "  " + usage + String(repeating: " ", count: width + 2 - usage.count) + command.help + "\n"
         }
-        text += "Output modes:\n"
+        text += "Output modes (.mode, -m):\n"
         for mode in OutputMode.allCases {
-            text += "  " + mode.rawValue + String(repeating: " ", count: 8 - mode.rawValue.count) + mode.help + "\n"
+            text += "  " + mode.rawValue + String(repeating: " ", count: 10 - mode.rawValue.count) + mode.help + "\n"
         }
         return text
+    }
+
+    /// `.help TOPIC`: a meta command, a statement, a target or an output mode.
+    public static func topic(_ topic: String) -> String {
+        let key = topic.lowercased().trimmingCharacters(in: ".")
+        if let command = MetaCommands.named(key) {
+            return ".\(command.name) \(command.arguments)\n  \(command.help)\n"
+        }
+        let matching = statements.filter { $0.name == key }
+        if !matching.isEmpty { return matching.map { "\($0.usage)\n  \($0.help)\n" }.joined() }
+        if let spec = Schema.target(named: key) { return "\(spec.name): \(spec.help)\n" + fields(of: spec) }
+        if let mode = OutputMode(rawValue: key) { return "\(mode.rawValue): \(mode.help)\n" }
+        let all = MetaCommands.all.map(\.name) + statements.map(\.name) + Schema.targets.map(\.name) + OutputMode.allCases.map(\.rawValue)
+        let hint = Suggest.nearest(key, in: all).map { "; did you mean '\($0)'?" } ?? "; .help lists the topics"
+        return "no help on '\(topic)'\(hint)\n"
     }
 
     public static func targets() -> String {

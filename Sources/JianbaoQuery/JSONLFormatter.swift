@@ -10,13 +10,17 @@ public struct JSONLFormatter: ResultFormatter {
     }
 
     public func row(_ values: [Value], to out: Output) throws(OutputClosed) {
+        try out.write(object(values) + "\n")
+    }
+
+    /// `{"column":value,…}` for one row.
+    func object(_ values: [Value]) -> String {
         var line = "{"
         for (i, value) in values.enumerated() {
             if i > 0 { line += "," }
             line += columns[i] + ":" + JSON.value(value)
         }
-        line += "}\n"
-        try out.write(line)
+        return line + "}"
     }
 
     public func document(_ article: ArticleDocument, to out: Output) throws(OutputClosed) {
@@ -40,6 +44,7 @@ enum JSON {
         case .null: return "null"
         case .integer(let n): return String(n)
         case .text(let s): return string(s)
+        case .slice(let s): return string(s.string)
         case .date(let d): return string(d.description)
         case .list(let items): return "[" + items.map(string).joined(separator: ",") + "]"
         }

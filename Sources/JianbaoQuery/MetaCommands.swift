@@ -1,25 +1,150 @@
+import JianbaoCorpus
+
 /// The dot-commands (the sqlite3 convention): one table that the session dispatches on and
 /// `.help` prints, so the two cannot disagree.
 public struct MetaCommand: Sendable {
     public let name: String
     public let arguments: String
     public let help: String
+    /// Whether an argument names a file (the shell completes paths there).
+    public let takesPath: Bool
+
+    init(_ name: String, _ arguments: String, _ help: String, path: Bool = false) {
+        self.name = name
+        self.arguments = arguments
+        self.help = help
+        takesPath = path
+    }
 }
 
 public enum MetaCommands {
     public static let all: [MetaCommand] = [
-        MetaCommand(name: "help", arguments: "", help: "list these commands, the statements and the output modes"),
-        MetaCommand(name: "fields", arguments: "[TARGET]", help: "list the targets, or the fields of one target with their types"),
-        MetaCommand(name: "corpus", arguments: "", help: "what is loaded: issues, sections, articles, diagnostics"),
-        MetaCommand(name: "check", arguments: "", help: "list the loader's diagnostics"),
-        MetaCommand(name: "mode", arguments: "[MODE]", help: "show or set the output mode: " + OutputMode.allCases.map(\.rawValue).joined(separator: "|")),
-        MetaCommand(name: "headers", arguments: "on|off", help: "write a header row (tsv)"),
-        MetaCommand(name: "timer", arguments: "on|off", help: "print each statement's run time to standard error"),
-        MetaCommand(name: "quit", arguments: "", help: "leave"),
-        MetaCommand(name: "exit", arguments: "", help: "leave"),
+        MetaCommand("help", "[TOPIC]", "this list; .help with a command, statement, target or mode says more"),
+        MetaCommand("fields", "[TARGET]", "the targets, or one target's fields with their types"),
+        MetaCommand("corpus", "", "what is loaded: issues, sections, articles, dates, diagnostics"),
+        MetaCommand("check", "", "every loader diagnostic"),
+        MetaCommand("mode", "[MODE]", "show or set the output mode: " + OutputMode.allCases.map(\.rawValue).joined(separator: "|")),
+        MetaCommand("headers", "on|off", "header rows in table, csv, tsv and chart output"),
+        MetaCommand("output", "[FILE|'|COMMAND'|off]", "send results to a file or a command until .output off", path: true),
+        MetaCommand("once", "FILE|'|COMMAND'", "send the next statement's results to a file or a command", path: true),
+        MetaCommand("read", "SCRIPT [ARG…]", "run a script; its arguments are $1, $2, …", path: true),
+        MetaCommand("set", "NAME VALUE", "define a variable, used as $NAME or ${NAME}"),
+        MetaCommand("vars", "", "list the variables"),
+        MetaCommand("bail", "on|off", "stop at the first error"),
+        MetaCommand("echo", "on|off", "write each line before running it"),
+        MetaCommand("timer", "on|off", "print each statement's wall time to standard error"),
+        MetaCommand("quit", "", "leave"),
+        MetaCommand("exit", "", "leave"),
     ]
 
     public static func named(_ name: String) -> MetaCommand? {
         all.first { $0.name == name.lowercased() }
+    }
+
+    /// Splits a meta command's arguments on white space, keeping '…' and "…" together.
+    static func words(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var quote: Character?
+        var inWord = false
+        for c in text {
+            if let q = quote {
+                if c == q { quote = nil } else { current.append(c) }
+            } else if c == "'" || c == "\"" {
+                quote = c
+                inWord = true
+            } else if c == " " || c == "\t" {
+                if inWord { words.append(current); current = ""; inWord = false }
+            } else {
+                current.append(c)
+                inWord = true
+            }
+        }
+        if inWord { words.append(current) }
+        return words
+    }
+}
+
+extension Session {
+    func meta(_ line: String, origin: LineOrigin) throws(OutputClosed) -> Feed {
+        let words = MetaCommands.words(String(line.dropFirst()))
+        let name = words.first ?? ""
+        let args = Array(words.dropFirst())
+        guard let command = MetaCommands.named(name) else {
+            let suggestion = Suggest.nearest(name, in: MetaCommands.all.map(\.name)).map { "." + $0 }
+            return fail(QueryError(.unknownMeta("." + name, suggestion: suggestion), span: 0..<(name.utf8.count + 1)), line, origin)
+        }
+        func usage() -> Feed {
+            fail(QueryError(.metaUsage(".\(command.name) \(command.arguments)"), span: 0..<line.utf8.count), line, origin)
+        }
+        func toggle(_ apply: (Bool) -> Void) -> Feed? {
+            guard args.count == 1, ["on", "off"].contains(args[0].lowercased()) else { return usage() }
+            apply(args[0].lowercased() == "on")
+            return nil
+        }
+        let out = self.out
+        switch command.name {
+        case "quit", "exit":
+            return .stop
+        case "help":
+            try out.write(args.first.map(HelpText.topic) ?? HelpText.overview())
+        case "fields":
+            if let name = args.first {
+                guard let spec = Schema.target(named: name) else {
+                    let span = (line.utf8.count - name.utf8.count)..<line.utf8.count
+                    return fail(QueryError(.unknownTarget(name, suggestion: Suggest.nearest(name, in: Schema.targets.map(\.name))), span: span), line, origin)
+                }
+                try out.write(HelpText.fields(of: spec))
+            } else {
+                try out.write(HelpText.targets())
+            }
+        case "corpus":
+            try out.write(CorpusSummary.text(corpus))
+        case "check":
+            for d in corpus.diagnostics { try out.write(d.description + "\n") }
+            try out.write("\(counted(corpus.errorCount, "error")), \(counted(corpus.warningCount, "warning"))\n")
+        case "mode":
+            guard let value = args.first else { try out.write(mode.rawValue + "\n"); break }
+            guard args.count == 1, let newMode = OutputMode(rawValue: value.lowercased()) else { return usage() }
+            mode = newMode
+        case "headers":
+            if let r = toggle({ style.headers = $0 }) { return r }
+        case "bail":
+            if let r = toggle({ bail = $0 }) { return r }
+        case "echo":
+            if let r = toggle({ echo = $0 }) { return r }
+        case "timer":
+            if let r = toggle({ timer = $0 }) { return r }
+        case "output", "once":
+            guard args.count <= 1, command.name == "output" || args.count == 1 else { return usage() }
+            if command.name == "output", args.isEmpty || args[0] == "off" || args[0] == "stdout" {
+                closeRedirects()
+                break
+            }
+            if let problem = openRedirect(args[0], once: command.name == "once") {
+                note("error: " + problem)
+                markFailed()
+                return bail ? .stop : .ready
+            }
+        case "read":
+            guard let script = args.first else { return usage() }
+            return try read(script: script, arguments: Array(args.dropFirst()), origin: origin)
+        case "set":
+            guard args.count >= 2, Variables.isValidName(args[0]) else { return usage() }
+            variables.named[args[0]] = args.dropFirst().joined(separator: " ")
+        case "vars":
+            for (name, value) in variables.named.sorted(by: { $0.key < $1.key }) { try out.write("\(name) = \(value)\n") }
+            for (i, value) in variables.positional.enumerated() { try out.write("\(i + 1) = \(value)\n") }
+        default:
+            return usage()
+        }
+        try out.flush()
+        return .ready
+    }
+
+    /// Reports a failed command and says whether to go on.
+    private func fail(_ error: QueryError, _ line: String, _ origin: LineOrigin) -> Feed {
+        report(error, in: line, origin: origin)
+        return bail ? .stop : .ready
     }
 }

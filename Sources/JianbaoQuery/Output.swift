@@ -39,6 +39,13 @@ public final class Output {
         if buffer.count >= Self.capacity { try flush() }
     }
 
+    /// Builds one row in the buffer with a single exclusive access (a class property accessed
+    /// per byte range costs a runtime check each time), then flushes if the buffer is full.
+    func writeRow(_ build: (inout [UInt8]) -> Void) throws(OutputClosed) {
+        build(&buffer)
+        if buffer.count >= Self.capacity { try flush() }
+    }
+
     public func flush() throws(OutputClosed) {
         guard !buffer.isEmpty else { return }
         guard let fd else {

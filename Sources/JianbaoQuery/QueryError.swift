@@ -22,6 +22,7 @@ public struct QueryError: Error, Equatable, Sendable {
         case badPattern(String)
         case patternTooComplex
         case interrupted
+        case undefinedVariable(String)
     }
 
     public var kind: Kind
@@ -81,6 +82,8 @@ public struct QueryError: Error, Equatable, Sendable {
             return "regular expression too complex: it reached the backtracking limit (nested quantifiers such as (a+)+ are the usual cause)"
         case .interrupted:
             return "interrupted"
+        case .undefinedVariable(let name):
+            return "undefined variable '\(name)'; define it with -D \(name)=VALUE or .set \(name) VALUE (write $$ for a literal $)"
         }
     }
 
@@ -114,8 +117,9 @@ public struct QueryError: Error, Equatable, Sendable {
         while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
         let end = min(max(span.upperBound, start), lineEnd)
         let line = String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self)
-        let before = DisplayWidth.of(String(decoding: bytes[lineStart..<start], as: UTF8.self))
-        let width = max(1, DisplayWidth.of(String(decoding: bytes[start..<end], as: UTF8.self)))
+        // Measured on the line as shown, with control characters made visible.
+        let before = DisplayWidth.of(DisplayWidth.visible(String(decoding: bytes[lineStart..<start], as: UTF8.self)))
+        let width = max(1, DisplayWidth.of(DisplayWidth.visible(String(decoding: bytes[start..<end], as: UTF8.self))))
         let caret = String(repeating: " ", count: before) + "^" + String(repeating: "~", count: width - 1)
         let prefix = location.map { "\($0) " } ?? ""
         return "\(prefix)\(severity): \(message)\n  \(DisplayWidth.visible(line))\n  \(caret)"

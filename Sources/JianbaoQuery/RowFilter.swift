@@ -290,6 +290,8 @@ enum Matching {
             return false
         case .text(let s):
             return try text(s, test)
+        case .slice(let s):
+            return try text(s.string, test)
         case .integer(let n):
             switch test {
             case .numberIn(let values): return values.contains(Double(n))

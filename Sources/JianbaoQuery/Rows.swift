@@ -173,12 +173,13 @@ public struct RowSource: Sendable {
         case (_, .year): return issue.date.map { .integer($0.year) } ?? .null
         case (_, .issue): return .text(issue.id)
 
-        case (.sections, .name): return .text(issue.sectionName(row.index))
+        case (.sections, .name): return .slice(TextSlice(issue, issue.sections[row.index].name))
         case (.sections, .ordinal): return .integer(Int(issue.sections[row.index].ordinal))
         case (.sections, .articles): return .integer(issue.sections[row.index].articles.count)
 
         case (.articles, .id): return .integer(corpus.articleID(issue: row.issue, article: row.index))
-        case (.articles, .title): return .text(issue.title(of: issue.articles[row.index]))
+        case (.articles, .title):
+            return .slice(TextSlice(issue, issue.blocks(of: issue.articles[row.index], .title).map(\.range), separator: 0x20))
         case (.articles, .titleLines): return .list(issue.titleLines(of: issue.articles[row.index]))
         case (.articles, .subheadings): return .integer(Int(issue.articles[row.index].subheadingCount))
         case (.articles, .paragraphs): return .integer(Int(issue.articles[row.index].paragraphCount))
@@ -186,12 +187,12 @@ public struct RowSource: Sendable {
         case (.articles, .source): return issue.sources(of: issue.articles[row.index]).first.map { .text($0) } ?? .null
         case (.articles, .sources): return .list(issue.sources(of: issue.articles[row.index]))
         case (.articles, .body):
-            return .text(issue.blocks(of: issue.articles[row.index], .paragraph).map { issue.string($0.range) }.joined(separator: "\n"))
+            return .slice(TextSlice(issue, issue.blocks(of: issue.articles[row.index], .paragraph).map(\.range)))
 
-        case (_, .section): return .text(issue.sectionName(Int(issue.articles[row.index].section)))
+        case (_, .section): return .slice(TextSlice(issue, issue.sections[Int(issue.articles[row.index].section)].name))
         case (_, .article): return .integer(corpus.articleID(issue: row.issue, article: row.index))
         case (_, .n): return .integer(row.n)
-        case (_, .text): return .text(issue.string(row.range))
+        case (_, .text): return .slice(TextSlice(issue, row.range))
         case (.paragraphs, .chars):
             return .integer(issue.text.withUnsafeBufferPointer { UTF8Text.scalarCount($0, row.range.lower, row.range.upper) })
         default:

@@ -1,9 +1,12 @@
 import JianbaoCorpus
 import CBytes
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where a line came from, for `file:line:col:` in error messages.
 public struct LineOrigin: Sendable {
-    /// Script path, or nil for `-c` and the interactive shell.
+    /// Script path (`<stdin>` for standard input), or nil for `-c` and the interactive shell.
     public var file: String?
     /// 1-based line number in that file.
     public var line: Int
@@ -14,8 +17,8 @@ public struct LineOrigin: Sendable {
     }
 }
 
-/// The one input loop (STYLE.md habit 3): the shell, `-c`, `-f`, standard input and the
-/// golden tests all feed lines here; only prompts and history differ.
+/// The one input loop (STYLE.md habit 3): the shell, `-c`, `-f`, standard input, `.read` and
+/// the golden tests all feed lines here; only prompts and history differ.
 public final class Session {
     public enum Feed {
         /// The line finished a statement (or was a meta command); ready for the next.
@@ -26,50 +29,83 @@ public final class Session {
         case stop
     }
 
+    /// `.read` nests at most this deep.
+    public static let maxReadDepth = 16
+
     /// The loaded corpus.
     public private(set) var corpus: Corpus
     public var mode: OutputMode
-    public var headers: Bool
-    /// Stop at the first failing statement.
+    /// Headers, and the terminal's width and colour (used only while results go there).
+    public var style: OutputStyle
+    /// Stop at the first failing statement or command.
     public var bail: Bool
-    /// Results go here.
-    public let out: Output
-    /// Errors and notes go here.
-    public let err: Output
+    /// Write each line before running it (`.echo on`).
+    public var echo = false
     /// Print each statement's wall time (`.timer on`).
     public var timer = false
+    /// `-D`, `.set` and script arguments.
+    public var variables: Variables
+    /// Standard output.
+    public let stdout: Output
+    /// Errors and notes go here.
+    public let err: Output
     /// Whether any statement or command failed.
     public private(set) var failed = false
+
+    /// `.output` target, until `.output off`.
+    var redirect: Redirect?
+    /// `.once` target, for the next statement only.
+    var onceRedirect: Redirect?
+    /// Real paths of the scripts being read, outermost first (`.read` cycle check).
+    var readStack: [String] = []
 
     /// Lines of a statement that is not finished yet, and where its first line came from.
     var pending: [String] = []
     var pendingOrigin = LineOrigin(file: nil, line: 1)
 
-    public init(corpus: Corpus, mode: OutputMode, headers: Bool, bail: Bool, out: Output, err: Output) {
+    public init(corpus: Corpus, mode: OutputMode, style: OutputStyle, bail: Bool,
+                variables: Variables = Variables(), out: Output, err: Output) {
         self.corpus = corpus
         self.mode = mode
-        self.headers = headers
+        self.style = style
         self.bail = bail
-        self.out = out
+        self.variables = variables
+        self.stdout = out
         self.err = err
+    }
+
+    /// Where results go now: `.once`, else `.output`, else standard output.
+    public var out: Output { onceRedirect?.output ?? redirect?.output ?? stdout }
+
+    /// The style for where results go: a file or a command gets no cutting and no colour.
+    var currentStyle: OutputStyle {
+        out === stdout ? style : OutputStyle(headers: style.headers)
     }
 
     /// Whether a statement is waiting for more lines.
     public var isContinuing: Bool { !pending.isEmpty }
 
     /// Takes one line of input (without its newline).
-    public func feed(_ line: String, origin: LineOrigin = LineOrigin(file: nil, line: 1)) throws(OutputClosed) -> Feed {
+    public func feed(_ raw: String, origin: LineOrigin = LineOrigin(file: nil, line: 1)) throws(OutputClosed) -> Feed {
+        var line = raw
+        if line.hasSuffix("\r") { line.removeLast() }
+        do {
+            line = try variables.substitute(line)
+        } catch {
+            report(error, in: line, origin: origin)
+            pending = []
+            return bail ? .stop : .ready
+        }
+        if echo { try? stdout.write(raw + "\n") }
         if pending.isEmpty {
-            let trimmed = line.trimmingCharacters(in: " \t\r")
+            let trimmed = line.trimmingCharacters(in: " \t")
             if trimmed.isEmpty { return .ready }
             if trimmed.hasPrefix(".") { return try meta(trimmed, origin: origin) }
             pendingOrigin = origin
         }
-        var text = line
-        if text.hasSuffix("\r") { text.removeLast() }
-        let continued = text.hasSuffix("\\")
-        if continued { text.removeLast() }
-        pending.append(text)
+        let continued = line.hasSuffix("\\")
+        if continued { line.removeLast() }
+        pending.append(line)
         if continued { return .needMore }
         let statementText = pending.joined(separator: "\n")
         if isUnfinished(statementText) { return .needMore }
@@ -77,19 +113,34 @@ public final class Session {
         return try run(statementText, origin: pendingOrigin)
     }
 
-    /// Ends the input: a statement still open is run as it is (and fails if incomplete).
+    /// Ends the input: a statement still open is run as it is (and fails if incomplete);
+    /// output is flushed and redirects closed.
     public func finish() throws(OutputClosed) {
+        try finishPending()
+        closeRedirects()
+        try stdout.flush()
+        try? err.flush()
+    }
+
+    /// Runs a statement left open at the end of one `-c` text.
+    public func finishPendingStatement() throws(OutputClosed) { try finishPending() }
+
+    func finishPending() throws(OutputClosed) {
         if !pending.isEmpty {
             let text = pending.joined(separator: "\n")
             pending = []
             _ = try run(text, origin: pendingOrigin)
         }
-        try out.flush()
-        try? err.flush()
     }
 
     /// Drops a half-typed statement (Ctrl-C in the shell).
     public func discardPending() { pending = [] }
+
+    /// Records a failure found outside a statement (a script that cannot be opened).
+    public func markFailed() { failed = true }
+
+    /// Replaces the corpus (`.load` appends through here).
+    public func setCorpus(_ corpus: Corpus) { self.corpus = corpus }
 
     /// An open quote or parenthesis at the end means the statement goes on.
     func isUnfinished(_ text: String) -> Bool {
@@ -107,16 +158,21 @@ public final class Session {
 
     func run(_ text: String, origin: LineOrigin) throws(OutputClosed) -> Feed {
         jb_interrupt_set(0)
+        let target = out
+        defer { closeOnce() }
         do {
-            try execute(text, origin: origin)
-            try out.flush()
+            try execute(text, origin: origin, to: target)
+            try target.flush()
             return .ready
         } catch let error as QueryError {
-            try out.flush()
+            try? target.flush()
             report(error, in: text, origin: origin)
             return bail ? .stop : .ready
         } catch let closed as OutputClosed {
-            throw closed
+            // A command behind `.output '|…'` that stopped reading ends only its redirect.
+            if target === stdout { throw closed }
+            dropRedirect(target)
+            return .ready
         } catch {
             preconditionFailure("unexpected error \(error)")
         }
@@ -124,7 +180,7 @@ public final class Session {
 
     /// Parses all statements of `text` first (a syntax error anywhere runs none of them), then
     /// resolves and runs each in turn.
-    private func execute(_ text: String, origin: LineOrigin) throws {
+    private func execute(_ text: String, origin: LineOrigin, to target: Output) throws {
         var parser = try Parser(text)
         for (statement, _) in try parser.statements() {
             var resolver = Resolver(corpus: corpus)
@@ -132,13 +188,101 @@ public final class Session {
             for note in resolver.notes {
                 self.note(render(note: note, in: text, origin: origin))
             }
-            var formatter = mode.makeFormatter(headers: headers)
+            var formatter = mode.makeFormatter(currentStyle)
             let started = Clock.now()
-            try Evaluator(corpus: corpus).run(plan, formatter: &formatter, to: out)
-            try out.flush()
+            try Evaluator(corpus: corpus).run(plan, formatter: &formatter, to: target)
+            try target.flush()
             if timer { note("time: " + Clock.milliseconds(since: started) + " ms") }
         }
     }
+
+    // MARK: - Scripts
+
+    /// Reads a script through this session: `-f`, `.read`. Its arguments are `$1`, `$2`, …
+    /// while it runs. Returns `.stop` when it stopped the session (bail, `.quit`).
+    public func read(script path: String, arguments: [String], origin: LineOrigin? = nil) throws(OutputClosed) -> Feed {
+        let fail = { (message: String) -> Feed in
+            self.note((origin.map { "\($0.file ?? "-"):\($0.line): " } ?? "") + "error: " + message)
+            self.failed = true
+            return self.bail ? .stop : .ready
+        }
+        guard readStack.count < Self.maxReadDepth else {
+            return fail("scripts nest deeper than \(Self.maxReadDepth) levels (.read \(path))")
+        }
+        let reader: LineReader?
+        let key: String
+        if path == "-" {
+            reader = LineReader(fd: 0)
+            key = "-"
+        } else {
+            reader = LineReader(path: path)
+            key = realPath(path) ?? path
+        }
+        guard let reader else { return fail("cannot open script \(path): \(systemError())") }
+        if readStack.contains(key) {
+            return fail("script \(path) reads itself (\((readStack + [key]).joined(separator: " → ")))")
+        }
+        readStack.append(key)
+        variables.push(arguments)
+        let saved = (pending, pendingOrigin)
+        pending = []
+        defer {
+            readStack.removeLast()
+            variables.pop()
+            (pending, pendingOrigin) = saved
+        }
+        let name = path == "-" ? "<stdin>" : path
+        var number = 0
+        while let line = reader.next() {
+            number += 1
+            if case .stop = try feed(line, origin: LineOrigin(file: name, line: number)) { return .stop }
+        }
+        if !pending.isEmpty {
+            let text = pending.joined(separator: "\n")
+            pending = []
+            if case .stop = try run(text, origin: pendingOrigin) { return .stop }
+        }
+        return .ready
+    }
+
+    // MARK: - Output targets
+
+    func openRedirect(_ target: String, once: Bool) -> String? {
+        switch Redirect.open(target) {
+        case .failure(let error):
+            return error.message
+        case .success(let redirect):
+            if once {
+                onceRedirect?.close()
+                onceRedirect = redirect
+            } else {
+                self.redirect?.close()
+                self.redirect = redirect
+            }
+            return nil
+        }
+    }
+
+    func closeOnce() {
+        onceRedirect?.close()
+        onceRedirect = nil
+    }
+
+    func closeRedirects() {
+        closeOnce()
+        redirect?.close()
+        redirect = nil
+    }
+
+    func dropRedirect(_ output: Output) {
+        if onceRedirect?.output === output { closeOnce() }
+        if redirect?.output === output {
+            redirect?.close()
+            redirect = nil
+        }
+    }
+
+    // MARK: - Messages
 
     /// Writes an error with its place: `script.jbq:LINE:COL:` for scripts.
     func report(_ error: QueryError, in text: String, origin: LineOrigin) {
@@ -171,67 +315,20 @@ public final class Session {
         try? err.write(text + "\n")
         try? err.flush()
     }
+}
 
-    /// Records a failure found outside a statement (a script that cannot be opened).
-    public func markFailed() { failed = true }
-
-    /// Replaces the corpus (the driver loads it; `.load` will append).
-    public func setCorpus(_ corpus: Corpus) { self.corpus = corpus }
-
-    func meta(_ line: String, origin: LineOrigin) throws(OutputClosed) -> Feed {
-        let words = line.dropFirst().split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-        let name = words.first ?? ""
-        let args = Array(words.dropFirst())
-        guard let command = MetaCommands.named(name) else {
-            let error = QueryError(.unknownMeta("." + name, suggestion: Suggest.nearest(name, in: MetaCommands.all.map(\.name)).map { "." + $0 }),
-                                   span: 0..<(name.utf8.count + 1))
-            report(error, in: line, origin: origin)
-            return bail ? .stop : .ready
-        }
-        func usage() -> Feed {
-            report(QueryError(.metaUsage(".\(command.name) \(command.arguments)"), span: 0..<line.utf8.count), in: line, origin: origin)
-            return bail ? .stop : .ready
-        }
-        switch command.name {
-        case "quit", "exit":
-            return .stop
-        case "help":
-            try out.write(HelpText.overview())
-        case "fields":
-            if let name = args.first {
-                guard let spec = Schema.target(named: name) else {
-                    report(QueryError(.unknownTarget(name, suggestion: Suggest.nearest(name, in: Schema.targets.map(\.name))),
-                                      span: (line.utf8.count - name.utf8.count)..<line.utf8.count), in: line, origin: origin)
-                    return bail ? .stop : .ready
-                }
-                try out.write(HelpText.fields(of: spec))
-            } else {
-                try out.write(HelpText.targets())
-            }
-        case "corpus":
-            try out.write(CorpusSummary.text(corpus))
-        case "check":
-            for d in corpus.diagnostics { try out.write(d.description + "\n") }
-            try out.write("\(counted(corpus.errorCount, "error")), \(counted(corpus.warningCount, "warning"))\n")
-        case "mode":
-            guard let value = args.first else { try out.write(mode.rawValue + "\n"); break }
-            guard let newMode = OutputMode(rawValue: value.lowercased()) else { return usage() }
-            mode = newMode
-        case "headers", "timer":
-            guard args.count == 1, ["on", "off"].contains(args[0].lowercased()) else { return usage() }
-            if command.name == "headers" { headers = args[0].lowercased() == "on" } else { timer = args[0].lowercased() == "on" }
-        default:
-            return usage()
-        }
-        try out.flush()
-        return .ready
-    }
+/// The real path of a file, for telling a script that reads itself from two scripts with the
+/// same name.
+func realPath(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
 }
 
 /// The `.corpus` summary and the shell's banner line.
 public enum CorpusSummary {
     public static func text(_ corpus: Corpus) -> String {
-        let sections = corpus.issues.reduce(0) { $0 + $1.sections.count }
+        let sections = corpus.sectionCount
         let paragraphs = corpus.issues.reduce(0) { total, issue in issue.articles.reduce(total) { $0 + Int($1.paragraphCount) } }
         let bytes = corpus.issues.reduce(0) { $0 + $1.text.count }
         let dates = corpus.issues.compactMap(\.date).sorted()

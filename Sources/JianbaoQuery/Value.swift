@@ -6,6 +6,9 @@ public enum Value: Hashable, Sendable {
     case null
     case integer(Int)
     case text(String)
+    /// Text still in an issue's buffer (paragraphs, bodies, section names): written to output
+    /// straight from the bytes, made a `String` only when something needs one.
+    case slice(TextSlice)
     case date(BulletinDate)
     case list([String])
 
@@ -15,8 +18,50 @@ public enum Value: Hashable, Sendable {
         case .null: return ""
         case .integer(let n): return String(n)
         case .text(let s): return s
+        case .slice(let s): return s.string
         case .date(let d): return d.description
         case .list(let items): return items.joined(separator: " / ")
         }
     }
+
+    /// The same value with any slice made text, for grouping and comparing by content.
+    public var normalized: Value {
+        if case .slice(let s) = self { return .text(s.string) }
+        return self
+    }
+}
+
+/// Byte ranges of one issue's text, shown joined by a separator byte.
+public struct TextSlice: Hashable, Sendable {
+    let issue: Issue
+    let ranges: [ByteRange]
+    let separator: UInt8
+
+    init(_ issue: Issue, _ ranges: [ByteRange], separator: UInt8 = 0x0A) {
+        self.issue = issue
+        self.ranges = ranges
+        self.separator = separator
+    }
+
+    init(_ issue: Issue, _ range: ByteRange) {
+        self.init(issue, [range])
+    }
+
+    public var string: String {
+        ranges.map { issue.string($0) }.joined(separator: String(UnicodeScalar(separator)))
+    }
+
+    /// Calls `body` with each piece of text and each separator, in order.
+    func forEachPiece(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        issue.text.withUnsafeBufferPointer { p in
+            var separator = self.separator
+            for (i, range) in ranges.enumerated() {
+                if i > 0 { withUnsafePointer(to: &separator) { body(UnsafeBufferPointer(start: $0, count: 1)) } }
+                body(UnsafeBufferPointer(rebasing: p[range.lower..<range.upper]))
+            }
+        }
+    }
+
+    public static func == (a: TextSlice, b: TextSlice) -> Bool { a.string == b.string }
+    public func hash(into hasher: inout Hasher) { hasher.combine(string) }
 }

@@ -1,4 +1,5 @@
 @preconcurrency import Glibc
+import CEditShim
 import JianbaoCorpus
 import JianbaoQuery
 
@@ -7,11 +8,17 @@ import JianbaoQuery
 struct Driver {
     let options: Jianbao
     let order: [ScriptOrder.Kind]
+    /// How many trailing positional arguments are script arguments only (after `--`).
+    let scriptOnly: Int
 
-    init(_ options: Jianbao, order: [ScriptOrder.Kind]) {
+    init(_ options: Jianbao, order: [ScriptOrder.Kind], scriptOnly: Int) {
         self.options = options
         self.order = order
+        self.scriptOnly = scriptOnly
     }
+
+    /// The corpus paths: positional arguments before `--`.
+    var corpusPaths: [String] { Array(options.corpus.dropLast(scriptOnly)) }
 
     func run() -> Int32 {
         let err = Output(fd: 2)
@@ -27,18 +34,29 @@ struct Driver {
         }
         try? err.flush()
         if corpus.issues.isEmpty && corpus.errorCount > 0 {
-            fputs("jianbao: no issue could be loaded from \(named.joined(separator: " "))\n", stderr)
+            writeError("jianbao: no issue could be loaded from \(named.joined(separator: " "))\n")
             return 3
         }
 
-        let interactive = options.commands.isEmpty && options.files.isEmpty && isatty(0) == 1 && isatty(1) == 1
-        let session = Session(corpus: corpus, mode: options.mode ?? .tsv, headers: !options.noHeader,
-                              bail: options.bail ?? !interactive, out: Output(fd: 1), err: err)
+        let terminal = isatty(1) == 1
+        let interactive = options.commands.isEmpty && options.files.isEmpty && isatty(0) == 1 && terminal
+        var defined: [String: String] = [:]
+        for define in options.defines {
+            let parts = define.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            defined[String(parts[0])] = String(parts[1])
+        }
+        let style = OutputStyle(headers: !options.noHeader,
+                                width: terminal ? Int(jb_terminal_columns(1)).nonZero ?? 80 : nil,
+                                color: terminal && getenv("NO_COLOR") == nil && String(cString: getenv("TERM") ?? strdup("")) != "dumb")
+        let session = Session(corpus: corpus, mode: options.mode ?? (terminal ? .table : .tsv), style: style,
+                              bail: options.bail ?? !interactive,
+                              variables: Variables(named: defined, arguments: options.corpus),
+                              out: Output(fd: 1), err: err)
         do {
             if interactive {
                 try Shell(session: session, quiet: options.quiet).run()
             } else if options.commands.isEmpty && options.files.isEmpty {
-                try feed(PlainLineSource(fd: 0), file: nil, to: session)
+                _ = try session.read(script: "-", arguments: options.corpus)
             } else {
                 try runScripts(session)
             }
@@ -54,8 +72,8 @@ struct Driver {
     func loadCorpus() -> (Corpus, [String]) {
         // JIANBAO_SERIAL_LOAD=1 reads files on one thread: for benchmarks and bug reports.
         let parallel = getenv("JIANBAO_SERIAL_LOAD").map { String(cString: $0) != "1" } ?? true
-        if !options.corpus.isEmpty {
-            return (Corpus(CorpusLoader.load(paths: options.corpus, parallel: parallel)), options.corpus)
+        if !corpusPaths.isEmpty {
+            return (Corpus(CorpusLoader.load(paths: corpusPaths, parallel: parallel)), corpusPaths)
         }
         if let env = getenv("JIANBAO_CORPUS"), !String(cString: env).isEmpty {
             let path = String(cString: env)
@@ -71,38 +89,30 @@ struct Driver {
         let kinds = order.count == options.commands.count + options.files.count
             ? order : Array(repeating: .command, count: options.commands.count) + Array(repeating: .file, count: options.files.count)
         for kind in kinds {
-            let failedBefore = session.failed
             switch kind {
             case .command:
                 let text = commands.next()!
                 var result = Session.Feed.ready
                 for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
                     result = try session.feed(String(line))
-                    if case .stop = result { break }
+                    if case .stop = result { return }
                 }
-                if case .stop = result { return }
-                try session.finish()
+                try session.finishPendingStatement()
             case .file:
-                let path = files.next()!
-                if path == "-" {
-                    try feed(PlainLineSource(fd: 0), file: "<stdin>", to: session)
-                } else if let source = PlainLineSource(path: path) {
-                    try feed(source, file: path, to: session)
-                } else {
-                    session.note("jianbao: cannot open script \(path): \(String(cString: strerror(errno)).lowercased())")
-                    session.markFailed()
-                }
-                try session.finish()
+                if case .stop = try session.read(script: files.next()!, arguments: options.corpus) { return }
             }
-            if session.bail && session.failed && !failedBefore { return }
+            if session.bail && session.failed { return }
         }
     }
+}
 
-    func feed(_ source: PlainLineSource, file: String?, to session: Session) throws(OutputClosed) {
-        var number = 0
-        while let line = source.next() {
-            number += 1
-            if case .stop = try session.feed(line, origin: LineOrigin(file: file, line: number)) { return }
-        }
-    }
+extension Int {
+    /// nil for 0 (an unknown terminal width).
+    var nonZero: Int? { self == 0 ? nil : self }
+}
+
+/// Writes to standard error without C's `stderr` global (a concurrency error in Swift 6).
+func writeError(_ text: String) {
+    var text = text
+    text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
 }

@@ -21,7 +21,10 @@ struct Jianbao: ParsableCommand {
             and an interactive shell starts when it is. Exit status: 0 success, 1 a statement \
             failed, 2 usage error, 3 the corpus could not be loaded.
 
-            Example: jianbao -c 'select articles title, source' Examples/corpus
+            Examples:
+              jianbao -c 'select articles title, source where section = 金融工作' Examples/corpus
+              jianbao -m csv -f report.jbq archive/ | sort
+              jianbao -D year=2023 -f Examples/revenue-trend.jbq
             """,
         version: version
     )
@@ -41,14 +44,26 @@ struct Jianbao: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Stop at the first error (default: on for -c/-f/stdin, off interactively).")
     var bail: Bool?
 
+    @Option(name: [.customShort("D"), .customLong("define")], help: ArgumentHelp("Define a script variable, used as $NAME or ${NAME} (repeatable).", valueName: "NAME=VALUE"))
+    var defines: [String] = []
+
     @Flag(help: "Load the corpus, print every diagnostic, exit 1 if any is an error.")
     var check = false
 
     @Flag(name: .shortAndLong, help: "No banner in the interactive shell.")
     var quiet = false
 
-    @Argument(help: ArgumentHelp("Bulletin files or folders.", valueName: "CORPUS"))
+    @Argument(help: ArgumentHelp("Bulletin files or folders. They are also a script's $1, $2, …; arguments after -- are script arguments only.", valueName: "CORPUS"))
     var corpus: [String] = []
+
+    mutating func validate() throws {
+        for define in defines {
+            let parts = define.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, Variables.isValidName(String(parts[0])) else {
+                throw ValidationError("-D takes NAME=VALUE with NAME made of letters, digits and _, not '\(define)'")
+            }
+        }
+    }
 }
 
 /// Entry point: parse, then run; every way out goes through `exit` with LANGUAGE.md's codes.
@@ -70,9 +85,10 @@ enum Main {
             }
             var text = Jianbao.fullMessage(for: error)
             if !text.hasSuffix("\n") { text += "\n" }
-            fputs(text, stderr)
+            writeError(text)
             exit(2)
         }
-        exit(Driver(command, order: ScriptOrder.recover(from: arguments)).run())
+        exit(Driver(command, order: ScriptOrder.recover(from: arguments),
+                    scriptOnly: ScriptOrder.argumentsAfterDoubleDash(arguments)).run())
     }
 }

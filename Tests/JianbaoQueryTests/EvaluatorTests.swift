@@ -41,7 +41,7 @@ extension String {
 /// Runs statements through a session over `corpus`; standard output and errors as text.
 func run(_ corpus: Corpus, _ statements: String, bail: Bool = false) throws -> (out: String, err: String) {
     let out = Output(), err = Output()
-    let session = Session(corpus: corpus, mode: .tsv, headers: false, bail: bail, out: out, err: err)
+    let session = Session(corpus: corpus, mode: .tsv, style: OutputStyle(headers: false), bail: bail, out: out, err: err)
     for line in statements.split(separator: "\n") { _ = try session.feed(String(line)) }
     try session.finish()
     return (out.text, err.text)

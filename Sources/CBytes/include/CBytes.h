@@ -23,6 +23,10 @@ long jb_find(const uint8_t *hay, size_t hay_len, const uint8_t *needle, size_t n
 /// Number of non-overlapping occurrences of the needle in the haystack.
 size_t jb_count_occurrences(const uint8_t *hay, size_t hay_len, const uint8_t *needle, size_t needle_len);
 
+/// Offset of the first tab, newline, carriage return or backslash (the bytes TSV escapes),
+/// or `n` when there is none; eight bytes at a time.
+size_t jb_find_tsv_special(const uint8_t *p, size_t n);
+
 /// The interrupt flag: set by the SIGINT handler (or a test), polled by long evaluations.
 void jb_interrupt_set(int value);
 int jb_interrupt_requested(void);

@@ -26,6 +26,9 @@ int jb_el_bind(EditLine *el, const wchar_t *key, const wchar_t *fn);
 int jb_el_source_editrc(EditLine *el);
 int jb_el_parse(EditLine *el, const char *a0, const char *a1, const char *a2);
 
+/// Columns of the terminal on `fd`, or 0 when it is not a terminal (ioctl is variadic).
+int jb_terminal_columns(int fd);
+
 int jb_history_setsize(HistoryW *h, int size);
 int jb_history_setunique(HistoryW *h, int unique);
 int jb_history_enter(HistoryW *h, const wchar_t *line);

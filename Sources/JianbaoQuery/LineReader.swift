@@ -1,20 +1,22 @@
-@preconcurrency import Glibc
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Lines from a file descriptor without line editing: scripts, and standard input when it is
-/// not a terminal. Reads 64 KiB at a time and splits on `\n` (PLATFORM.md).
-final class PlainLineSource {
+/// Lines from a file descriptor without line editing: scripts (`-f`, `.read`), and standard
+/// input when it is not a terminal. Reads 64 KiB at a time and splits on `\n` (PLATFORM.md).
+public final class LineReader {
     let fd: Int32
     let ownsDescriptor: Bool
     var buffer: [UInt8] = []
     var start = 0
     var atEnd = false
 
-    init(fd: Int32) {
+    public init(fd: Int32) {
         self.fd = fd
         ownsDescriptor = false
     }
 
-    init?(path: String) {
+    public init?(path: String) {
         fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         ownsDescriptor = true
@@ -23,7 +25,7 @@ final class PlainLineSource {
     deinit { if ownsDescriptor { close(fd) } }
 
     /// The next line without its newline, or nil at the end of input.
-    func next() -> String? {
+    public func next() -> String? {
         while true {
             if let newline = buffer[start...].firstIndex(of: 0x0A) {
                 let line = String(decoding: buffer[start..<newline], as: UTF8.self)

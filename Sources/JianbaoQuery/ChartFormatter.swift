@@ -1,0 +1,55 @@
+/// Horizontal bars for the last number column, labelled by the first column, drawn with
+/// eighth blocks (▏▎▍▌▋▊▉█) so that a bar's end falls within 1/8 of a column; the value is
+/// printed after each bar. Scaled to the terminal width, or 80 columns when piped. Without a
+/// number column it draws a table instead, saying so.
+public struct ChartFormatter: ResultFormatter {
+    let style: OutputStyle
+    var result = BufferedResult()
+    static let eighths = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
+
+    public init(style: OutputStyle) { self.style = style }
+
+    public mutating func begin(columns: [String], to out: Output) throws(OutputClosed) {
+        result = BufferedResult(columns: columns, rows: [])
+    }
+
+    public mutating func row(_ values: [Value], to out: Output) throws(OutputClosed) {
+        result.rows.append(values)
+    }
+
+    public mutating func end(to out: Output) throws(OutputClosed) {
+        let n = result.columns.count
+        guard let valueColumn = (0..<n).last(where: result.isNumeric) else {
+            try out.write("(chart: no number column to draw; shown as a table)\n")
+            var table = TableFormatter(style: style, boxed: false)
+            try table.begin(columns: result.columns, to: out)
+            for row in result.rows { try table.row(row, to: out) }
+            try table.end(to: out)
+            return
+        }
+        let width = style.width ?? 80
+        let labels = result.rows.enumerated().map { i, row in
+            valueColumn == 0 ? String(i + 1) : BufferedResult.text(row[0])
+        }
+        let numbers = result.rows.map { row -> Int? in
+            if case .integer(let v) = row[valueColumn] { return v }
+            return nil
+        }
+        let valueTexts = numbers.map { $0.map(String.init) ?? "" }
+        let labelWidth = min(labels.map(DisplayWidth.of).max() ?? 0, max(8, width / 3))
+        let valueWidth = valueTexts.map(DisplayWidth.of).max() ?? 0
+        let barWidth = max(10, width - labelWidth - valueWidth - 3)
+        let maximum = max(1, numbers.compactMap { $0 }.max() ?? 1)
+        var text = ""
+        if style.headers {
+            text += DisplayWidth.pad(valueColumn == 0 ? "#" : result.columns[0], to: labelWidth) + " " + result.columns[valueColumn] + "\n"
+        }
+        for (i, label) in labels.enumerated() {
+            let eighths = max(0, Int((Double(numbers[i] ?? 0) / Double(maximum) * Double(barWidth * 8)).rounded()))
+            let bar = String(repeating: "█", count: eighths / 8) + Self.eighths[eighths % 8]
+            text += DisplayWidth.pad(DisplayWidth.truncate(label, to: labelWidth), to: labelWidth) + " "
+            text += bar + " " + valueTexts[i] + "\n"
+        }
+        try out.write(text)
+    }
+}

@@ -56,8 +56,9 @@ public final class Session {
     var redirect: Redirect?
     /// `.once` target, for the next statement only.
     var onceRedirect: Redirect?
-    /// Real paths of the scripts being read, outermost first (`.read` cycle check).
-    var readStack: [String] = []
+    /// The scripts being read, outermost first: the real path (for the cycle check) and the
+    /// path as written (for messages).
+    var readStack: [(key: String, name: String)] = []
 
     /// Lines of a statement that is not finished yet, and where its first line came from.
     var pending: [String] = []
@@ -219,10 +220,10 @@ public final class Session {
             key = realPath(path) ?? path
         }
         guard let reader else { return fail("cannot open script \(path): \(systemError())") }
-        if readStack.contains(key) {
-            return fail("script \(path) reads itself (\((readStack + [key]).joined(separator: " → ")))")
+        if readStack.contains(where: { $0.key == key }) {
+            return fail("script \(path) reads itself (\((readStack.map(\.name) + [path]).joined(separator: " → ")))")
         }
-        readStack.append(key)
+        readStack.append((key, path))
         variables.push(arguments)
         let saved = (pending, pendingOrigin)
         pending = []

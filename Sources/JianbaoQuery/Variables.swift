@@ -14,14 +14,28 @@ public struct Variables: Sendable {
     }
 
     /// The line with every variable replaced, or an error naming the first undefined one.
+    /// A comment (`#` or `--` starting a word outside quotes) is left as it is.
     public func substitute(_ line: String) throws(QueryError) -> String {
         guard line.utf8.contains(UInt8(ascii: "$")) else { return line }
         let bytes = Array(line.utf8)
         var out: [UInt8] = []
         var i = 0
+        var quote: UInt8?
         while i < bytes.count {
-            guard bytes[i] == UInt8(ascii: "$"), i + 1 < bytes.count else {
-                out.append(bytes[i]); i += 1; continue
+            let b = bytes[i]
+            if let q = quote {
+                if b == q { quote = nil } else if b == UInt8(ascii: "\\"), i + 1 < bytes.count, bytes[i + 1] != UInt8(ascii: "$") {
+                    out += [b, bytes[i + 1]]; i += 2; continue
+                }
+            } else if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
+                quote = b
+            } else if i == 0 || bytes[i - 1] == 0x20 || bytes[i - 1] == 0x09,
+                      b == UInt8(ascii: "#") || (b == UInt8(ascii: "-") && i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "-")) {
+                out += bytes[i...]
+                break
+            }
+            guard b == UInt8(ascii: "$"), i + 1 < bytes.count else {
+                out.append(b); i += 1; continue
             }
             let next = bytes[i + 1]
             var name: String?

@@ -5,18 +5,27 @@ import JianbaoTestSupport
 /// One golden case: `NAME.jbq` run by the real executable, compared with `NAME.out`,
 /// `NAME.err` and `NAME.status` beside it (STYLE.md habit 7). `NAME.args` replaces the
 /// default arguments `-f $SCRIPT Examples/corpus`; `$SCRIPT` and `$SEED` are filled in.
+/// Scripts under `lib/` folders are read by other cases, not run alone. The analyses in
+/// `Examples/` are cases too, with their expectations in `Tests/Golden/examples/`.
 struct GoldenCase: CustomTestStringConvertible, Sendable {
     /// Path of the script relative to the package root.
     let script: String
+    /// Path of the expectation files without extension.
+    let base: String
     var testDescription: String { script }
 
-    static func all(under folder: String) -> [GoldenCase] {
+    static func all(under folder: String, expectationsIn expectations: String? = nil) -> [GoldenCase] {
         let root = TestPaths.packageRoot
         let files = (FileManager.default.enumerator(atPath: root + "/" + folder)?.allObjects as? [String]) ?? []
-        return files.filter { $0.hasSuffix(".jbq") }.sorted().map { GoldenCase(script: folder + "/" + $0) }
+        let scripts = files.filter { $0.hasSuffix(".jbq") && !$0.split(separator: "/").contains("lib") }
+        // In Examples/ only the analyses at the top count (the corpus lives below them).
+        let chosen = expectations == nil ? scripts : scripts.filter { !$0.contains("/") }
+        return chosen.sorted()
+            .map { name in
+                let stem = String(name.dropLast(4))
+                return GoldenCase(script: folder + "/" + name, base: (expectations ?? folder) + "/" + stem)
+            }
     }
-
-    var base: String { String(script.dropLast(4)) }
 
     func arguments() -> [String] {
         let argsPath = TestPaths.packageRoot + "/" + base + ".args"
@@ -31,7 +40,7 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
 }
 
 @Suite struct GoldenScriptTests {
-    static let cases = GoldenCase.all(under: "Tests/Golden")
+    static let cases = GoldenCase.all(under: "Tests/Golden") + GoldenCase.all(under: "Examples", expectationsIn: "Tests/Golden/examples")
 
     @Test(arguments: cases)
     func golden(_ c: GoldenCase) throws {
@@ -45,6 +54,7 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
     }
 
     @Test func thereAreCases() {
-        #expect(Self.cases.count >= 10)
+        #expect(Self.cases.count >= 20)
+        #expect(Self.cases.filter { $0.script.hasPrefix("Examples/") }.count >= 4)
     }
 }

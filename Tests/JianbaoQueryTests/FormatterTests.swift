@@ -1,0 +1,118 @@
+import Testing
+@testable import JianbaoQuery
+@testable import JianbaoCorpus
+
+@Suite struct DisplayWidthTests {
+    @Test(arguments: [
+        ("abc", 3), ("简报", 4), ("ＡＢＣ", 6), ("（）", 4), ("。，", 4), ("e\u{301}", 1), ("😀", 2),
+        ("\u{200B}", 0), ("a\u{200D}b", 2), ("한국", 4), ("ｶﾀｶﾅ", 4), ("\u{FE0F}", 0), ("→", 1), ("", 0),
+    ])
+    func width(_ text: String, _ expected: Int) {
+        #expect(DisplayWidth.of(text) == expected)
+    }
+
+    @Test(arguments: [("简报数据", 5, "简报…"), ("简报数据", 8, "简报数据"), ("ab简报", 4, "ab…"),
+                      ("e\u{301}e\u{301}e\u{301}", 2, "e\u{301}…"), ("😀😀", 3, "😀…"), ("abc", 0, "")])
+    func truncate(_ text: String, _ width: Int, _ expected: String) {
+        let cut = DisplayWidth.truncate(text, to: width)
+        #expect(cut == expected)
+        #expect(DisplayWidth.of(cut) <= width)
+    }
+
+    @Test func controlsAreMadeVisible() {
+        #expect(DisplayWidth.visible("a\tb\nc\u{1B}") == "a␉b↵c␛")
+    }
+
+    /// Width is additive: the width of a concatenation is the sum of the widths.
+    @Test func widthOfConcatenationIsTheSum() {
+        let pieces = ["a", "简", "e", "\u{301}", "😀", "\u{200D}", "ＡＢ", "\t", "（", "한"]
+        var state: UInt64 = 99
+        for _ in 0..<2000 {
+            var parts: [String] = []
+            for _ in 0..<6 {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                parts.append(pieces[Int(state >> 33) % pieces.count])
+            }
+            #expect(DisplayWidth.of(parts.joined()) == parts.map(DisplayWidth.of).reduce(0, +))
+        }
+    }
+}
+
+@Suite struct TableFormatterTests {
+    static let rows: [[Value]] = [
+        [.integer(1), .text("简报 bulletin"), .text("（全角）ＡＢＣ"), .null],
+        [.integer(22), .text("emoji 😀 and e\u{301}"), .text("组合字符 é́"), .integer(-3)],
+        [.integer(333), .text("tab\there\nnewline"), .text("한국어 ｶﾀｶﾅ"), .integer(123456)],
+        [.integer(4), .text(""), .text("一二三四五六七八九十一二三四五六七八九十"), .integer(0)],
+    ]
+
+    func render(boxed: Bool, width: Int?) throws -> [String] {
+        var f = TableFormatter(style: OutputStyle(headers: true, width: width), boxed: boxed)
+        let out = Output()
+        try f.begin(columns: ["id", "标题", "混合", "数"], to: out)
+        for row in Self.rows { try f.row(row, to: out) }
+        try f.end(to: out)
+        return out.text.split(separator: "\n").map(String.init)
+    }
+
+    /// Every line of a framed table has the same display width, at natural width and cut to
+    /// a narrow terminal; no line is wider than the terminal.
+    @Test(arguments: [nil, 40, 30] as [Int?])
+    func everyLineHasTheSameWidth(_ width: Int?) throws {
+        let lines = try render(boxed: true, width: width)
+        let widths = Set(lines.map(DisplayWidth.of))
+        #expect(widths.count == 1, "\(lines.joined(separator: "\n"))")
+        if let width { #expect(widths.first! <= width) }
+        #expect(lines.count == 4 + Self.rows.count)
+    }
+
+    @Test func numbersRightAlignedAndCutCellsEndWithEllipsis() throws {
+        let lines = try render(boxed: false, width: 40)
+        #expect(lines[2].hasPrefix("  1 │"))
+        #expect(lines[4].hasPrefix("333 │"))
+        #expect(lines.contains { $0.contains("…") })
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 40 })
+        #expect(!lines.joined().contains("\t"))
+    }
+
+    @Test func emptyResultSaysSo() throws {
+        var f = TableFormatter(style: OutputStyle(), boxed: false)
+        let out = Output()
+        try f.begin(columns: ["a"], to: out)
+        try f.end(to: out)
+        #expect(out.text == "a\n─\n(0 rows)\n")
+    }
+}
+
+@Suite struct TextFormatTests {
+    @Test(arguments: [("plain", "plain"), ("a,b", "\"a,b\""), ("say \"hi\"", "\"say \"\"hi\"\"\""), ("two\nlines", "\"two\nlines\""), ("简报，中文逗号", "简报，中文逗号")])
+    func csvField(_ text: String, _ expected: String) {
+        #expect(CSVFormatter.field(text) == expected)
+    }
+
+    @Test(arguments: [("a\tb", "a\\tb"), ("a\nb", "a\\nb"), ("a\\b", "a\\\\b"), ("a\rb", "a\\rb"), ("简报", "简报")])
+    func tsvEscape(_ text: String, _ expected: String) {
+        #expect(TSVFormatter.escape(text) == expected)
+    }
+
+    @Test func jsonEscapesAndTypes() {
+        #expect(JSON.value(.text("a\"b\\c\n\u{1}")) == "\"a\\\"b\\\\c\\n\\u0001\"")
+        #expect(JSON.value(.integer(-5)) == "-5")
+        #expect(JSON.value(.null) == "null")
+        #expect(JSON.value(.list(["甲", "乙"])) == "[\"甲\",\"乙\"]")
+    }
+
+    @Test func chartBarsUseEighthBlocksAndScaleToWidth() throws {
+        var f = ChartFormatter(style: OutputStyle(headers: false, width: 40))
+        let out = Output()
+        try f.begin(columns: ["name", "n"], to: out)
+        for (name, n) in [("甲", 8), ("乙", 4), ("丙", 1), ("丁", 0)] { try f.row([.text(name), .integer(n)], to: out) }
+        try f.end(to: out)
+        let lines = out.text.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4)
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 40 })
+        let bars = lines.map { line in line.filter { "█▉▊▋▌▍▎▏".contains($0) } }
+        #expect(bars[0].count > bars[1].count && bars[1].count > bars[2].count)
+        #expect(lines[3].hasSuffix(" 0"))
+    }
+}

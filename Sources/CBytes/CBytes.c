@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include <emmintrin.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include "CBytes.h"
@@ -145,4 +146,12 @@ void jb_interrupt_handle_sigint(int on) {
     sigemptyset(&action.sa_mask);
     action.sa_flags = 0;
     sigaction(SIGINT, &action, NULL);
+    if (on) {
+        // A program started by one whose threads block signals inherits the block: Ctrl-C
+        // would then do nothing. Unblock it for this thread (the one that runs statements).
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGINT);
+        pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    }
 }

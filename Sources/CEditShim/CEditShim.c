@@ -43,6 +43,12 @@ int jb_terminal_columns(int fd) {
     return ws.ws_col;
 }
 
+int jb_terminal_rows(int fd) {
+    struct winsize ws;
+    if (!isatty(fd) || ioctl(fd, TIOCGWINSZ, &ws) != 0) return 0;
+    return ws.ws_row;
+}
+
 int jb_history_setsize(HistoryW *h, int size) { HistEventW ev; return history_w(h, &ev, H_SETSIZE, size); }
 int jb_history_setunique(HistoryW *h, int unique) { HistEventW ev; return history_w(h, &ev, H_SETUNIQUE, unique); }
 int jb_history_enter(HistoryW *h, const wchar_t *line) { HistEventW ev; return history_w(h, &ev, H_ENTER, line); }

@@ -1,5 +1,8 @@
 import JianbaoCorpus
 import CBytes
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs checked plans over the corpus and streams the rows to a formatter.
 public struct Evaluator: Sendable {
@@ -61,9 +64,19 @@ public struct Evaluator: Sendable {
             }
         } else {
             var rows = try matching(source, plan.predicate)
-            let keys = rows.map { row in plan.order.map { source.value($0.field.field, row) } }
+            // Keys are made text once (a slice compared as a String would be made one per
+            // comparison); the sort stops on Ctrl-C like everything else.
+            var keys: [[Value]] = []
+            keys.reserveCapacity(rows.count)
+            for (i, row) in rows.enumerated() {
+                if i % 65536 == 0, isInterrupted() { throw QueryError(.interrupted, span: 0..<0) }
+                keys.append(plan.order.map { source.value($0.field.field, row).normalized })
+            }
             var order = Array(rows.indices)
-            order.sort { a, b in
+            var comparisons = 0
+            try order.sort { a, b in
+                comparisons += 1
+                if comparisons % 65536 == 0, isInterrupted() { throw QueryError(.interrupted, span: 0..<0) }
                 for (k, key) in plan.order.enumerated() {
                     let c = ValueOrder.compare(keys[a][k], keys[b][k])
                     if c != 0 { return key.descending ? c > 0 : c < 0 }
@@ -158,14 +171,24 @@ enum ValueOrder {
         case (_, .null): return -1
         case (.integer(let x), .integer(let y)): return x == y ? 0 : x < y ? -1 : 1
         case (.date(let x), .date(let y)): return x == y ? 0 : x < y ? -1 : 1
+        case (.text(let x), .text(let y)):
+            return compareText(x, y)
         default:
-            let x = a.plainText, y = b.plainText
-            return x == y ? 0 : scalarsPrecede(x, y) ? -1 : 1
+            return compareText(a.plainText, b.plainText)
         }
     }
 
-    /// Orders by Unicode scalar values, which for CJK is the order of the code points.
-    static func scalarsPrecede(_ x: String, _ y: String) -> Bool {
-        x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars)
+    /// Orders by Unicode scalar values (for CJK, the order of the code points), which is the
+    /// byte order of UTF-8: one memcmp.
+    static func compareText(_ x: String, _ y: String) -> Int {
+        var x = x, y = y
+        return x.withUTF8 { a in
+            y.withUTF8 { b in
+                let n = min(a.count, b.count)
+                let c = n == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, n)
+                if c != 0 { return c < 0 ? -1 : 1 }
+                return a.count == b.count ? 0 : a.count < b.count ? -1 : 1
+            }
+        }
     }
 }

@@ -23,6 +23,9 @@ public enum MetaCommands {
         MetaCommand("fields", "[TARGET]", "the targets, or one target's fields with their types"),
         MetaCommand("corpus", "", "what is loaded: issues, sections, articles, dates, diagnostics"),
         MetaCommand("check", "", "every loader diagnostic"),
+        MetaCommand("load", "PATH…", "add bulletin files or folders to the corpus", path: true),
+        MetaCommand("reload", "", "read the corpus again from its files (after they changed)"),
+        MetaCommand("history", "", "the statements entered in the shell, oldest first"),
         MetaCommand("mode", "[MODE]", "show or set the output mode: " + OutputMode.allCases.map(\.rawValue).joined(separator: "|")),
         MetaCommand("headers", "on|off", "header rows in table, csv, tsv and chart output"),
         MetaCommand("output", "[FILE|'|COMMAND'|off]", "send results to a file or a command until .output off", path: true),
@@ -125,6 +128,20 @@ extension Session {
                 note("error: " + problem)
                 markFailed()
                 return bail ? .stop : .ready
+            }
+        case "load":
+            guard !args.isEmpty else { return usage() }
+            load(args)
+        case "reload":
+            guard args.isEmpty else { return usage() }
+            reload()
+        case "history":
+            guard let history = historyProvider?() else {
+                note("no history: it is kept by the interactive shell")
+                break
+            }
+            for (i, entry) in history.enumerated() {
+                try out.write(DisplayWidth.pad(String(i + 1), to: 5, right: true) + "  " + entry.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n       ") + "\n")
             }
         case "read":
             guard let script = args.first else { return usage() }

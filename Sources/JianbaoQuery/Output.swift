@@ -26,11 +26,19 @@ public final class Output {
     /// Collects output in memory (`text` reads it back).
     public init() { fd = nil }
 
-    public var text: String { String(decoding: captured + buffer, as: UTF8.self) }
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Everything written to an in-memory output.
+    public var bytes: [UInt8] { captured + buffer }
 
     public func write(_ text: String) throws(OutputClosed) {
         var text = text
         text.withUTF8 { buffer.append(contentsOf: $0) }
+        if buffer.count >= Self.capacity { try flush() }
+    }
+
+    public func write(bytes: [UInt8]) throws(OutputClosed) {
+        buffer.append(contentsOf: bytes)
         if buffer.count >= Self.capacity { try flush() }
     }
 

@@ -51,6 +51,12 @@ public final class Session {
     public let err: Output
     /// Whether any statement or command failed.
     public private(set) var failed = false
+    /// The paths the corpus was loaded from (nil: the built-in sample), for `.reload`.
+    public var corpusPaths: [String]?
+    /// The shell's history, for `.history` (nil outside the shell).
+    public var historyProvider: (() -> [String])?
+    /// Results taller than `rows()` lines go through this command (the shell's `$PAGER`).
+    public var pager: (command: String, rows: () -> Int)?
 
     /// `.output` target, until `.output off`.
     var redirect: Redirect?
@@ -159,8 +165,13 @@ public final class Session {
 
     func run(_ text: String, origin: LineOrigin) throws(OutputClosed) -> Feed {
         jb_interrupt_set(0)
-        let target = out
-        defer { closeOnce() }
+        // On a terminal with a pager, results are gathered first and paged when tall.
+        let paging = pager != nil && out === stdout
+        let target = paging ? Output() : out
+        defer {
+            closeOnce()
+            if paging { page(target) }
+        }
         do {
             try execute(text, origin: origin, to: target)
             try target.flush()
@@ -244,6 +255,49 @@ public final class Session {
             if case .stop = try run(text, origin: pendingOrigin) { return .stop }
         }
         return .ready
+    }
+
+    /// Shows gathered results: through the pager when taller than the screen, else directly.
+    func page(_ gathered: Output) {
+        guard let pager else { return }
+        let bytes = gathered.bytes
+        let lines = bytes.count { $0 == 0x0A }
+        if lines >= max(1, pager.rows() - 1), case .success(let redirect) = Redirect.open("|" + pager.command) {
+            _ = try? redirect.output.write(bytes: bytes)
+            redirect.close()
+            return
+        }
+        _ = try? stdout.write(bytes: bytes)
+        try? stdout.flush()
+    }
+
+    // MARK: - Corpus
+
+    /// `.load PATH…`: adds to the corpus; existing article ids do not change.
+    func load(_ paths: [String]) {
+        let started = Clock.now()
+        let result = CorpusLoader.load(paths: paths)
+        let errors = result.diagnostics.filter { $0.severity == .error }
+        for d in errors { note(d.description) }
+        if !errors.isEmpty { failed = true }
+        var updated = corpus
+        let before = (corpus.issues.count, corpus.articleCount)
+        updated.append(result)
+        corpus = updated
+        corpusPaths = (corpusPaths ?? []) + paths
+        let warnings = result.diagnostics.count - errors.count
+        note("loaded \(counted(corpus.issues.count - before.0, "issue")), \(counted(corpus.articleCount - before.1, "article")) in "
+             + Clock.milliseconds(since: started) + " ms" + (warnings > 0 ? "; \(counted(warnings, "warning")) (.check)" : ""))
+    }
+
+    /// `.reload`: reads everything again from where it came from.
+    func reload() {
+        let started = Clock.now()
+        let result = corpusPaths.map { CorpusLoader.load(paths: $0) } ?? CorpusLoader.load(documents: SampleCorpus.documents)
+        for d in result.diagnostics where d.severity == .error { note(d.description) }
+        corpus = Corpus(result)
+        note("reloaded \(counted(corpus.issues.count, "issue")), \(counted(corpus.articleCount, "article")) in "
+             + Clock.milliseconds(since: started) + " ms")
     }
 
     // MARK: - Output targets

@@ -22,7 +22,9 @@ struct Driver {
 
     func run() -> Int32 {
         let err = Output(fd: 2)
+        let started = monotonicNow()
         let (corpus, named) = loadCorpus()
+        let loadMilliseconds = (monotonicNow() - started) / 1_000_000
         if options.check {
             for diagnostic in corpus.diagnostics { print(diagnostic) }
             print("\(counted(corpus.issues.count, "issue")), \(counted(corpus.articleCount, "article")); \(counted(corpus.errorCount, "error")), \(counted(corpus.warningCount, "warning"))")
@@ -52,9 +54,10 @@ struct Driver {
                               bail: options.bail ?? !interactive,
                               variables: Variables(named: defined, arguments: options.corpus),
                               out: Output(fd: 1), err: err)
+        session.corpusPaths = corpusPaths.isEmpty ? getenv("JIANBAO_CORPUS").map { [String(cString: $0)] }.flatMap { $0[0].isEmpty ? nil : $0 } : corpusPaths
         do {
             if interactive {
-                try Shell(session: session, quiet: options.quiet).run()
+                try Shell(session: session, quiet: options.quiet, readRC: !options.noRC, loadMilliseconds: loadMilliseconds).run()
             } else if options.commands.isEmpty && options.files.isEmpty {
                 _ = try session.read(script: "-", arguments: options.corpus)
             } else {
@@ -115,4 +118,11 @@ extension Int {
 func writeError(_ text: String) {
     var text = text
     text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+}
+
+/// CLOCK_MONOTONIC in nanoseconds.
+func monotonicNow() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }

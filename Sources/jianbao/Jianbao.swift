@@ -53,6 +53,9 @@ struct Jianbao: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No banner in the interactive shell.")
     var quiet = false
 
+    @Flag(name: .customLong("norc"), help: "Do not run ~/.jianbaorc when the shell starts.")
+    var noRC = false
+
     @Argument(help: ArgumentHelp("Bulletin files or folders. They are also a script's $1, $2, …; arguments after -- are script arguments only.", valueName: "CORPUS"))
     var corpus: [String] = []
 

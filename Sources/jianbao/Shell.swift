@@ -1,16 +1,23 @@
 @preconcurrency import Glibc
+import CBytes
+import CEditShim
 import JianbaoCorpus
 import JianbaoQuery
-import CBytes
 
-/// The interactive shell: a banner, then lines from libedit into the session.
+/// The interactive shell: a banner, `~/.jianbaorc`, then lines from libedit into the session,
+/// with history kept in a file and completion by context.
 struct Shell {
     let session: Session
     let quiet: Bool
+    /// Run `~/.jianbaorc` first (`--norc` turns it off).
+    let readRC: Bool
+    /// How long loading the corpus took, for the banner.
+    let loadMilliseconds: UInt64
 
     func run() throws(OutputClosed) {
         guard let editor = EditLine() else {
             session.note("jianbao: cannot start line editing; reading plain lines")
+            _ = try session.read(script: "-", arguments: [])
             return
         }
         // While a statement runs the terminal is cooked and Ctrl-C raises SIGINT: the handler
@@ -18,14 +25,24 @@ struct Shell {
         // While libedit reads a line, Ctrl-C is a key bound to clearing the line.
         jb_interrupt_handle_sigint(1)
         defer { jb_interrupt_handle_sigint(0) }
-        if !quiet {
-            let corpus = session.corpus
-            try session.out.write("jianbao \(Jianbao.version) · \(counted(corpus.issues.count, "issue")), \(counted(corpus.articleCount, "article"))"
-                + (corpus.warningCount + corpus.errorCount > 0 ? " · \(counted(corpus.errorCount, "error")), \(counted(corpus.warningCount, "warning")) (.check)" : "")
-                + "\nEnter .help for help, .quit or Ctrl-D to leave.\n")
-            try session.out.flush()
+
+        let history = Self.historyPath()
+        if let history, !editor.loadHistory(history) {
+            session.note("jianbao: could not read the history file \(history); starting with an empty history")
         }
+        session.historyProvider = { editor.entries() }
+        let session = self.session
+        editor.complete = { Completer(corpus: session.corpus).complete($0) }
+        session.pager = (Self.pagerCommand(), { Int(jb_terminal_rows(1)) })
+
+        if !quiet { try banner() }
+        if readRC, let home = getenv("HOME") {
+            let rc = String(cString: home) + "/.jianbaorc"
+            if access(rc, R_OK) == 0, case .stop = try session.read(script: rc, arguments: []) { return }
+        }
+
         var statement: [String] = []
+        var warnedAboutHistory = false
         while true {
             editor.continuing = session.isContinuing
             guard let line = editor.readLine() else {
@@ -43,10 +60,47 @@ struct Shell {
             let result = try session.feed(line)
             if !session.isContinuing {
                 let text = statement.joined(separator: "\n")
-                if !text.trimmingCharacters(in: " \t").isEmpty { editor.remember(text) }
                 statement = []
+                if !text.trimmingCharacters(in: " \t").isEmpty {
+                    editor.remember(text)
+                    // Saved after every statement, so that every way out keeps it.
+                    if let history, !editor.saveHistory(history), !warnedAboutHistory {
+                        session.note("jianbao: could not write the history file \(history)")
+                        warnedAboutHistory = true
+                    }
+                }
             }
             if case .stop = result { break }
         }
+    }
+
+    func banner() throws(OutputClosed) {
+        let corpus = session.corpus
+        var text = "jianbao \(Jianbao.version) · \(counted(corpus.issues.count, "issue")), \(counted(corpus.articleCount, "article"))"
+        text += " loaded in \(loadMilliseconds) ms"
+        if corpus.warningCount + corpus.errorCount > 0 {
+            text += " · \(counted(corpus.errorCount, "error")), \(counted(corpus.warningCount, "warning")) (.check)"
+        }
+        text += "\nEnter .help for help, .quit or Ctrl-D to leave.\n"
+        try session.out.write(text)
+        try session.out.flush()
+    }
+
+    /// `$XDG_STATE_HOME/jianbao/history` when XDG_STATE_HOME is set, else `~/.jianbao_history`.
+    static func historyPath() -> String? {
+        if let state = getenv("XDG_STATE_HOME"), state.pointee != 0 {
+            let folder = String(cString: state) + "/jianbao"
+            mkdir(String(cString: state), 0o755)
+            mkdir(folder, 0o700)
+            return folder + "/history"
+        }
+        guard let home = getenv("HOME"), home.pointee != 0 else { return nil }
+        return String(cString: home) + "/.jianbao_history"
+    }
+
+    /// `$PAGER`, else `less -FRSX` (quits when the output fits, keeps colours, no wrapping).
+    static func pagerCommand() -> String {
+        if let pager = getenv("PAGER"), pager.pointee != 0 { return String(cString: pager) }
+        return "less -FRSX"
     }
 }

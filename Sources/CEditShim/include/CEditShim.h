@@ -28,6 +28,8 @@ int jb_el_parse(EditLine *el, const char *a0, const char *a1, const char *a2);
 
 /// Columns of the terminal on `fd`, or 0 when it is not a terminal (ioctl is variadic).
 int jb_terminal_columns(int fd);
+/// Rows of the terminal on `fd`, or 0.
+int jb_terminal_rows(int fd);
 
 int jb_history_setsize(HistoryW *h, int size);
 int jb_history_setunique(HistoryW *h, int unique);

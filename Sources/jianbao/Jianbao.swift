@@ -22,9 +22,9 @@ struct Jianbao: ParsableCommand {
             failed, 2 usage error, 3 the corpus could not be loaded.
 
             Examples:
-              jianbao -c 'select articles title, source where section = 金融工作' Examples/corpus
+              jianbao -c 'select articles title where section = 金融工作'
               jianbao -m csv -f report.jbq archive/ | sort
-              jianbao -D year=2023 -f Examples/revenue-trend.jbq
+              jianbao -D word=科创 -f Examples/keyword-sentences.jbq archive/
             """,
         version: version
     )
@@ -35,7 +35,7 @@ struct Jianbao: ParsableCommand {
     @Option(name: [.customShort("f"), .customLong("file")], help: ArgumentHelp("Run a script file, then exit (repeatable; - reads standard input).", valueName: "SCRIPT"))
     var files: [String] = []
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output mode: \(OutputMode.allCases.map(\.rawValue).joined(separator: ", ")) (default: tsv).", valueName: "MODE"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output mode (default: table on a terminal, tsv otherwise).", valueName: "MODE"))
     var mode: OutputMode?
 
     @Flag(name: .customLong("no-header"), help: "Omit the header row.")

@@ -28,7 +28,7 @@ let package = Package(
         // which Swift cannot call directly.
         .target(name: "CEditShim", dependencies: ["CEditLine"]),
         // Reading bulletins: bytes → lines → issues, sections, articles, paragraphs.
-        .target(name: "JianbaoCorpus", dependencies: ["CBytes"]),
+        .target(name: "JianbaoCorpus", dependencies: ["CBytes"], exclude: ["Lexicons"]),
         // The query language and output formatting; knows nothing of terminals.
         .target(name: "JianbaoQuery", dependencies: ["JianbaoCorpus", "CBytes", "CRegex"]),
         // The program: command line, script input and the libedit shell.

@@ -19,6 +19,8 @@ public struct Corpus: Sendable {
     public private(set) var blockCount = 0
     /// Section and source names, built when first asked for; renewed when more is loaded.
     public private(set) var names = NameIndex([])
+    /// Figures, extracted when first asked for; renewed when more is loaded.
+    public private(set) var figures = FigureIndex([], names: NameIndex([]))
 
     public init() {}
 
@@ -47,6 +49,7 @@ public struct Corpus: Sendable {
             issues.append(issue)
         }
         names = NameIndex(issues)
+        figures = FigureIndex(issues, names: names)
     }
 
     public var errorCount: Int { diagnostics.count { $0.severity == .error } }

@@ -11,7 +11,17 @@ public struct Quantity: Equatable, Sendable {
     /// What follows the magnitude (`元`), or "".
     public var unit: String
     /// `value` times the magnitude (`1e11`).
-    public var amount: Double { value * Self.multiplier(magnitude) }
+    public var amount: Double { Self.amount(digits: digits, magnitude: magnitude, negative: value < 0) }
+    /// The number's ASCII digits and point as written (`2105.2`), for exact amounts.
+    var digits: String = ""
+
+    /// `digits` times the magnitude, rounded once from the decimal text (2105.2亿 is exactly
+    /// 210520000000, not 2105.2 × 1e8 in binary).
+    public static func amount(digits: String, magnitude: String, negative: Bool = false) -> Double {
+        let exponent = magnitudes.first { $0.word == magnitude }.map { Int(($0.factor).exponentOfTen) } ?? 0
+        let value = Double(digits + (exponent > 0 ? "e\(exponent)" : "")) ?? 0
+        return negative ? -value : value
+    }
 
     /// Magnitude words, longest first, so that 万亿 is read before 万.
     public static let magnitudes: [(word: String, factor: Double)] = [
@@ -31,6 +41,7 @@ public struct Quantity: Equatable, Sendable {
         var negative = false
         if i < scalars.count, scalars[i] == "-" || scalars[i] == "−" { negative = true; i += 1 }
         guard let (value, end) = Self.number(scalars, from: i) else { return nil }
+        digits = Self.digitText(scalars, from: i, to: end)
         i = end
         var rest = String(String.UnicodeScalarView(scalars[i...]))
         var magnitude = ""
@@ -70,6 +81,15 @@ public struct Quantity: Equatable, Sendable {
         return (value, i)
     }
 
+    /// The ASCII digits and decimal point of the number in `s[from..<to]` (separators dropped).
+    public static func digitText(_ s: [Unicode.Scalar], from: Int, to: Int) -> String {
+        var text = ""
+        for c in s[from..<to] {
+            if let d = digit(c) { text.append(d) } else if c == "." || c == "．" { text.append(".") }
+        }
+        return text
+    }
+
     /// `1,400`: the comma at `i` is followed by exactly three digits.
     static func threeDigitsFollow(_ s: [Unicode.Scalar], _ i: Int) -> Bool {
         guard i + 3 < s.count else { return false }
@@ -84,5 +104,14 @@ public struct Quantity: Equatable, Sendable {
         case 0xFF10...0xFF19: return Character(Unicode.Scalar(c.value - 0xFF10 + 0x30)!)
         default: return nil
         }
+    }
+}
+
+extension Double {
+    /// The power of ten this factor is (1e8 → 8).
+    var exponentOfTen: Double {
+        var n = 0.0, x = self
+        while x >= 10 { x /= 10; n += 1 }
+        return n
     }
 }

@@ -31,21 +31,24 @@ public struct ChartFormatter: ResultFormatter {
         let labels = result.rows.enumerated().map { i, row in
             valueColumn == 0 ? String(i + 1) : BufferedResult.text(row[0])
         }
-        let numbers = result.rows.map { row -> Int? in
-            if case .integer(let v) = row[valueColumn] { return v }
-            return nil
+        let numbers = result.rows.map { row -> Double? in
+            switch row[valueColumn] {
+            case .integer(let v): return Double(v)
+            case .number(let x): return x
+            default: return nil
+            }
         }
-        let valueTexts = numbers.map { $0.map(String.init) ?? "" }
+        let valueTexts = result.rows.map { $0[valueColumn].plainText }
         let labelWidth = min(labels.map(DisplayWidth.of).max() ?? 0, max(8, width / 3))
         let valueWidth = valueTexts.map(DisplayWidth.of).max() ?? 0
         let barWidth = max(10, width - labelWidth - valueWidth - 3)
-        let maximum = max(1, numbers.compactMap { $0 }.max() ?? 1)
+        let maximum = max(Double.leastNonzeroMagnitude, numbers.compactMap { $0 }.max() ?? 1)
         var text = ""
         if style.headers {
             text += DisplayWidth.pad(valueColumn == 0 ? "#" : result.columns[0], to: labelWidth) + " " + result.columns[valueColumn] + "\n"
         }
         for (i, label) in labels.enumerated() {
-            let eighths = max(0, Int((Double(numbers[i] ?? 0) / Double(maximum) * Double(barWidth * 8)).rounded()))
+            let eighths = max(0, Int(((numbers[i] ?? 0) / maximum * Double(barWidth * 8)).rounded()))
             let bar = String(repeating: "█", count: eighths / 8) + Self.eighths[eighths % 8]
             text += DisplayWidth.pad(DisplayWidth.truncate(label, to: labelWidth), to: labelWidth) + " "
             text += bar + " " + valueTexts[i] + "\n"

@@ -77,7 +77,18 @@ public struct Completer: Sendable {
         guard let first = words.first?.lowercased() else {
             return (word, filter(Grammar.statementNames, word))
         }
-        guard first == "select" || first == "count" else { return (word, []) }
+        if first == "metric" {
+            // metric NAME: the metric names of the corpus; then fields of figures, and the
+            // keys after `by`.
+            if words.count == 1 {
+                let names = corpus.figures.figures.reduce(into: Set<String>()) { set, figures in for f in figures { set.insert(f.metric) } }
+                return (word, filter(Array(names), word))
+            }
+            if words.last?.lowercased() == "by" { return (word, filter(MetricKey.allCases.map(\.rawValue), word)) }
+            let fields = Schema.spec(.figures).fields.map(\.name)
+            if let last = words.last?.lowercased(), ["where", "and", "or", "not", "("].contains(last) { return (word, filter(fields, word)) }
+        }
+        guard first == "select" || first == "count" || first == "metric" else { return (word, []) }
         let target = statementTarget(words)
         let fields = target.map { $0.fields.map(\.name) } ?? []
         let previous = words.last!.lowercased()
@@ -124,6 +135,7 @@ public struct Completer: Sendable {
 
     /// The target named in a `select`/`count` statement (after the verb, or after `from`).
     func statementTarget(_ words: [String]) -> TargetSpec? {
+        if words.first?.lowercased() == "metric" { return Schema.spec(.figures) }
         if let from = words.firstIndex(where: { $0.lowercased() == "from" }), from + 1 < words.count {
             return Schema.target(named: words[from + 1])
         }

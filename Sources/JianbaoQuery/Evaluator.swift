@@ -36,7 +36,59 @@ public struct Evaluator: Sendable {
             try formatter.end(to: out)
         case .show(let issueIndex, let articleIndex, let id):
             try formatter.document(document(issueIndex, articleIndex, id), to: out)
+        case .metricBy(let predicate, let key, let order, let limit, let offset):
+            try runMetricBy(predicate, key, order, limit, offset, formatter: &formatter, to: out)
         }
+    }
+
+    /// `metric X by key`: one row per key with the latest figure of that key (the last one
+    /// in corpus order: later issues revise earlier ones), how many figures the key has, and
+    /// the amount last, for `chart`. `year` is the figure's period, else its issue's year.
+    func runMetricBy(_ predicate: Predicate, _ key: MetricKey, _ order: [(field: FieldSpec, descending: Bool)],
+                     _ limit: Int?, _ offset: Int?, formatter: inout any ResultFormatter, to out: Output) throws {
+        let source = RowSource(corpus: corpus, target: .figures)
+        var groups: [Value: (row: RowRef, count: Int)] = [:]
+        var keys: [Value] = []
+        for row in try matching(source, predicate) {
+            let k: Value
+            switch key {
+            case .year:
+                let period = source.value(.period, row)
+                k = period == .null ? source.value(.year, row) : period
+            case .issue: k = source.value(.issue, row)
+            case .section: k = source.value(.section, row).normalized
+            case .subject: k = source.value(.subject, row)
+            }
+            if let existing = groups[k] {
+                groups[k] = (row, existing.count + 1)
+            } else {
+                groups[k] = (row, 1)
+                keys.append(k)
+            }
+        }
+        if key != .issue { keys.sort { ValueOrder.compare($0, $1) < 0 } }
+        if !order.isEmpty {
+            keys.sort { a, b in
+                for o in order {
+                    let c = ValueOrder.compare(source.value(o.field.field, groups[a]!.row).normalized,
+                                               source.value(o.field.field, groups[b]!.row).normalized)
+                    if c != 0 { return o.descending ? c > 0 : c < 0 }
+                }
+                return false
+            }
+        }
+        var fields: [Field] = [.metric, .subject, .value, .unit, .change]
+        if key == .subject { fields = [.metric, .period, .value, .unit, .change] }
+        try formatter.begin(columns: [key.rawValue] + fields.map(\.rawValue) + ["figures", "amount"], to: out)
+        let start = offset ?? 0
+        let end = limit.map { min(keys.count, start + $0) } ?? keys.count
+        if start < end {
+            for k in keys[start..<end] {
+                let (row, count) = groups[k]!
+                try formatter.row([k] + fields.map { source.value($0, row) } + [.integer(count), source.value(.amount, row)], to: out)
+            }
+        }
+        try formatter.end(to: out)
     }
 
     func runSelect(_ plan: SelectPlan, formatter: inout any ResultFormatter, to out: Output) throws {
@@ -170,6 +222,7 @@ enum ValueOrder {
         case (.null, _): return 1
         case (_, .null): return -1
         case (.integer(let x), .integer(let y)): return x == y ? 0 : x < y ? -1 : 1
+        case (.number(let x), .number(let y)): return x == y ? 0 : x < y ? -1 : 1
         case (.date(let x), .date(let y)): return x == y ? 0 : x < y ? -1 : 1
         case (.text(let x), .text(let y)):
             return compareText(x, y)

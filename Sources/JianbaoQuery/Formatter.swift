@@ -101,7 +101,7 @@ struct BufferedResult {
         var any = false
         for row in rows {
             switch row[c] {
-            case .integer: any = true
+            case .integer, .number: any = true
             case .null: continue
             default: return false
             }

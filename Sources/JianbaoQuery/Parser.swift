@@ -3,11 +3,12 @@
 /// The grammar (LANGUAGE.md "Statements", "Conditions"):
 ///
 ///     script     -> statement { ';' statement } [';']
-///     statement  -> select | count | show
+///     statement  -> select | count | show | metric
 ///     select     -> SELECT target [fieldlist] [where] [orderby] [window]
 ///                 | SELECT fieldlist FROM target [where] [orderby] [window]
 ///     count      -> COUNT target [where] [BY name]
 ///     show       -> SHOW integer
+///     metric     -> METRIC value [where] [BY name] [orderby] [window]
 ///     fieldlist  -> '*' | name { ',' name }
 ///     where      -> WHERE condition
 ///     condition  -> conjunct { OR conjunct }
@@ -69,6 +70,7 @@ public struct Parser {
         case "select": position += 1; return .select(try parseSelect())
         case "count": position += 1; return try parseCount()
         case "show": position += 1; return try parseShow()
+        case "metric": position += 1; return try parseMetric()
         default:
             throw QueryError(.unknownStatement(word, suggestion: Suggest.nearest(word, in: Grammar.statementNames)),
                              span: current.span)
@@ -246,6 +248,19 @@ public struct Parser {
         return (limit, offset)
     }
 
+    /// metric -> METRIC value [where] [BY name] [orderby] [window]
+    mutating func parseMetric() throws(QueryError) -> Statement {
+        var statement = MetricStatement(name: try name("a metric name (营业收入 …)"))
+        statement.condition = try optionalWhere()
+        if current.isKeyword("by") {
+            position += 1
+            statement.by = try name("year, issue, section or subject")
+        }
+        statement.order = try optionalOrder()
+        (statement.limit, statement.offset) = try optionalWindow()
+        return .metric(statement)
+    }
+
     /// show -> SHOW integer
     mutating func parseShow() throws(QueryError) -> Statement {
         guard let word = current.word, let id = Int(word), id > 0 else {
@@ -313,10 +328,10 @@ public struct Parser {
 
 /// Keyword lists shared by the parser, error messages and completion.
 public enum Grammar {
-    public static let statementNames = ["select", "count", "show"]
+    public static let statementNames = ["select", "count", "show", "metric"]
     /// Words that end a field list after a target.
     public static let clauseKeywords: Set<String> = ["from", "where", "order", "limit", "offset", "by"]
     /// Every keyword, for completion and suggestions.
-    public static let keywords = ["select", "count", "show", "from", "where", "and", "or", "not", "in",
+    public static let keywords = ["select", "count", "show", "metric", "from", "where", "and", "or", "not", "in",
                                   "contains", "matches", "order", "by", "asc", "desc", "limit", "offset"]
 }

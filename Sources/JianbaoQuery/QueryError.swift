@@ -23,6 +23,7 @@ public struct QueryError: Error, Equatable, Sendable {
         case patternTooComplex
         case interrupted
         case undefinedVariable(String)
+        case metricKey(String, suggestion: String?)
     }
 
     public var kind: Kind
@@ -82,6 +83,8 @@ public struct QueryError: Error, Equatable, Sendable {
             return "regular expression too complex: it reached the backtracking limit (nested quantifiers such as (a+)+ are the usual cause)"
         case .interrupted:
             return "interrupted"
+        case .metricKey(let key, let suggestion):
+            return "metric … by takes year, issue, section or subject, not '\(key)'" + didYouMean(suggestion)
         case .undefinedVariable(let name):
             return "undefined variable '\(name)'; define it with -D \(name)=VALUE or .set \(name) VALUE (write $$ for a literal $)"
         }

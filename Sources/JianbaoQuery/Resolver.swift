@@ -16,6 +16,13 @@ public enum Plan: Sendable {
     case select(SelectPlan)
     case count(target: Target, predicate: Predicate?, by: FieldSpec?)
     case show(issue: Int, article: Int, id: Int)
+    /// `metric … by key`: one row per key, the latest figure of each.
+    case metricBy(predicate: Predicate, key: MetricKey, order: [(field: FieldSpec, descending: Bool)], limit: Int?, offset: Int?)
+}
+
+/// What `metric … by` groups on.
+public enum MetricKey: String, CaseIterable, Sendable {
+    case year, issue, section, subject
 }
 
 /// Something worth saying about a statement that still runs (a name found nowhere).
@@ -55,12 +62,46 @@ public struct Resolver {
             return .count(target: spec.target,
                           predicate: try condition.map { c throws(QueryError) in try predicate(c, spec) },
                           by: try by.map { b throws(QueryError) in try field(b, of: spec) })
+        case .metric(let m):
+            return try resolveMetric(m)
         case .show(let id, let span):
             guard let (issue, article) = corpus.locate(articleID: id) else {
                 throw QueryError(.noSuchArticle(id, count: corpus.articleCount), span: span)
             }
             return .show(issue: issue, article: article, id: id)
         }
+    }
+
+    /// `metric X`: the figures whose metric is X; else whose metric contains X; else those of
+    /// the metrics X is an alias of (aliases widen the search, they never add figures).
+    mutating func resolveMetric(_ m: MetricStatement) throws(QueryError) -> Plan {
+        let spec = Schema.spec(.figures)
+        let known = corpus.figures.figures.reduce(into: Set<String>()) { names, figures in
+            for f in figures { names.insert(f.metric) }
+        }
+        var names: [String] = known.contains(m.name.text) ? [m.name.text] : known.filter { $0.contains(m.name.text) }.sorted()
+        if let targets = Lexicon.current.aliases[m.name.text] {
+            for target in targets {
+                names += known.filter { $0 == target || $0.contains(target) }.filter { !names.contains($0) }.sorted()
+            }
+        }
+        if names.isEmpty {
+            notes.append(QueryNote(message: Names.unknownMessage("metric", m.name.text, known: known), span: m.name.span))
+        }
+        let metricField = spec.field(named: "metric")!
+        var predicate = Predicate.test(metricField, .textIn(names), span: m.name.span)
+        if let condition = m.condition { predicate = .and(predicate, try self.predicate(condition, spec)) }
+        var order: [(field: FieldSpec, descending: Bool)] = []
+        for key in m.order { order.append((try field(key.field, of: spec), key.descending)) }
+        guard let by = m.by else {
+            let fields = ["issue", "date", "article", "subject", "metric", "period", "value", "unit", "change", "qualifier"]
+            return .select(SelectPlan(target: .figures, fields: fields.compactMap { spec.field(named: $0) },
+                                      predicate: predicate, order: order, limit: m.limit, offset: m.offset))
+        }
+        guard let key = MetricKey(rawValue: by.text.lowercased()) else {
+            throw QueryError(.metricKey(by.text, suggestion: Suggest.nearest(by.text, in: MetricKey.allCases.map(\.rawValue))), span: by.span)
+        }
+        return .metricBy(predicate: predicate, key: key, order: order, limit: m.limit, offset: m.offset)
     }
 
     func target(_ name: Name) throws(QueryError) -> TargetSpec {
@@ -108,7 +149,12 @@ public struct Resolver {
             case .less, .lessOrEqual, .greater, .greaterOrEqual:
                 test = try ordering(field, op, value, opSpan, spec)
             }
-            let leaf = Predicate.test(field, test, span: value.span)
+            var leaf = Predicate.test(field, test, span: value.span)
+            // `amount >= 1000亿元` also means the figure is counted in 元.
+            if field.field == .amount, let unit = Quantity(parsing: value.text)?.unit, !unit.isEmpty,
+               let base = spec.field(named: "base") {
+                leaf = .and(leaf, .test(base, .textIn([unit == "％" ? "%" : unit]), span: value.span))
+            }
             return op == .notEqual ? .not(leaf) : leaf
         }
     }
@@ -119,7 +165,7 @@ public struct Resolver {
         case .text, .list:
             noteUnknownNames(field, values, spec)
             return .textIn(values.map(\.text))
-        case .integer:
+        case .integer, .number:
             var numbers: [Double] = []
             for value in values { numbers.append(try number(field, value)) }
             return .numberIn(numbers)
@@ -132,7 +178,7 @@ public struct Resolver {
 
     func ordering(_ field: FieldSpec, _ op: Comparison, _ value: Literal, _ opSpan: Range<Int>, _ spec: TargetSpec) throws(QueryError) -> Test {
         switch field.type {
-        case .integer:
+        case .integer, .number:
             return .numberOrder(op, try number(field, value))
         case .date:
             return .dateOrder(op, try date(field, value))
@@ -152,7 +198,8 @@ public struct Resolver {
         guard let quantity = Quantity(parsing: value.text) else {
             throw QueryError(.notANumber(field: field.name, value: value.text), span: value.span)
         }
-        guard quantity.unit.isEmpty else {
+        // `amount` takes a unit (1000亿元): compared in base units, and the base must match.
+        guard quantity.unit.isEmpty || field.field == .amount else {
             throw QueryError(.unitNotAllowed(field: field.name, value: value.text, unit: quantity.unit), span: value.span)
         }
         return quantity.amount

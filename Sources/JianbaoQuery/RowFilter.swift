@@ -293,17 +293,23 @@ enum Matching {
         case .slice(let s):
             return try text(s.string, test)
         case .integer(let n):
-            switch test {
-            case .numberIn(let values): return values.contains(Double(n))
-            case .numberOrder(let op, let v): return ordered(Double(n) < v ? -1 : Double(n) > v ? 1 : 0, op)
-            default: return false
-            }
+            return number(Double(n), test)
+        case .number(let x):
+            return number(x, test)
         case .date(let d):
             switch test {
             case .dateIn(let values): return values.contains { d.hasPrefix($0) }
             case .dateOrder(let op, let v): return ordered(compareAtSharedPrecision(d, v), op)
             default: return false
             }
+        }
+    }
+
+    static func number(_ x: Double, _ test: Test) -> Bool {
+        switch test {
+        case .numberIn(let values): return values.contains(x)
+        case .numberOrder(let op, let v): return ordered(x < v ? -1 : x > v ? 1 : 0, op)
+        default: return false
         }
     }
 

@@ -133,6 +133,8 @@ public struct RowSource: Sendable {
                     }
                 }
             }
+        case .figures:
+            for f in corpus.figures.figures[i].indices where try !body(RowRef(issue: i, index: f)) { return false }
         case .sources:
             break
         }
@@ -153,6 +155,7 @@ public struct RowSource: Sendable {
             var total = 0
             forEach { _ in total += 1; return true }
             return total
+        case .figures: return corpus.figures.count
         case .sources: return sources.count
         }
     }
@@ -160,6 +163,7 @@ public struct RowSource: Sendable {
     /// The value of `field` in `row`. The resolver has checked that the target has it.
     public func value(_ field: Field, _ row: RowRef) -> Value {
         if target == .sources { return sourceValue(field, sources[row.index]) }
+        if target == .figures { return figureValue(field, row) }
         let issue = corpus.issues[row.issue]
         switch (target, field) {
         case (.issues, .id): return .text(issue.id)
@@ -212,6 +216,30 @@ public struct RowSource: Sendable {
     /// The index of the section a row is or belongs to (targets for which `namesSection`).
     func sectionIndex(_ row: RowRef) -> Int {
         target == .sections ? row.index : Int(corpus.issues[row.issue].articles[row.index].section)
+    }
+
+    private func figureValue(_ field: Field, _ row: RowRef) -> Value {
+        let issue = corpus.issues[row.issue]
+        let f = corpus.figures.figures[row.issue][row.index]
+        switch field {
+        case .article: return .integer(corpus.articleID(issue: row.issue, article: Int(f.article)))
+        case .issue: return .text(issue.id)
+        case .date: return issue.date.map { .date($0) } ?? .null
+        case .year: return issue.date.map { .integer($0.year) } ?? .null
+        case .section: return .slice(TextSlice(issue, issue.sections[Int(issue.articles[Int(f.article)].section)].name))
+        case .metric: return .text(f.metric)
+        case .value: return .number(f.value)
+        case .unit: return .text(f.unit)
+        case .amount: return .number(f.amount)
+        case .base: return .text(f.base)
+        case .change: return f.change.map { .number($0) } ?? .null
+        case .qualifier: return f.qualifier.isEmpty ? .null : .text(f.qualifier)
+        case .period: return f.period.map { .integer($0) } ?? .null
+        case .subject: return f.subject.isEmpty ? .null : .text(f.subject)
+        case .text: return .slice(TextSlice(issue, f.text))
+        case .sentence: return .slice(TextSlice(issue, f.sentence))
+        default: preconditionFailure("resolver let through \(field) for figures")
+        }
     }
 
     private func sourceValue(_ field: Field, _ s: SourceSummary) -> Value {

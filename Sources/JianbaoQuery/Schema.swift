@@ -7,11 +7,12 @@ public enum Field: String, CaseIterable, Sendable {
     case section, titleLines = "title_lines", subheadings, source, sources, paragraphs, body
     case article, n, text
     case issues, first, last
+    case metric, value, unit, amount, base, change, qualifier, period, subject, sentence
 }
 
 /// What kind of values a field holds; the resolver checks comparisons against it.
 public enum FieldType: String, Sendable {
-    case text, integer, date, list
+    case text, integer, number, date, list
 }
 
 /// One field of one target: its name, type and the help text `.fields` and docs show.
@@ -24,7 +25,7 @@ public struct FieldSpec: Sendable {
 
 /// The things a statement can select or count.
 public enum Target: String, CaseIterable, Sendable {
-    case issues, sections, articles, paragraphs, sentences, sources
+    case issues, sections, articles, paragraphs, sentences, figures, sources
 }
 
 /// A target with its fields and help: the one table the resolver, `.fields`, `.help`,
@@ -90,6 +91,24 @@ public enum Schema {
             FieldSpec(field: .section, type: .text, help: "section name"),
             FieldSpec(field: .n, type: .integer, help: "position in the article, from 1"),
             FieldSpec(field: .text, type: .text, help: "the sentence with its final punctuation"),
+        ]),
+        TargetSpec(target: .figures, help: "one row per reported number with its unit (docs/FIGURES.md)", fields: [
+            FieldSpec(field: .article, type: .integer, help: "article id"),
+            FieldSpec(field: .issue, type: .text, help: "issue id"),
+            FieldSpec(field: .date, type: .date, help: "issue date"),
+            FieldSpec(field: .year, type: .integer, help: "year of the issue date"),
+            FieldSpec(field: .section, type: .text, help: "section name"),
+            FieldSpec(field: .metric, type: .text, help: "the measured thing, as written (营业收入)"),
+            FieldSpec(field: .value, type: .number, help: "the number as written, magnitude dropped (3.65)"),
+            FieldSpec(field: .unit, type: .text, help: "magnitude and unit as written (万亿元)"),
+            FieldSpec(field: .amount, type: .number, help: "the value in base units (3650000000000); compare with amounts such as 1000亿元"),
+            FieldSpec(field: .base, type: .text, help: "the unit without magnitude (元)"),
+            FieldSpec(field: .change, type: .number, help: "signed percent change (同比增长0.8% → 0.8), 0 for 持平"),
+            FieldSpec(field: .qualifier, type: .text, help: "hedges and bounds as written (约, 累计超过, 达到…以上)"),
+            FieldSpec(field: .period, type: .integer, help: "the year the figure describes"),
+            FieldSpec(field: .subject, type: .text, help: "who it belongs to (本市地方国有企业)"),
+            FieldSpec(field: .text, type: .text, help: "the figure's words as written, metric to unit"),
+            FieldSpec(field: .sentence, type: .text, help: "the sentence it stands in"),
         ]),
         TargetSpec(target: .sources, help: "one row per reporting organisation", fields: [
             FieldSpec(field: .name, type: .text, help: "organisation as written in the source"),

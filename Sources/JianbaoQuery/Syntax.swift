@@ -51,6 +51,18 @@ public enum Statement: Equatable, Sendable {
     case count(target: Name, condition: Condition?, by: Name?)
     /// `show <article-id>`.
     case show(id: Int, span: Range<Int>)
+    /// `metric <name> [where …] [by key] [order by …] [limit N] [offset M]`.
+    case metric(MetricStatement)
+}
+
+/// `metric 营业收入 …`: the figures of a metric, optionally one row per key.
+public struct MetricStatement: Equatable, Sendable {
+    public var name: Literal
+    public var condition: Condition?
+    public var by: Name?
+    public var order: [OrderKey] = []
+    public var limit: Int?
+    public var offset: Int?
 }
 
 // MARK: - Printing statements back as text
@@ -76,6 +88,16 @@ extension Statement {
             return text
         case .show(let id, _):
             return "show \(id)"
+        case .metric(let m):
+            var text = "metric \(quoteIfNeeded(m.name.text))"
+            if let condition = m.condition { text += " where " + condition.canonicalText }
+            if let by = m.by { text += " by " + quoteIfNeeded(by.text) }
+            if !m.order.isEmpty {
+                text += " order by " + m.order.map { quoteIfNeeded($0.field.text) + ($0.descending ? " desc" : "") }.joined(separator: ", ")
+            }
+            if let limit = m.limit { text += " limit \(limit)" }
+            if let offset = m.offset { text += " offset \(offset)" }
+            return text
         }
     }
 
@@ -93,6 +115,12 @@ extension Statement {
                           by: by.map { Name(text: $0.text, span: 0..<0) })
         case .show(let id, _):
             return .show(id: id, span: 0..<0)
+        case .metric(var m):
+            m.name.span = 0..<0
+            m.condition = m.condition?.withoutSpans
+            m.by = m.by.map { Name(text: $0.text, span: 0..<0) }
+            m.order = m.order.map { OrderKey(field: Name(text: $0.field.text, span: 0..<0), descending: $0.descending) }
+            return .metric(m)
         }
     }
 }
@@ -142,7 +170,7 @@ extension Condition {
 /// position would misread).
 func quoteIfNeeded(_ text: String) -> String {
     let stops: Set<Character> = [",", "(", ")", ";", "=", "<", ">", "!", "\"", "'", " ", "\t", "\n", "\r", "#", "\\"]
-    let reserved: Set<String> = ["and", "or", "not", "in", "where", "order", "by", "limit", "offset", "asc", "desc", "from"]
+    let reserved: Set<String> = ["and", "or", "not", "in", "where", "order", "by", "limit", "offset", "asc", "desc", "from", "contains", "matches"]
     if !text.isEmpty, !text.contains(where: { stops.contains($0) }), !text.hasPrefix("--"),
        !reserved.contains(text.lowercased()), text != "*" {
         return text

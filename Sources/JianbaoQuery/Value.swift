@@ -5,6 +5,8 @@ public enum Value: Hashable, Sendable {
     /// Absent: a date an issue does not have, a source an article lacks.
     case null
     case integer(Int)
+    /// A decimal number (figures' values, amounts, changes).
+    case number(Double)
     case text(String)
     /// Text still in an issue's buffer (paragraphs, bodies, section names): written to output
     /// straight from the bytes, made a `String` only when something needs one.
@@ -17,11 +19,19 @@ public enum Value: Hashable, Sendable {
         switch self {
         case .null: return ""
         case .integer(let n): return String(n)
+        case .number(let x): return Value.format(x)
         case .text(let s): return s
         case .slice(let s): return s.string
         case .date(let d): return d.description
         case .list(let items): return items.joined(separator: " / ")
         }
+    }
+
+    /// A number as people write it: whole numbers without a decimal point or exponent
+    /// (3650000000000), others in their shortest exact form (2629.87).
+    public static func format(_ x: Double) -> String {
+        if x.isFinite, x == x.rounded(), abs(x) < 1e18 { return String(Int64(x)) }
+        return x.description
     }
 
     /// The same value with any slice made text, for grouping and comparing by content.

@@ -7,11 +7,14 @@ import Testing
 
     /// The text before the cursor → the word being completed and the first candidates.
     @Test(arguments: [
-        ("", "", ["count", "select", "show"]),
+        ("", "", ["count", "metric", "select", "show"]),
         ("sel", "sel", ["select"]),
         ("SEL", "SEL", ["select"]),
         ("select art", "art", ["articles"]),
-        ("count ", "", ["articles", "issues", "paragraphs", "sections", "sentences", "sources"]),
+        ("count ", "", ["articles", "figures", "issues", "paragraphs", "sections", "sentences", "sources"]),
+        ("metric 营", "营", ["营业收入"]),
+        ("metric 营业收入 by ye", "ye", ["year"]),
+        ("metric 营业收入 where sub", "sub", ["subject"]),
         ("select articles ti", "ti", ["title", "title_lines"]),
         ("select articles title, so", "so", ["source", "sources"]),
         ("select articles where sec", "sec", ["section"]),

@@ -28,6 +28,8 @@ public enum TestPaths {
 }
 
 public enum Golden {
+    public static func environment(_ name: String) -> String? { ProcessInfo.processInfo.environment[name] }
+
     /// Whether expectations are to be rewritten (`RECORD=1 swift test`).
     public static var recording: Bool { ProcessInfo.processInfo.environment["RECORD"] == "1" }
 

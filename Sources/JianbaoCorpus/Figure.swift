@@ -1,0 +1,29 @@
+/// A reported number with its unit, named by the metric it measures (FORMAT.md "Figures").
+public struct Figure: Sendable, Equatable {
+    /// Index of the article in its issue.
+    public var article: Int32
+    /// Index of the paragraph in the issue's blocks.
+    public var block: Int32
+    /// The measured thing, as written (`营业收入`).
+    public var metric: String
+    /// The number as written, magnitude word dropped (`3.65`).
+    public var value: Double
+    /// Magnitude and unit as written (`万亿元`).
+    public var unit: String
+    /// `value` in base units (`3.65e12`).
+    public var amount: Double
+    /// The unit without its magnitude (`元`).
+    public var base: String
+    /// Hedges and bounds as written, in text order (`累计超过`), or "".
+    public var qualifier: String
+    /// Signed percent change (`+0.8`), 0 for 持平, nil when none is given.
+    public var change: Double?
+    /// The year the figure describes.
+    public var period: Int?
+    /// Who it belongs to (`本市地方国有企业`), or "".
+    public var subject: String
+    /// The figure's words, from the metric to the unit, in the issue's bytes.
+    public var text: ByteRange
+    /// The sentence it stands in.
+    public var sentence: ByteRange
+}

@@ -1,0 +1,592 @@
+/// Finds the figures of one paragraph (FORMAT.md "Figures"; the rules and their limits are in
+/// docs/FIGURES.md).
+///
+/// Only paragraphs holding a digit are looked at. The paragraph is decoded once into Unicode
+/// scalars with their byte offsets; the steps then run in order, each a function below:
+/// numbers and units → changes attached to the figure before them → names (count before
+/// noun, or the noun phrase before the number) → 分别 pairings → breakdown parts → subjects
+/// carried within a sentence → periods.
+struct FigureExtractor {
+    let lexicon: Lexicon
+    /// Names that can stand before a metric as its subject (the corpus's reporting
+    /// organisations), longest first.
+    let subjects: [String]
+    /// The issue's year, for 今年 and 去年.
+    let issueYear: Int?
+
+    /// One figure while it is being worked out; indices are scalar positions.
+    struct Candidate {
+        var start: Int, numberEnd: Int, unitEnd: Int, end: Int
+        var value: Double
+        var magnitude: String, unit: String
+        var qualifiers: [String] = []
+        var isPercent: Bool
+        /// Used up as the change of another figure.
+        var consumed = false
+        var change: Double?
+        var metric = "", metricStart: Int
+        var subject = ""
+        /// The figure whose breakdown this one is part of.
+        var parent: Int?
+        var sentence = 0
+        /// Named by a 分别 list (metric or subject set there).
+        var paired = false
+    }
+
+    // MARK: - Text
+
+    let s: [Unicode.Scalar]
+    /// Byte offset of each scalar in the issue, plus the end.
+    let offsets: [Int]
+
+    init(lexicon: Lexicon, subjects: [String], issueYear: Int?, bytes: UnsafeBufferPointer<UInt8>, range: ByteRange) {
+        self.lexicon = lexicon
+        self.subjects = subjects
+        self.issueYear = issueYear
+        var scalars: [Unicode.Scalar] = []
+        var offsets: [Int] = []
+        scalars.reserveCapacity(range.count / 2)
+        var i = range.lower
+        var decoder = UTF8()
+        var iterator = UnsafeBufferPointer(rebasing: bytes[range.lower..<range.upper]).makeIterator()
+        while case .scalarValue(let scalar) = decoder.decode(&iterator) {
+            scalars.append(scalar)
+            offsets.append(i)
+            i += UTF8.width(scalar)
+        }
+        offsets.append(i)
+        s = scalars
+        self.offsets = offsets
+    }
+
+    /// Whether a paragraph holds any digit (ASCII or full-width): the others have no figures.
+    static func hasDigit(_ p: UnsafeBufferPointer<UInt8>, _ range: ByteRange) -> Bool {
+        var i = range.lower
+        while i < range.upper {
+            let b = p[i]
+            if b >= 0x30 && b <= 0x39 { return true }
+            if b == 0xEF, i + 2 < range.upper, p[i + 1] == 0xBC, p[i + 2] >= 0x90, p[i + 2] <= 0x99 { return true }
+            i += 1
+        }
+        return false
+    }
+
+    func matches(_ word: String, at i: Int) -> Bool {
+        guard i >= 0 else { return false }
+        var k = i
+        for c in word.unicodeScalars {
+            guard k < s.count, s[k] == c else { return false }
+            k += 1
+        }
+        return true
+    }
+
+    func first(of words: [String], at i: Int) -> String? {
+        words.first { matches($0, at: i) }
+    }
+
+    /// The longest of `words` that ends right before position `i`.
+    func ending(of words: [String], before i: Int) -> String? {
+        words.first { w in
+            let n = w.unicodeScalars.count
+            return i - n >= 0 && matches(w, at: i - n)
+        }
+    }
+
+    func text(_ from: Int, _ to: Int) -> String {
+        guard from < to else { return "" }
+        return String(String.UnicodeScalarView(s[from..<to]))
+    }
+
+    static let punctuation: Set<Unicode.Scalar> = Set("，。；：、！？（）()“”‘’《》【】,;:!?\"' \t…—·".unicodeScalars)
+    static let sentenceEnds: Set<Unicode.Scalar> = Set("。！？；".unicodeScalars)
+    /// Characters that end a counted noun (370家商户门店均…).
+    static let nounStops: Set<Unicode.Scalar> = Set("的在已均中以等都为是共和与及占达分别各将正已经了".unicodeScalars)
+    /// Time words stripped from the front of a metric or subject (全年营业收入 → 营业收入).
+    static let timePrefixes = ["上半年", "下半年", "全年", "今年", "去年", "同期", "年底", "年末", "以来", "年", "月", "日", "底", "末", "初", "其中", "此外", "同时", "目前", "预计"]
+    /// One-character words that are not part of a name when they stand in front of it.
+    static let leadingFunctionWords = ["占", "并", "和", "及", "与", "在", "被", "均", "将", "已", "为", "有", "现", "共", "仅", "还", "可"]
+
+    func isDigit(_ c: Unicode.Scalar) -> Bool { Quantity.digit(c) != nil }
+    func isBoundary(_ c: Unicode.Scalar) -> Bool { Self.punctuation.contains(c) || isDigit(c) }
+    func isASCIILetter(_ c: Unicode.Scalar) -> Bool { (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") }
+
+    // MARK: - The steps
+
+    func extract() -> [Candidate] {
+        var candidates = numbers()
+        guard !candidates.isEmpty else { return [] }
+        let sentenceOf = sentenceIndices()
+        for i in candidates.indices { candidates[i].sentence = sentenceOf[candidates[i].start] }
+        attachChanges(&candidates)
+        name(&candidates)
+        nameParts(&candidates)
+        carrySubjects(&candidates)
+        return candidates.filter { !$0.consumed && !$0.metric.isEmpty }
+    }
+
+    /// Numbers with a unit; dates, ranks, ordinals and ranges are not figures.
+    func numbers() -> [Candidate] {
+        var result: [Candidate] = []
+        var i = 0
+        while i < s.count {
+            guard isDigit(s[i]), let (value, end) = Quantity.number(s, from: i) else { i += 1; continue }
+            defer { i = max(end, i + 1) }
+            if i > 0, s[i - 1] == "第" || isASCIILetter(s[i - 1]) || s[i - 1] == "." { continue }
+            if end < s.count, isASCIILetter(s[end]) { continue }
+            if first(of: lexicon.notFigures, at: end) != nil { continue }
+            if end + 1 < s.count, "至到-~—－".unicodeScalars.contains(s[end]), isDigit(s[end + 1]) { continue }
+            guard let unit = unit(after: end) else { continue }
+            var j = unit.end
+            var after: [String] = []
+            while let q = first(of: lexicon.qualifiersAfter, at: j) { after.append(q); j += q.unicodeScalars.count }
+            let isPercent = unit.unit == "%" || unit.unit == "％"
+            result.append(Candidate(start: i, numberEnd: end, unitEnd: unit.end, end: j, value: value,
+                                    magnitude: unit.magnitude, unit: unit.unit, qualifiers: unit.between + after,
+                                    isPercent: isPercent, metricStart: i))
+        }
+        return result
+    }
+
+    /// Magnitude, a between-qualifier (80余家) and a unit after a number; without the
+    /// magnitude when that reads better (500千瓦 is 千瓦, not 千 + 瓦).
+    func unit(after end: Int) -> (magnitude: String, between: [String], unit: String, end: Int)? {
+        func read(_ magnitude: String) -> (String, [String], String, Int)? {
+            var j = end + magnitude.unicodeScalars.count
+            var between: [String] = []
+            if let q = first(of: lexicon.qualifiersBetween, at: j) { between.append(q); j += q.unicodeScalars.count }
+            guard let unit = first(of: lexicon.units, at: j) else { return nil }
+            return (magnitude, between, unit, j + unit.unicodeScalars.count)
+        }
+        if let magnitude = lexicon.magnitudes.first(where: { matches($0.word, at: end) })?.word, let r = read(magnitude) { return r }
+        return read("")
+    }
+
+    func sentenceIndices() -> [Int] {
+        var result = [Int](repeating: 0, count: s.count + 1)
+        var n = 0
+        for (i, c) in s.enumerated() {
+            result[i] = n
+            if Self.sentenceEnds.contains(c) { n += 1 }
+        }
+        result[s.count] = n
+        return result
+    }
+
+    /// A change phrase after a figure (a breakdown in parentheses and a comma may stand
+    /// between) belongs to it; `同比分别增长 a%、b%` pairs with the figures of the list before.
+    func attachChanges(_ c: inout [Candidate]) {
+        for k in c.indices where !c[k].consumed && c[k].parent == nil {
+            var j = c[k].end
+            if j < s.count, s[j] == "（" || s[j] == "(", let close = closing(from: j) {
+                for m in c.indices where c[m].start > j && c[m].start < close { c[m].parent = k }
+                j = close + 1
+            }
+            if j < s.count, s[j] == "，" || s[j] == "," { j += 1 }
+            guard let (phrase, sign) = lexicon.changes.first(where: { matches($0.phrase, at: j) }) else { continue }
+            let after = j + phrase.unicodeScalars.count
+            if sign == 0 {
+                c[k].change = 0
+                continue
+            }
+            // The percentages right after the phrase, separated by 、 和 及 and commas.
+            var percents: [Int] = []
+            var position = after
+            while let m = c.firstIndex(where: { $0.start == position && $0.isPercent && !$0.consumed }) {
+                percents.append(m)
+                position = c[m].end
+                if position < s.count, "、和及，,与".unicodeScalars.contains(s[position]) { position += 1 } else { break }
+            }
+            guard !percents.isEmpty else { continue }
+            // The figures these changes go to: this one and, for a list, the ones before it in
+            // the same sentence that have no change yet.
+            var owners = [k]
+            var m = k - 1
+            while owners.count < percents.count, m >= 0, c[m].sentence == c[k].sentence {
+                if !c[m].consumed, c[m].parent == nil, c[m].change == nil { owners.insert(m, at: 0) }
+                m -= 1
+            }
+            guard owners.count == percents.count else { continue }
+            for (owner, percent) in zip(owners, percents) {
+                c[owner].change = Double(sign) * c[percent].value
+                c[percent].consumed = true
+            }
+        }
+    }
+
+    func closing(from open: Int) -> Int? {
+        var depth = 0
+        for i in open..<s.count {
+            if s[i] == "（" || s[i] == "(" { depth += 1 }
+            if s[i] == "）" || s[i] == ")" { depth -= 1; if depth == 0 { return i } }
+            if Self.sentenceEnds.contains(s[i]) { return nil }
+        }
+        return nil
+    }
+
+    /// Names every figure not used up: count before noun when a noun follows the measure word,
+    /// else the noun phrase before the number; a 分别 list pairs metrics or subjects in order.
+    func name(_ c: inout [Candidate]) {
+        var k = 0
+        while k < c.count {
+            if c[k].consumed || c[k].parent != nil || c[k].paired { k += 1; continue }
+            let before = phraseBefore(c[k].start, percent: c[k].isPercent)
+            c[k].qualifiers = before.qualifiers + c[k].qualifiers
+            if c[k].isPercent, before.changeSign != 0, c[k].change == nil {
+                c[k].change = Double(before.changeSign) * c[k].value
+            }
+            if let noun = countedNoun(c[k]) {
+                c[k].metric = noun.text
+                c[k].metricStart = c[k].start
+                c[k].end = noun.end
+                // What stands before the count is its subject, unless it runs on from another
+                // figure (7处银行网点和16个…).
+                let start = before.phrase.start
+                let afterNumber = start > 0 && isDigit(s[start - 1]) || (start > 1 && lexicon.measures.contains(String(s[start - 1])) && isDigit(s[start - 2]))
+                c[k].subject = afterNumber ? "" : strip(before.phrase.text)
+                k += 1
+                continue
+            }
+            // 分别: a list before (甲、乙、丙) and as many figures in a row after 分别.
+            if before.respectively {
+                let items = listItems(before.phrase.text)
+                var run = [k]
+                var m = k + 1
+                while run.count < items.count, m < c.count, !c[m].consumed, c[m].parent == nil,
+                      c[m].sentence == c[k].sentence, gapIsListSeparator(c[run.last!].end, c[m].start) {
+                    run.append(m)
+                    m += 1
+                }
+                if items.count >= 2, run.count == items.count {
+                    pair(&c, run, items, before, metrics: before.changeSign != 0 || c[k].isPercent)
+                    k = m
+                    continue
+                }
+            }
+            let split = splitSubject(before.phrase.text)
+            c[k].metric = split.metric
+            c[k].subject = split.subject.isEmpty ? strip(before.subject) : split.subject
+            c[k].metricStart = before.phrase.start + split.offset
+            // In a 其中 sentence what stands before a number is a part's subject; the metric
+            // is that of the figure before (其中，洋山港区完成1980万标准箱).
+            if split.subject.isEmpty, before.subject.isEmpty, sentenceStartsWithAmong(c[k].start),
+               !lexicon.metrics.contains(where: { split.metric.hasSuffix($0) }),
+               let previous = previousNamed(c, k, base: c[k].unit) {
+                c[k].subject = strip(split.metric)
+                c[k].metric = c[previous].metric
+            }
+            // A percentage with no name before it may name what follows (完成70%以上改革主体任务).
+            if c[k].metric.isEmpty, c[k].isPercent, let noun = nounAfter(c[k].end) {
+                c[k].metric = noun.text
+                c[k].end = noun.end
+            }
+            // A figure left without a name takes the metric of the one before it in the
+            // sentence with the same unit (…吞吐量…，预计全年将达到4330万标准箱).
+            if c[k].metric.isEmpty, let previous = previousNamed(c, k, base: c[k].unit), c[previous].sentence == c[k].sentence {
+                c[k].metric = c[previous].metric
+                if c[k].subject.isEmpty { c[k].subject = c[previous].subject }
+            }
+            k += 1
+        }
+    }
+
+    /// Pairs a 分别 list with figures: as metrics (with a change, or percentages) or as
+    /// subjects of one metric (浦东机场和虹桥机场客流量分别为…).
+    func pair(_ c: inout [Candidate], _ run: [Int], _ items: [String], _ before: Before, metrics: Bool) {
+        for (n, m) in run.enumerated() {
+            c[m].paired = true
+            if m != run[0], c[m].isPercent, before.changeSign != 0 {
+                c[m].change = Double(before.changeSign) * c[m].value
+            }
+            if n > 0 { c[m].qualifiers = c[run[0]].qualifiers.filter { lexicon.qualifiersBefore.contains($0) } + c[m].qualifiers }
+        }
+        if metrics {
+            for (m, item) in zip(run, items) {
+                let split = splitSubject(item)
+                c[m].metric = split.metric
+                c[m].subject = split.subject.isEmpty ? strip(before.subject) : split.subject
+                c[m].metricStart = c[m].start
+            }
+            return
+        }
+        // Subjects: the last item carries the metric after a subject as long as the first one.
+        let last = items[items.count - 1]
+        let known = subjects.first { last.hasPrefix($0) && last.count > $0.count }
+        let subjectLength = known?.count ?? min(items[0].count, max(0, last.count - 1))
+        let metric = String(last.dropFirst(subjectLength))
+        let names = Array(items.dropLast()) + [String(last.prefix(subjectLength))]
+        for (m, name) in zip(run, names) {
+            c[m].metric = metric
+            c[m].subject = name
+            c[m].metricStart = c[m].start
+        }
+    }
+
+    /// The items of 甲、乙和丙.
+    func listItems(_ text: String) -> [String] {
+        text.split(whereSeparator: { "、和及与".contains($0) }).map(String.init).filter { !$0.isEmpty }
+    }
+
+    func gapIsListSeparator(_ from: Int, _ to: Int) -> Bool {
+        guard to >= from, to - from <= 1 else { return false }
+        return to == from || "、和及，,与".unicodeScalars.contains(s[from])
+    }
+
+    /// What stands before a number: qualifiers and verbs set aside, a change phrase (for a
+    /// percentage), a comparison (较2021年), 分别; then the noun phrase, and before a verb
+    /// that ends it on the left, the subject.
+    struct Before {
+        var qualifiers: [String] = []
+        var changeSign = 0
+        var respectively = false
+        var phrase: (text: String, start: Int) = ("", 0)
+        var subject = ""
+    }
+
+    func phraseBefore(_ start: Int, percent: Bool) -> Before {
+        var result = Before()
+        var i = start
+        var progress = true
+        while progress {
+            progress = false
+            if let q = ending(of: lexicon.qualifiersBefore, before: i) {
+                result.qualifiers.insert(q, at: 0)
+                i -= q.unicodeScalars.count
+                progress = true
+            } else if let change = lexicon.changes.first(where: { w in
+                let n = w.phrase.unicodeScalars.count
+                return w.sign != 0 && i - n >= 0 && matches(w.phrase, at: i - n)
+            }) {
+                guard percent else { break }
+                result.changeSign = change.sign
+                if change.phrase.contains("分别") { result.respectively = true }
+                i -= change.phrase.unicodeScalars.count
+                progress = true
+            } else if matches("分别", at: i - 2) {
+                result.respectively = true
+                i -= 2
+                progress = true
+            } else if let verb = ending(of: lexicon.verbs, before: i) {
+                i -= verb.unicodeScalars.count
+                progress = true
+            } else if let comparison = comparisonStart(before: i) {
+                i = comparison
+                progress = true
+            } else if let rate = Self.rates.first(where: { matches($0, at: i - $0.unicodeScalars.count) }) {
+                i -= rate.unicodeScalars.count
+                progress = true
+            }
+        }
+        // The noun phrase: back to punctuation, a digit or a verb of two characters or more
+        // (one-character verbs such as 有 also occur inside names: 国有企业).
+        // After 分别 the phrase is a list (甲、乙和丙), so 、 does not end it.
+        var k = i
+        while k > 0, !isBoundary(s[k - 1]) || (result.respectively && s[k - 1] == "、"), i - k < 30 || (result.respectively && i - k < 40),
+              !endsWithBoundaryVerb(k) {
+            k -= 1
+        }
+        var phraseStart = k
+        var phrase = text(k, i)
+        // Time words and function words in front are not part of the name (全年营业收入,
+        // 占科创板上市企业总数); a phrase that is only a time word names nothing.
+        while let prefix = (Self.timePrefixes + Self.leadingFunctionWords).first(where: { phrase.hasPrefix($0) }) {
+            phrase = String(phrase.dropFirst(prefix.count))
+            phraseStart += prefix.unicodeScalars.count
+        }
+        // X的Y names Y (被投资的科创企业平均估值 → 科创企业平均估值).
+        if let de = phrase.lastIndex(of: "的"), phrase.index(after: de) < phrase.endIndex {
+            phraseStart += phrase[...de].unicodeScalars.count
+            phrase = String(phrase[phrase.index(after: de)...])
+        }
+        result.phrase = (phrase, phraseStart)
+        // The subject: what stands before the verb that ended the phrase.
+        if k > 0, endsWithBoundaryVerb(k), let verb = ending(of: lexicon.verbs.filter { $0.unicodeScalars.count >= 2 }, before: k) {
+            var end = k - verb.unicodeScalars.count
+            var stripped = true
+            while stripped {
+                stripped = false
+                if let w = ending(of: lexicon.verbs + lexicon.qualifiersBefore, before: end) {
+                    end -= w.unicodeScalars.count
+                    stripped = true
+                }
+            }
+            var b = end
+            while b > 0, !isBoundary(s[b - 1]), end - b < 16 { b -= 1 }
+            result.subject = text(b, end)
+        }
+        return result
+    }
+
+    /// Rates set aside right before a number (每小时30.6自然箱).
+    static let rates = ["每小时", "每日", "每天", "每周", "每月", "每年"]
+
+    /// Whether a verb of two characters or more ends right before `k` and is a verb there: one
+    /// followed by 率, 量, 额 … is part of a name (完成率, 投放量).
+    func endsWithBoundaryVerb(_ k: Int) -> Bool {
+        guard ending(of: lexicon.verbs.filter { $0.unicodeScalars.count >= 2 }, before: k) != nil else { return false }
+        return k >= s.count || !"率量额数度值".unicodeScalars.contains(s[k])
+    }
+
+    /// `较2021年`, `较上年`, `比上年`, `较一季度` before position `i`: where it starts.
+    func comparisonStart(before i: Int) -> Int? {
+        var k = i - 1
+        while k >= 0, i - k <= 8, !isBoundary(s[k]) || isDigit(s[k]) {
+            if s[k] == "较" || (s[k] == "比" && (matches("比上年", at: k) || matches("比去年", at: k))) { return k }
+            k -= 1
+        }
+        return nil
+    }
+
+    /// The noun after a count with a measure word (370家商户门店), when one follows.
+    func countedNoun(_ c: Candidate) -> (text: String, end: Int)? {
+        guard c.magnitude.isEmpty, !c.isPercent, lexicon.measures.contains(c.unit), c.unitEnd == c.end else { return nil }
+        return nounAfter(c.unitEnd)
+    }
+
+    /// A noun of two to six characters starting at `start`, up to punctuation, a particle or
+    /// a verb.
+    func nounAfter(_ start: Int) -> (text: String, end: Int)? {
+        var j = start
+        while j < s.count, j - start < 6, !isBoundary(s[j]), !Self.nounStops.contains(s[j]),
+              first(of: lexicon.verbs.filter { $0.unicodeScalars.count >= 2 }, at: j) == nil {
+            j += 1
+        }
+        guard j - start >= 2 else { return nil }
+        return (text(start, j), j)
+    }
+
+    /// A known subject at the front of a phrase is split off (上汽集团新能源汽车销量); else a
+    /// known metric at its end (虹桥两场航班量 → 航班量).
+    func splitSubject(_ phrase: String) -> (subject: String, metric: String, offset: Int) {
+        if let known = subjects.first(where: { phrase.hasPrefix($0) && phrase.count > $0.count + 1 }) {
+            return (known, String(phrase.dropFirst(known.count)), known.unicodeScalars.count)
+        }
+        if !lexicon.metrics.contains(phrase),
+           let metric = lexicon.metrics.first(where: { phrase.hasSuffix($0) && phrase.count > $0.count + 1 }) {
+            let subject = String(phrase.dropLast(metric.count))
+            if !subject.hasSuffix("的"), !lexicon.metrics.contains(where: { subject.hasSuffix($0) }) {
+                return (strip(subject), metric, subject.unicodeScalars.count)
+            }
+        }
+        return ("", phrase, 0)
+    }
+
+    /// Whether the sentence holding position `i` opens with 其中.
+    func sentenceStartsWithAmong(_ i: Int) -> Bool {
+        var k = i
+        while k > 0, !Self.sentenceEnds.contains(s[k - 1]) { k -= 1 }
+        return matches("其中", at: k)
+    }
+
+    /// The nearest figure before `k` with a metric and the same unit.
+    func previousNamed(_ c: [Candidate], _ k: Int, base: String) -> Int? {
+        var m = k - 1
+        while m >= 0 {
+            if !c[m].consumed, !c[m].metric.isEmpty, c[m].unit == base { return m }
+            m -= 1
+        }
+        return nil
+    }
+
+    /// Trims verbs, qualifiers, time and function words from the ends of a subject; one
+    /// character left is no subject (并, 被).
+    func strip(_ text: String) -> String {
+        var t = text
+        var changed = true
+        while changed {
+            changed = false
+            if let p = (Self.timePrefixes + Self.leadingFunctionWords).first(where: { t.hasPrefix($0) }) { t = String(t.dropFirst(p.count)); changed = true }
+            if let w = (lexicon.verbs + lexicon.qualifiersBefore).first(where: { t.hasSuffix($0) }) {
+                t = String(t.dropLast(w.count)); changed = true
+            }
+        }
+        return t.count >= 2 ? t : ""
+    }
+
+    /// Parts of a breakdown take the metric of their figure; what stands before their
+    /// number is their subject (浦东机场5.6万架次).
+    func nameParts(_ c: inout [Candidate]) {
+        for k in c.indices {
+            guard let parent = c[k].parent else { continue }
+            let before = phraseBefore(c[k].start, percent: c[k].isPercent)
+            c[k].metric = c[parent].metric
+            c[k].subject = strip(before.phrase.text)
+            c[k].metricStart = before.phrase.start
+            c[k].qualifiers = before.qualifiers + c[k].qualifiers
+        }
+    }
+
+    /// A figure with no subject of its own takes that of the figure before it in the sentence.
+    func carrySubjects(_ c: inout [Candidate]) {
+        var previous: (sentence: Int, subject: String)?
+        for k in c.indices where !c[k].consumed && c[k].parent == nil {
+            if c[k].subject.isEmpty, let previous, previous.sentence == c[k].sentence {
+                c[k].subject = previous.subject
+            }
+            previous = (c[k].sentence, c[k].subject)
+        }
+    }
+
+    /// The year a figure describes: the nearest YYYY年 before it in the paragraph that is not
+    /// a comparison (较2022年, 2019年同期); else 今年 or 去年 from the issue date.
+    func period(before start: Int) -> Int? {
+        var i = start - 1
+        while i >= 4 {
+            if s[i] == "年", (0..<4).allSatisfy({ isDigit(s[i - 1 - $0]) }), i - 5 < 0 || !isDigit(s[i - 5]) {
+                let digits = String((0..<4).reversed().map { Quantity.digit(s[i - 1 - $0])! })
+                let comparison = (i - 5 >= 0 && "较比与同".unicodeScalars.contains(s[i - 5])) || matches("同期", at: i + 1)
+                if !comparison, let year = Int(digits), (1900...2099).contains(year) { return year }
+            }
+            i -= 1
+        }
+        if let issueYear {
+            // The nearest 今年 or 去年 before the figure (去年同期 is a comparison).
+            var j = start - 2
+            while j >= 0 {
+                if matches("今年", at: j) { return issueYear }
+                if matches("去年", at: j), !matches("同期", at: j + 2) { return issueYear - 1 }
+                j -= 1
+            }
+        }
+        return nil
+    }
+
+    /// The finished figures of the paragraph.
+    func figures(article: Int32, block: Int32) -> [Figure] {
+        let sentenceRanges = sentences()
+        return extract().map { c in
+            let factor = lexicon.magnitudes.first { $0.word == c.magnitude }?.factor ?? 1
+            let digits = Quantity.digitText(s, from: c.start, to: c.numberEnd)
+            let exact = Double(digits + (factor > 1 ? "e\(Int(factor.exponentOfTen))" : ""))
+            let base = c.unit == "％" ? "%" : c.unit
+            let textStart = min(c.metricStart, c.start)
+            let textEnd = max(c.unitEnd, c.end)
+            let sentence = sentenceRanges.first { $0.contains(c.start) } ?? 0..<s.count
+            return Figure(article: article, block: block, metric: c.metric, value: c.value,
+                          unit: c.magnitude + c.unit, amount: exact ?? c.value * factor, base: base,
+                          qualifier: joinedQualifiers(c.qualifiers), change: c.change, period: period(before: c.start),
+                          subject: c.subject, text: ByteRange(offsets[textStart], offsets[textEnd]),
+                          sentence: ByteRange(offsets[sentence.lowerBound], offsets[sentence.upperBound]))
+        }
+    }
+
+    /// Qualifiers in text order: words before the number run together (累计超过); a word after
+    /// the number or unit follows an ellipsis when there are words before (达到…以上).
+    func joinedQualifiers(_ words: [String]) -> String {
+        let before = words.filter { lexicon.qualifiersBefore.contains($0) && !lexicon.qualifiersAfter.contains($0) && !lexicon.qualifiersBetween.contains($0) }
+        let after = words.filter { !before.contains($0) }
+        if before.isEmpty || after.isEmpty { return words.joined() }
+        return before.joined() + "…" + after.joined()
+    }
+
+    func sentences() -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        var start = 0
+        for (i, c) in s.enumerated() where Self.sentenceEnds.contains(c) {
+            result.append(start..<(i + 1))
+            start = i + 1
+        }
+        if start < s.count { result.append(start..<s.count) }
+        return result
+    }
+}

@@ -1,0 +1,65 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The figures of a corpus, extracted on first use (on all cores) and kept: extraction never
+/// runs per query, and a load that never asks for figures does not pay for them.
+public final class FigureIndex: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    private var perIssue: [[Figure]]?
+    private let issues: [Issue]
+    private let names: NameIndex
+    /// How long extraction took, in milliseconds, once done.
+    public private(set) var milliseconds: Double?
+
+    init(_ issues: [Issue], names: NameIndex) {
+        self.issues = issues
+        self.names = names
+        pthread_mutex_init(&mutex, nil)
+    }
+
+    deinit { pthread_mutex_destroy(&mutex) }
+
+    /// Figures per issue, in paragraph order.
+    public var figures: [[Figure]] {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        if let perIssue { return perIssue }
+        var start = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &start)
+        let lexicon = Lexicon.current
+        let subjects = names.sources.sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
+        let issues = self.issues
+        let result = CorpusLoader.parallelMap(issues.count) { i in
+            FigureIndex.extract(issues[i], lexicon: lexicon, subjects: subjects)
+        }
+        var end = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &end)
+        milliseconds = Double(end.tv_sec - start.tv_sec) * 1000 + Double(end.tv_nsec - start.tv_nsec) / 1e6
+        perIssue = result
+        return result
+    }
+
+    public var count: Int { figures.reduce(0) { $0 + $1.count } }
+
+    static func extract(_ issue: Issue, lexicon: Lexicon, subjects: [String]) -> [Figure] {
+        var result: [Figure] = []
+        issue.text.withUnsafeBufferPointer { p in
+            for (a, article) in issue.articles.enumerated() {
+                for b in article.blocks where issue.blocks[Int(b)].kind == .paragraph {
+                    let range = issue.blocks[Int(b)].range
+                    guard FigureExtractor.hasDigit(p, range) else { continue }
+                    let extractor = FigureExtractor(lexicon: lexicon, subjects: subjects, issueYear: issue.date?.year,
+                                                    bytes: p, range: range)
+                    result += extractor.figures(article: Int32(a), block: b)
+                }
+            }
+        }
+        return result
+    }
+}
+
+extension Lexicon {
+    /// The lexicons in force: built-in plus the user's files, read once.
+    public static let current: Lexicon = withUserFiles().0
+}

@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The vocabulary the figure extractor reads (docs/FIGURES.md): one data file each under
+/// `Sources/JianbaoCorpus/Lexicons/`, built into the program, extended by the user's files of
+/// the same names in `$JIANBAO_LEXICONS`, else `$XDG_CONFIG_HOME/jianbao/lexicons`, else
+/// `~/.config/jianbao/lexicons`.
+public struct Lexicon: Sendable {
+    /// Units, longest first.
+    public var units: [String]
+    /// Magnitude words with factors, longest first.
+    public var magnitudes: [(word: String, factor: Double)]
+    /// Measure words of the count-before-noun pattern.
+    public var measures: Set<String>
+    /// Qualifier words by where they stand, longest first.
+    public var qualifiersBefore: [String]
+    public var qualifiersBetween: [String]
+    public var qualifiersAfter: [String]
+    /// Change phrases with their sign (+1, -1, or 0 for 持平), longest first.
+    public var changes: [(phrase: String, sign: Int)]
+    /// Words set aside between a metric and its number, longest first.
+    public var verbs: [String]
+    /// Alias → metric names.
+    public var aliases: [String: [String]]
+    /// Suffixes that make a number a date, rank or ordinal, longest first.
+    public var notFigures: [String]
+    /// Known metric words, longest first.
+    public var metrics: [String]
+
+    /// The built-in lexicons.
+    public static let builtIn: Lexicon = Lexicon(files: BuiltInLexicons.files)
+
+    /// The built-in lexicons plus the user's, and a diagnostic for each user file that could
+    /// not be read.
+    public static func withUserFiles() -> (Lexicon, [Diagnostic]) {
+        guard let folder = userFolder() else { return (builtIn, []) }
+        var files = BuiltInLexicons.files
+        var diagnostics: [Diagnostic] = []
+        for name in BuiltInLexicons.files.keys.sorted() {
+            let path = folder + "/" + name
+            guard access(path, F_OK) == 0 else { continue }
+            switch FileReader.read(path) {
+            case .success(let bytes): files[name, default: ""] += "\n" + String(decoding: bytes, as: UTF8.self)
+            case .failure: diagnostics.append(Diagnostic(.error, file: path, "cannot read this lexicon; the built-in one is used"))
+            }
+        }
+        return (Lexicon(files: files), diagnostics)
+    }
+
+    static func userFolder() -> String? {
+        if let dir = getenv("JIANBAO_LEXICONS"), dir.pointee != 0 { return String(cString: dir) }
+        if let config = getenv("XDG_CONFIG_HOME"), config.pointee != 0 { return String(cString: config) + "/jianbao/lexicons" }
+        if let home = getenv("HOME"), home.pointee != 0 { return String(cString: home) + "/.config/jianbao/lexicons" }
+        return nil
+    }
+
+    init(files: [String: String]) {
+        func lines(_ name: String) -> [[String]] {
+            // A line starting with # is a comment; fields are separated by tabs or spaces.
+            (files[name] ?? "").split(separator: "\n").compactMap { line in
+                guard !line.hasPrefix("#") else { return nil }
+                let fields = line.split(whereSeparator: { $0 == "\t" || $0 == " " || $0 == "\r" }).map(String.init)
+                return fields.isEmpty ? nil : fields
+            }
+        }
+        func longestFirst(_ words: [String]) -> [String] {
+            Array(Set(words)).sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
+        }
+        units = longestFirst(lines("units.txt").map { $0[0] })
+        magnitudes = lines("magnitudes.txt").compactMap { f in f.count == 2 ? Double(f[1]).map { (f[0], $0) } : nil }
+            .sorted { $0.0.count > $1.0.count }
+        measures = Set(lines("measures.txt").map { $0[0] })
+        let qualifiers = lines("qualifiers.txt")
+        qualifiersBefore = longestFirst(qualifiers.filter { $0.count < 2 || $0[1] == "before" }.map { $0[0] })
+        qualifiersBetween = longestFirst(qualifiers.filter { $0.count == 2 && $0[1] == "between" }.map { $0[0] })
+        qualifiersAfter = longestFirst(qualifiers.filter { $0.count == 2 && $0[1] == "after" }.map { $0[0] })
+        changes = lines("changes.txt").compactMap { f -> (String, Int)? in
+            guard f.count == 2 else { return nil }
+            return (f[0], f[1] == "+" ? 1 : f[1] == "-" ? -1 : 0)
+        }.sorted { $0.0.count > $1.0.count }
+        verbs = longestFirst(lines("verbs.txt").map { $0[0] })
+        var aliases: [String: [String]] = [:]
+        for f in lines("aliases.txt") where f.count >= 2 { aliases[f[0], default: []] += f.dropFirst() }
+        self.aliases = aliases
+        notFigures = longestFirst(lines("not-figures.txt").map { $0[0] })
+        metrics = longestFirst(lines("metrics.txt").map { $0[0] })
+    }
+}

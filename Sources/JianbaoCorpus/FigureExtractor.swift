@@ -9,8 +9,10 @@
 struct FigureExtractor {
     let lexicon: Lexicon
     /// Names that can stand before a metric as its subject (the corpus's reporting
-    /// organisations), longest first.
+    /// organisations and the subjects lexicon), longest first.
     let subjects: [String]
+    /// The reporting organisations alone: one named inside a longer subject is the subject.
+    var organisations: [String] = []
     /// The issue's year, for 今年 and 去年.
     let issueYear: Int?
 
@@ -103,9 +105,14 @@ struct FigureExtractor {
     /// Characters that end a counted noun (370家商户门店均…).
     static let nounStops: Set<Unicode.Scalar> = Set("的在已均中以等都为是共和与及占达分别各将正已经了".unicodeScalars)
     /// Time words stripped from the front of a metric or subject (全年营业收入 → 营业收入).
-    static let timePrefixes = ["上半年", "下半年", "全年", "今年", "去年", "同期", "年底", "年末", "以来", "年", "月", "日", "底", "末", "初", "其中", "此外", "同时", "目前", "预计"]
+    static let timePrefixes = ["前三季度", "上半年", "下半年", "一季度", "二季度", "三季度", "四季度", "全年", "今年", "去年", "同期",
+                               "年底", "年末", "以来", "本月", "本航季", "底", "末", "初", "其中", "此外", "同时", "目前", "预计"]
+    /// Time words trimmed from the end of a subject (上海地铁全年 → 上海地铁).
+    static let timeSuffixes = ["上半年", "下半年", "全年", "今年", "去年", "年底", "年末", "期间"]
     /// One-character words that are not part of a name when they stand in front of it.
-    static let leadingFunctionWords = ["占", "并", "和", "及", "与", "在", "被", "均", "将", "已", "为", "有", "现", "共", "仅", "还", "可"]
+    static let leadingFunctionWords = ["占", "并", "和", "及", "被", "均", "将", "已", "为", "有", "共", "仅", "还", "可"]
+    /// One-character words trimmed from the end of a subject (全市新设立 → 全市).
+    static let trailingFunctionWords = ["新", "可", "后", "共", "已", "将", "均", "再", "还"]
 
     func isDigit(_ c: Unicode.Scalar) -> Bool { Quantity.digit(c) != nil }
     func isBoundary(_ c: Unicode.Scalar) -> Bool { Self.punctuation.contains(c) || isDigit(c) }
@@ -183,6 +190,12 @@ struct FigureExtractor {
                 j = close + 1
             }
             if j < s.count, s[j] == "，" || s[j] == "," { j += 1 }
+            // A comparison may stand before the change phrase (，较上年增长6.8%).
+            if j < s.count, s[j] == "较" || matches("比上", at: j) || matches("比去", at: j) || matches("比同", at: j) {
+                var m = j + 1
+                while m < s.count, m - j <= 8, !lexicon.changes.contains(where: { matches($0.phrase, at: m) }), !isBoundary(s[m]) || isDigit(s[m]) { m += 1 }
+                if lexicon.changes.contains(where: { matches($0.phrase, at: m) }) { j = m }
+            }
             guard let (phrase, sign) = lexicon.changes.first(where: { matches($0.phrase, at: j) }) else { continue }
             let after = j + phrase.unicodeScalars.count
             if sign == 0 {
@@ -230,7 +243,7 @@ struct FigureExtractor {
         var k = 0
         while k < c.count {
             if c[k].consumed || c[k].parent != nil || c[k].paired { k += 1; continue }
-            let before = phraseBefore(c[k].start, percent: c[k].isPercent)
+            let before = phraseBefore(c[k].start, percent: c[k].isPercent || c[k].unit == "个百分点")
             c[k].qualifiers = before.qualifiers + c[k].qualifiers
             if c[k].isPercent, before.changeSign != 0, c[k].change == nil {
                 c[k].change = Double(before.changeSign) * c[k].value
@@ -258,19 +271,28 @@ struct FigureExtractor {
                     m += 1
                 }
                 if items.count >= 2, run.count == items.count {
-                    pair(&c, run, items, before, metrics: before.changeSign != 0 || c[k].isPercent)
+                    let itemsAreMetrics = items.contains { item in lexicon.metrics.contains { item.hasSuffix($0) } } && !looksLikeSubject(items[0])
+                    pair(&c, run, items, before, metrics: before.changeSign != 0 || c[k].isPercent || itemsAreMetrics)
                     k = m
                     continue
                 }
             }
-            let split = splitSubject(before.phrase.text)
+            var split = splitSubject(before.phrase.text)
+            // 累计 in front of a name qualifies the figure (累计保供生活物资超过15万吨).
+            for q in lexicon.qualifiersBefore where split.metric.hasPrefix(q) && split.metric.count > q.count + 1 {
+                split.metric = String(split.metric.dropFirst(q.count))
+                split.offset += q.unicodeScalars.count
+                c[k].qualifiers.insert(q, at: 0)
+                break
+            }
             c[k].metric = split.metric
             c[k].subject = split.subject.isEmpty ? strip(before.subject) : split.subject
             c[k].metricStart = before.phrase.start + split.offset
             // In a 其中 sentence what stands before a number is a part's subject; the metric
             // is that of the figure before (其中，洋山港区完成1980万标准箱).
-            if split.subject.isEmpty, before.subject.isEmpty, sentenceStartsWithAmong(c[k].start),
-               !lexicon.metrics.contains(where: { split.metric.hasSuffix($0) }),
+            if split.subject.isEmpty, before.subject.isEmpty,
+               sentenceStartsWithAmong(c[k].start) || clauseStartsWithAmong(before.phrase.start),
+               looksLikeSubject(split.metric), !lexicon.metrics.contains(where: { split.metric.hasSuffix($0) }),
                let previous = previousNamed(c, k, base: c[k].unit) {
                 c[k].subject = strip(split.metric)
                 c[k].metric = c[previous].metric
@@ -282,7 +304,12 @@ struct FigureExtractor {
             }
             // A figure left without a name takes the metric of the one before it in the
             // sentence with the same unit (…吞吐量…，预计全年将达到4330万标准箱).
-            if c[k].metric.isEmpty, let previous = previousNamed(c, k, base: c[k].unit), c[previous].sentence == c[k].sentence {
+            if c[k].metric.isEmpty, let previous = previousNamed(c, k, base: c[k].unit) {
+                c[k].metric = c[previous].metric
+                if c[k].subject.isEmpty { c[k].subject = c[previous].subject }
+            }
+            // 个百分点 left without a name is the change in points of the percentage before it.
+            if c[k].metric.isEmpty, c[k].unit == "个百分点", let previous = previousNamed(c, k, base: "%") ?? previousNamed(c, k, base: "％") {
                 c[k].metric = c[previous].metric
                 if c[k].subject.isEmpty { c[k].subject = c[previous].subject }
             }
@@ -301,10 +328,11 @@ struct FigureExtractor {
             if n > 0 { c[m].qualifiers = c[run[0]].qualifiers.filter { lexicon.qualifiersBefore.contains($0) } + c[m].qualifiers }
         }
         if metrics {
+            let shared = splitSubject(items[0]).subject
             for (m, item) in zip(run, items) {
                 let split = splitSubject(item)
                 c[m].metric = split.metric
-                c[m].subject = split.subject.isEmpty ? strip(before.subject) : split.subject
+                c[m].subject = !split.subject.isEmpty ? split.subject : !shared.isEmpty ? shared : strip(before.subject)
                 c[m].metricStart = c[m].start
             }
             return
@@ -357,8 +385,8 @@ struct FigureExtractor {
                 let n = w.phrase.unicodeScalars.count
                 return w.sign != 0 && i - n >= 0 && matches(w.phrase, at: i - n)
             }) {
-                guard percent else { break }
-                result.changeSign = change.sign
+                // Before a count (比上年末减少5.4万人) the change verb is only set aside.
+                if percent { result.changeSign = change.sign }
                 if change.phrase.contains("分别") { result.respectively = true }
                 i -= change.phrase.unicodeScalars.count
                 progress = true
@@ -381,14 +409,18 @@ struct FigureExtractor {
         // (one-character verbs such as 有 also occur inside names: 国有企业).
         // After 分别 the phrase is a list (甲、乙和丙), so 、 does not end it.
         var k = i
-        while k > 0, !isBoundary(s[k - 1]) || (result.respectively && s[k - 1] == "、"), i - k < 30 || (result.respectively && i - k < 40),
-              !endsWithBoundaryVerb(k) {
+        while k > 0, !isBoundary(s[k - 1]) || (result.respectively && s[k - 1] == "、") || (isDigit(s[k - 1]) && k < s.count && isASCIILetter(s[k])),
+              i - k < 30 || (result.respectively && i - k < 40), !endsWithBoundaryVerb(k) {
             k -= 1
         }
         var phraseStart = k
         var phrase = text(k, i)
         // Time words and function words in front are not part of the name (全年营业收入,
         // 占科创板上市企业总数); a phrase that is only a time word names nothing.
+        if phrase.hasPrefix("年"), phraseStart > 0, isDigit(s[phraseStart - 1]) {
+            phrase = String(phrase.dropFirst())
+            phraseStart += 1
+        }
         while let prefix = (Self.timePrefixes + Self.leadingFunctionWords).first(where: { phrase.hasPrefix($0) }) {
             phrase = String(phrase.dropFirst(prefix.count))
             phraseStart += prefix.unicodeScalars.count
@@ -431,7 +463,7 @@ struct FigureExtractor {
     func comparisonStart(before i: Int) -> Int? {
         var k = i - 1
         while k >= 0, i - k <= 8, !isBoundary(s[k]) || isDigit(s[k]) {
-            if s[k] == "较" || (s[k] == "比" && (matches("比上年", at: k) || matches("比去年", at: k))) { return k }
+            if s[k] == "较" || (s[k] == "比" && (matches("比上", at: k) || matches("比去", at: k) || matches("比同", at: k))) { return k }
             k -= 1
         }
         return nil
@@ -439,7 +471,7 @@ struct FigureExtractor {
 
     /// The noun after a count with a measure word (370家商户门店), when one follows.
     func countedNoun(_ c: Candidate) -> (text: String, end: Int)? {
-        guard c.magnitude.isEmpty, !c.isPercent, lexicon.measures.contains(c.unit), c.unitEnd == c.end else { return nil }
+        guard !c.isPercent, lexicon.measures.contains(c.unit), c.unitEnd == c.end else { return nil }
         return nounAfter(c.unitEnd)
     }
 
@@ -464,11 +496,20 @@ struct FigureExtractor {
         if !lexicon.metrics.contains(phrase),
            let metric = lexicon.metrics.first(where: { phrase.hasSuffix($0) && phrase.count > $0.count + 1 }) {
             let subject = String(phrase.dropLast(metric.count))
-            if !subject.hasSuffix("的"), !lexicon.metrics.contains(where: { subject.hasSuffix($0) }) {
+            if looksLikeSubject(subject), !lexicon.metrics.contains(where: { subject.hasSuffix($0) }) {
                 return (strip(subject), metric, subject.unicodeScalars.count)
             }
         }
         return ("", phrase, 0)
+    }
+
+    /// Whether a phrase names who something belongs to: a known name, or one ending as
+    /// organisations and places do (…集团, …机场, …港区, 两场).
+    func looksLikeSubject(_ text: String) -> Bool {
+        guard text.count >= 2 else { return false }
+        if subjects.contains(text) { return true }
+        return ["企业", "集团", "公司", "机场", "港区", "区", "市", "场", "局", "委", "行", "所", "园", "中心", "基金", "港", "站", "管委会"]
+            .contains { text.hasSuffix($0) }
     }
 
     /// Whether the sentence holding position `i` opens with 其中.
@@ -476,6 +517,13 @@ struct FigureExtractor {
         var k = i
         while k > 0, !Self.sentenceEnds.contains(s[k - 1]) { k -= 1 }
         return matches("其中", at: k)
+    }
+
+    /// Whether `其中` (and a comma) stands right before position `i`.
+    func clauseStartsWithAmong(_ i: Int) -> Bool {
+        var k = i
+        if k > 0, s[k - 1] == "，" || s[k - 1] == "," { k -= 1 }
+        return matches("其中", at: k - 2)
     }
 
     /// The nearest figure before `k` with a metric and the same unit.
@@ -496,10 +544,12 @@ struct FigureExtractor {
         while changed {
             changed = false
             if let p = (Self.timePrefixes + Self.leadingFunctionWords).first(where: { t.hasPrefix($0) }) { t = String(t.dropFirst(p.count)); changed = true }
-            if let w = (lexicon.verbs + lexicon.qualifiersBefore).first(where: { t.hasSuffix($0) }) {
+            if let w = (lexicon.verbs + lexicon.qualifiersBefore + Self.timeSuffixes + Self.trailingFunctionWords).first(where: { t.hasSuffix($0) }) {
                 t = String(t.dropLast(w.count)); changed = true
             }
         }
+        // A known name inside what stands before (全市百联集团旗下) is the subject.
+        if !subjects.contains(t), let known = organisations.first(where: { t.contains($0) }) { return known }
         return t.count >= 2 ? t : ""
     }
 

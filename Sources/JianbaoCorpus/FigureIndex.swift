@@ -28,10 +28,12 @@ public final class FigureIndex: @unchecked Sendable {
         var start = timespec()
         clock_gettime(CLOCK_MONOTONIC, &start)
         let lexicon = Lexicon.current
-        let subjects = names.sources.sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
+        let byLength: (String, String) -> Bool = { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
+        let subjects = Array(names.sources.union(lexicon.subjects)).sorted(by: byLength)
+        let organisations = names.sources.sorted(by: byLength)
         let issues = self.issues
         let result = CorpusLoader.parallelMap(issues.count) { i in
-            FigureIndex.extract(issues[i], lexicon: lexicon, subjects: subjects)
+            FigureIndex.extract(issues[i], lexicon: lexicon, subjects: subjects, organisations: organisations)
         }
         var end = timespec()
         clock_gettime(CLOCK_MONOTONIC, &end)
@@ -42,15 +44,16 @@ public final class FigureIndex: @unchecked Sendable {
 
     public var count: Int { figures.reduce(0) { $0 + $1.count } }
 
-    static func extract(_ issue: Issue, lexicon: Lexicon, subjects: [String]) -> [Figure] {
+    static func extract(_ issue: Issue, lexicon: Lexicon, subjects: [String], organisations: [String]) -> [Figure] {
         var result: [Figure] = []
         issue.text.withUnsafeBufferPointer { p in
             for (a, article) in issue.articles.enumerated() {
                 for b in article.blocks where issue.blocks[Int(b)].kind == .paragraph {
                     let range = issue.blocks[Int(b)].range
                     guard FigureExtractor.hasDigit(p, range) else { continue }
-                    let extractor = FigureExtractor(lexicon: lexicon, subjects: subjects, issueYear: issue.date?.year,
+                    var extractor = FigureExtractor(lexicon: lexicon, subjects: subjects, issueYear: issue.date?.year,
                                                     bytes: p, range: range)
+                    extractor.organisations = organisations
                     result += extractor.figures(article: Int32(a), block: b)
                 }
             }

@@ -27,6 +27,8 @@ public struct Lexicon: Sendable {
     public var notFigures: [String]
     /// Known metric words, longest first.
     public var metrics: [String]
+    /// Known subject names, longest first.
+    public var subjects: [String]
 
     /// The built-in lexicons.
     public static let builtIn: Lexicon = Lexicon(files: BuiltInLexicons.files)
@@ -85,5 +87,6 @@ public struct Lexicon: Sendable {
         self.aliases = aliases
         notFigures = longestFirst(lines("not-figures.txt").map { $0[0] })
         metrics = longestFirst(lines("metrics.txt").map { $0[0] })
+        subjects = longestFirst(lines("subjects.txt").map { $0[0] })
     }
 }

@@ -15,6 +15,8 @@ struct FigureExtractor {
     var organisations: [String] = []
     /// The issue's year, for 今年 and 去年.
     let issueYear: Int?
+    /// Answers to `strip` and `splitSubject` for phrases seen before (one per worker).
+    var cache = PhraseCache()
 
     /// One figure while it is being worked out; indices are scalar positions.
     struct Candidate {
@@ -40,11 +42,14 @@ struct FigureExtractor {
     let s: [Unicode.Scalar]
     /// Byte offset of each scalar in the issue, plus the end.
     let offsets: [Int]
+    /// The issue's bytes (valid while the extractor runs).
+    let bytes: UnsafeBufferPointer<UInt8>
 
     init(lexicon: Lexicon, subjects: [String], issueYear: Int?, bytes: UnsafeBufferPointer<UInt8>, range: ByteRange) {
         self.lexicon = lexicon
         self.subjects = subjects
         self.issueYear = issueYear
+        self.bytes = bytes
         var scalars: [Unicode.Scalar] = []
         var offsets: [Int] = []
         scalars.reserveCapacity(range.count / 2)
@@ -83,27 +88,30 @@ struct FigureExtractor {
         return true
     }
 
-    func first(of words: [String], at i: Int) -> String? {
-        words.first { matches($0, at: i) }
+    /// The longest of `words` starting at `i`.
+    func first(of words: Words, at i: Int) -> String? {
+        words.first(in: s, at: i).map { words.strings[$0.index] }
     }
 
     /// The longest of `words` that ends right before position `i`.
-    func ending(of words: [String], before i: Int) -> String? {
-        words.first { w in
-            let n = w.unicodeScalars.count
-            return i - n >= 0 && matches(w, at: i - n)
-        }
+    func ending(of words: Words, before i: Int) -> String? {
+        words.ending(in: s, before: i).map { words.strings[$0.index] }
+    }
+
+    /// The longest change phrase starting at `i`, with its sign.
+    func change(at i: Int) -> (phrase: String, sign: Int)? {
+        first(of: lexicon.changeWords, at: i).map { ($0, lexicon.changeSigns[$0] ?? 0) }
     }
 
     func text(_ from: Int, _ to: Int) -> String {
         guard from < to else { return "" }
-        return String(String.UnicodeScalarView(s[from..<to]))
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[offsets[from]..<offsets[to]]), as: UTF8.self)
     }
 
-    static let punctuation: Set<Unicode.Scalar> = Set("，。；：、！？（）()“”‘’《》【】,;:!?\"' \t…—·".unicodeScalars)
-    static let sentenceEnds: Set<Unicode.Scalar> = Set("。！？；".unicodeScalars)
+    static let punctuation = ScalarSet("，。；：、！？（）()“”‘’《》【】,;:!?\"' \t…—·")
+    static let sentenceEnds = ScalarSet("。！？；")
     /// Characters that end a counted noun (370家商户门店均…).
-    static let nounStops: Set<Unicode.Scalar> = Set("的在已均中以等都为是共和与及占达分别各将正已经了".unicodeScalars)
+    static let nounStops = ScalarSet("的在已均中以等都为是共和与及占达分别各将正已经了")
     /// Time words stripped from the front of a metric or subject (全年营业收入 → 营业收入).
     static let timePrefixes = ["前三季度", "上半年", "下半年", "一季度", "二季度", "三季度", "四季度", "全年", "今年", "去年", "同期",
                                "年底", "年末", "以来", "本月", "本航季", "底", "末", "初", "其中", "此外", "同时", "目前", "预计"]
@@ -141,12 +149,12 @@ struct FigureExtractor {
             defer { i = max(end, i + 1) }
             if i > 0, s[i - 1] == "第" || isASCIILetter(s[i - 1]) || s[i - 1] == "." { continue }
             if end < s.count, isASCIILetter(s[end]) { continue }
-            if first(of: lexicon.notFigures, at: end) != nil { continue }
+            if first(of: lexicon.notFigureWords, at: end) != nil { continue }
             if end + 1 < s.count, "至到-~—－".unicodeScalars.contains(s[end]), isDigit(s[end + 1]) { continue }
             guard let unit = unit(after: end) else { continue }
             var j = unit.end
             var after: [String] = []
-            while let q = first(of: lexicon.qualifiersAfter, at: j) { after.append(q); j += q.unicodeScalars.count }
+            while let q = first(of: lexicon.afterWords, at: j) { after.append(q); j += q.unicodeScalars.count }
             let isPercent = unit.unit == "%" || unit.unit == "％"
             result.append(Candidate(start: i, numberEnd: end, unitEnd: unit.end, end: j, value: value,
                                     magnitude: unit.magnitude, unit: unit.unit, qualifiers: unit.between + after,
@@ -161,11 +169,11 @@ struct FigureExtractor {
         func read(_ magnitude: String) -> (String, [String], String, Int)? {
             var j = end + magnitude.unicodeScalars.count
             var between: [String] = []
-            if let q = first(of: lexicon.qualifiersBetween, at: j) { between.append(q); j += q.unicodeScalars.count }
-            guard let unit = first(of: lexicon.units, at: j) else { return nil }
+            if let q = first(of: lexicon.betweenWords, at: j) { between.append(q); j += q.unicodeScalars.count }
+            guard let unit = first(of: lexicon.unitWords, at: j) else { return nil }
             return (magnitude, between, unit, j + unit.unicodeScalars.count)
         }
-        if let magnitude = lexicon.magnitudes.first(where: { matches($0.word, at: end) })?.word, let r = read(magnitude) { return r }
+        if let magnitude = first(of: lexicon.magnitudeWords, at: end), let r = read(magnitude) { return r }
         return read("")
     }
 
@@ -193,10 +201,10 @@ struct FigureExtractor {
             // A comparison may stand before the change phrase (，较上年增长6.8%).
             if j < s.count, s[j] == "较" || matches("比上", at: j) || matches("比去", at: j) || matches("比同", at: j) {
                 var m = j + 1
-                while m < s.count, m - j <= 8, !lexicon.changes.contains(where: { matches($0.phrase, at: m) }), !isBoundary(s[m]) || isDigit(s[m]) { m += 1 }
-                if lexicon.changes.contains(where: { matches($0.phrase, at: m) }) { j = m }
+                while m < s.count, m - j <= 8, change(at: m) == nil, !isBoundary(s[m]) || isDigit(s[m]) { m += 1 }
+                if change(at: m) != nil { j = m }
             }
-            guard let (phrase, sign) = lexicon.changes.first(where: { matches($0.phrase, at: j) }) else { continue }
+            guard let (phrase, sign) = change(at: j) else { continue }
             let after = j + phrase.unicodeScalars.count
             if sign == 0 {
                 c[k].change = 0
@@ -291,8 +299,8 @@ struct FigureExtractor {
             // In a 其中 sentence what stands before a number is a part's subject; the metric
             // is that of the figure before (其中，洋山港区完成1980万标准箱).
             if split.subject.isEmpty, before.subject.isEmpty,
-               sentenceStartsWithAmong(c[k].start) || clauseStartsWithAmong(before.phrase.start),
-               looksLikeSubject(split.metric), !lexicon.metrics.contains(where: { split.metric.hasSuffix($0) }),
+               clauseStartsWithAmong(before.phrase.start) || sentenceStartsWithAmong(c[k].start),
+               cachedSubjectLike(split.metric),
                let previous = previousNamed(c, k, base: c[k].unit) {
                 c[k].subject = strip(split.metric)
                 c[k].metric = c[previous].metric
@@ -377,31 +385,29 @@ struct FigureExtractor {
         var progress = true
         while progress {
             progress = false
-            if let q = ending(of: lexicon.qualifiersBefore, before: i) {
+            if let q = ending(of: lexicon.beforeWords, before: i) {
                 result.qualifiers.insert(q, at: 0)
                 i -= q.unicodeScalars.count
                 progress = true
-            } else if let change = lexicon.changes.first(where: { w in
-                let n = w.phrase.unicodeScalars.count
-                return w.sign != 0 && i - n >= 0 && matches(w.phrase, at: i - n)
-            }) {
+            } else if let phrase = ending(of: lexicon.changeWords, before: i), let sign = lexicon.changeSigns[phrase], sign != 0 {
+                let change = (phrase: phrase, sign: sign)
                 // Before a count (比上年末减少5.4万人) the change verb is only set aside.
                 if percent { result.changeSign = change.sign }
                 if change.phrase.contains("分别") { result.respectively = true }
                 i -= change.phrase.unicodeScalars.count
                 progress = true
-            } else if matches("分别", at: i - 2) {
+            } else if i >= 2, s[i - 2] == "分", s[i - 1] == "别" {
                 result.respectively = true
                 i -= 2
                 progress = true
-            } else if let verb = ending(of: lexicon.verbs, before: i) {
+            } else if let verb = ending(of: lexicon.verbWords, before: i) {
                 i -= verb.unicodeScalars.count
                 progress = true
             } else if let comparison = comparisonStart(before: i) {
                 i = comparison
                 progress = true
-            } else if let rate = Self.rates.first(where: { matches($0, at: i - $0.unicodeScalars.count) }) {
-                i -= rate.unicodeScalars.count
+            } else if let rate = Self.rateWords.ending(in: s, before: i) {
+                i -= rate.length
                 progress = true
             }
         }
@@ -413,31 +419,24 @@ struct FigureExtractor {
               i - k < 30 || (result.respectively && i - k < 40), !endsWithBoundaryVerb(k) {
             k -= 1
         }
-        var phraseStart = k
-        var phrase = text(k, i)
         // Time words and function words in front are not part of the name (全年营业收入,
-        // 占科创板上市企业总数); a phrase that is only a time word names nothing.
-        if phrase.hasPrefix("年"), phraseStart > 0, isDigit(s[phraseStart - 1]) {
-            phrase = String(phrase.dropFirst())
-            phraseStart += 1
-        }
-        while let prefix = (Self.timePrefixes + Self.leadingFunctionWords).first(where: { phrase.hasPrefix($0) }) {
-            phrase = String(phrase.dropFirst(prefix.count))
-            phraseStart += prefix.unicodeScalars.count
+        // 占科创板上市企业总数); a phrase that is only a time word names nothing. Worked on
+        // positions; the phrase becomes a String once.
+        var phraseStart = k
+        if phraseStart < i, s[phraseStart] == "年", phraseStart > 0, isDigit(s[phraseStart - 1]) { phraseStart += 1 }
+        while phraseStart < i, let prefix = Self.leadingWords.first(in: s, at: phraseStart), phraseStart + prefix.length <= i {
+            phraseStart += prefix.length
         }
         // X的Y names Y (被投资的科创企业平均估值 → 科创企业平均估值).
-        if let de = phrase.lastIndex(of: "的"), phrase.index(after: de) < phrase.endIndex {
-            phraseStart += phrase[...de].unicodeScalars.count
-            phrase = String(phrase[phrase.index(after: de)...])
-        }
-        result.phrase = (phrase, phraseStart)
+        if let de = (phraseStart..<i).last(where: { s[$0] == "的" }), de + 1 < i { phraseStart = de + 1 }
+        result.phrase = (text(phraseStart, i), phraseStart)
         // The subject: what stands before the verb that ended the phrase.
-        if k > 0, endsWithBoundaryVerb(k), let verb = ending(of: lexicon.verbs.filter { $0.unicodeScalars.count >= 2 }, before: k) {
+        if k > 0, endsWithBoundaryVerb(k), let verb = ending(of: lexicon.boundaryVerbWords, before: k) {
             var end = k - verb.unicodeScalars.count
             var stripped = true
             while stripped {
                 stripped = false
-                if let w = ending(of: lexicon.verbs + lexicon.qualifiersBefore, before: end) {
+                if let w = ending(of: lexicon.verbWords, before: end) ?? ending(of: lexicon.beforeWords, before: end) {
                     end -= w.unicodeScalars.count
                     stripped = true
                 }
@@ -450,12 +449,16 @@ struct FigureExtractor {
     }
 
     /// Rates set aside right before a number (每小时30.6自然箱).
-    static let rates = ["每小时", "每日", "每天", "每周", "每月", "每年"]
+    static let rateWords = Words(["每小时", "每日", "每天", "每周", "每月", "每年"])
+    /// What follows 比 in a comparison (比上年, 比去年, 比同期).
+    static let comparedWith = ScalarSet("上去同")
+    /// Time and function words that are not part of a name at its front.
+    static let leadingWords = Words(timePrefixes + leadingFunctionWords)
 
     /// Whether a verb of two characters or more ends right before `k` and is a verb there: one
     /// followed by 率, 量, 额 … is part of a name (完成率, 投放量).
     func endsWithBoundaryVerb(_ k: Int) -> Bool {
-        guard ending(of: lexicon.verbs.filter { $0.unicodeScalars.count >= 2 }, before: k) != nil else { return false }
+        guard ending(of: lexicon.boundaryVerbWords, before: k) != nil else { return false }
         return k >= s.count || !"率量额数度值".unicodeScalars.contains(s[k])
     }
 
@@ -463,7 +466,7 @@ struct FigureExtractor {
     func comparisonStart(before i: Int) -> Int? {
         var k = i - 1
         while k >= 0, i - k <= 8, !isBoundary(s[k]) || isDigit(s[k]) {
-            if s[k] == "较" || (s[k] == "比" && (matches("比上", at: k) || matches("比去", at: k) || matches("比同", at: k))) { return k }
+            if s[k] == "较" || (s[k] == "比" && k + 1 < s.count && Self.comparedWith.contains(s[k + 1])) { return k }
             k -= 1
         }
         return nil
@@ -480,7 +483,7 @@ struct FigureExtractor {
     func nounAfter(_ start: Int) -> (text: String, end: Int)? {
         var j = start
         while j < s.count, j - start < 6, !isBoundary(s[j]), !Self.nounStops.contains(s[j]),
-              first(of: lexicon.verbs.filter { $0.unicodeScalars.count >= 2 }, at: j) == nil {
+              first(of: lexicon.boundaryVerbWords, at: j) == nil {
             j += 1
         }
         guard j - start >= 2 else { return nil }
@@ -490,6 +493,13 @@ struct FigureExtractor {
     /// A known subject at the front of a phrase is split off (上汽集团新能源汽车销量); else a
     /// known metric at its end (虹桥两场航班量 → 航班量).
     func splitSubject(_ phrase: String) -> (subject: String, metric: String, offset: Int) {
+        if let known = cache.split[phrase] { return known }
+        let result = splitSubjectUncached(phrase)
+        cache.split[phrase] = result
+        return result
+    }
+
+    func splitSubjectUncached(_ phrase: String) -> (subject: String, metric: String, offset: Int) {
         if let known = subjects.first(where: { phrase.hasPrefix($0) && phrase.count > $0.count + 1 }) {
             return (known, String(phrase.dropFirst(known.count)), known.unicodeScalars.count)
         }
@@ -501,6 +511,14 @@ struct FigureExtractor {
             }
         }
         return ("", phrase, 0)
+    }
+
+    /// `looksLikeSubject` and not ending with a known metric, remembered per phrase.
+    func cachedSubjectLike(_ text: String) -> Bool {
+        if let known = cache.subjectLike[text] { return known }
+        let result = looksLikeSubject(text) && !lexicon.metrics.contains(where: { text.hasSuffix($0) })
+        cache.subjectLike[text] = result
+        return result
     }
 
     /// Whether a phrase names who something belongs to: a known name, or one ending as
@@ -516,14 +534,14 @@ struct FigureExtractor {
     func sentenceStartsWithAmong(_ i: Int) -> Bool {
         var k = i
         while k > 0, !Self.sentenceEnds.contains(s[k - 1]) { k -= 1 }
-        return matches("其中", at: k)
+        return k + 1 < s.count && s[k] == "其" && s[k + 1] == "中"
     }
 
     /// Whether `其中` (and a comma) stands right before position `i`.
     func clauseStartsWithAmong(_ i: Int) -> Bool {
         var k = i
         if k > 0, s[k - 1] == "，" || s[k - 1] == "," { k -= 1 }
-        return matches("其中", at: k - 2)
+        return k >= 2 && s[k - 2] == "其" && s[k - 1] == "中"
     }
 
     /// The nearest figure before `k` with a metric and the same unit.
@@ -539,6 +557,13 @@ struct FigureExtractor {
     /// Trims verbs, qualifiers, time and function words from the ends of a subject; one
     /// character left is no subject (并, 被).
     func strip(_ text: String) -> String {
+        if let known = cache.stripped[text] { return known }
+        let result = stripUncached(text)
+        cache.stripped[text] = result
+        return result
+    }
+
+    func stripUncached(_ text: String) -> String {
         var t = text
         var changed = true
         while changed {
@@ -577,33 +602,43 @@ struct FigureExtractor {
         }
     }
 
+    /// Where the paragraph names a year it describes: `YYYY年` that is not a comparison
+    /// (较2022年, 2019年同期), and 今年 / 去年 (not 去年同期), in text order. Found in one pass;
+    /// each figure then takes the nearest before it.
+    func periodMarks() -> [(position: Int, year: Int?, relative: Int)] {
+        var marks: [(position: Int, year: Int?, relative: Int)] = []
+        var i = 0
+        while i < s.count {
+            let c = s[i]
+            if c == "年", i >= 4, (1...4).allSatisfy({ isDigit(s[i - $0]) }), i - 5 < 0 || !isDigit(s[i - 5]) {
+                let digits = String((1...4).reversed().map { Quantity.digit(s[i - $0])! })
+                let comparison = (i - 5 >= 0 && Self.comparisonMarks.contains(s[i - 5])) || matches("同期", at: i + 1)
+                if !comparison, let year = Int(digits), (1900...2099).contains(year) { marks.append((i, year, 0)) }
+            } else if c == "今", i + 1 < s.count, s[i + 1] == "年" {
+                marks.append((i, nil, 0))
+            } else if c == "去", i + 1 < s.count, s[i + 1] == "年", !matches("同期", at: i + 2) {
+                marks.append((i, nil, -1))
+            }
+            i += 1
+        }
+        return marks
+    }
+
+    static let comparisonMarks = ScalarSet("较比与同")
+
     /// The year a figure describes: the nearest YYYY年 before it in the paragraph that is not
-    /// a comparison (较2022年, 2019年同期); else 今年 or 去年 from the issue date.
-    func period(before start: Int) -> Int? {
-        var i = start - 1
-        while i >= 4 {
-            if s[i] == "年", (0..<4).allSatisfy({ isDigit(s[i - 1 - $0]) }), i - 5 < 0 || !isDigit(s[i - 5]) {
-                let digits = String((0..<4).reversed().map { Quantity.digit(s[i - 1 - $0])! })
-                let comparison = (i - 5 >= 0 && "较比与同".unicodeScalars.contains(s[i - 5])) || matches("同期", at: i + 1)
-                if !comparison, let year = Int(digits), (1900...2099).contains(year) { return year }
-            }
-            i -= 1
-        }
-        if let issueYear {
-            // The nearest 今年 or 去年 before the figure (去年同期 is a comparison).
-            var j = start - 2
-            while j >= 0 {
-                if matches("今年", at: j) { return issueYear }
-                if matches("去年", at: j), !matches("同期", at: j + 2) { return issueYear - 1 }
-                j -= 1
-            }
-        }
+    /// a comparison; else the nearest 今年 or 去年, from the issue date.
+    func period(before start: Int, _ marks: [(position: Int, year: Int?, relative: Int)]) -> Int? {
+        let before = marks.filter { $0.position < start }
+        if let year = before.last(where: { $0.year != nil })?.year { return year }
+        if let issueYear, let relative = before.last { return issueYear + relative.relative }
         return nil
     }
 
     /// The finished figures of the paragraph.
     func figures(article: Int32, block: Int32) -> [Figure] {
         let sentenceRanges = sentences()
+        let marks = periodMarks()
         return extract().map { c in
             let factor = lexicon.magnitudes.first { $0.word == c.magnitude }?.factor ?? 1
             let digits = Quantity.digitText(s, from: c.start, to: c.numberEnd)
@@ -614,7 +649,7 @@ struct FigureExtractor {
             let sentence = sentenceRanges.first { $0.contains(c.start) } ?? 0..<s.count
             return Figure(article: article, block: block, metric: c.metric, value: c.value,
                           unit: c.magnitude + c.unit, amount: exact ?? c.value * factor, base: base,
-                          qualifier: joinedQualifiers(c.qualifiers), change: c.change, period: period(before: c.start),
+                          qualifier: joinedQualifiers(c.qualifiers), change: c.change, period: period(before: c.start, marks),
                           subject: c.subject, text: ByteRange(offsets[textStart], offsets[textEnd]),
                           sentence: ByteRange(offsets[sentence.lowerBound], offsets[sentence.upperBound]))
         }
@@ -639,4 +674,12 @@ struct FigureExtractor {
         if start < s.count { result.append(start..<s.count) }
         return result
     }
+}
+
+/// Answers the extractor has worked out for phrases, kept by one worker for the issues it
+/// reads: the same subjects and metrics recur throughout a corpus.
+final class PhraseCache {
+    var stripped: [String: String] = [:]
+    var split: [String: (subject: String, metric: String, offset: Int)] = [:]
+    var subjectLike: [String: Bool] = [:]
 }

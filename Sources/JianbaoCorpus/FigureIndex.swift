@@ -32,9 +32,16 @@ public final class FigureIndex: @unchecked Sendable {
         let subjects = Array(names.sources.union(lexicon.subjects)).sorted(by: byLength)
         let organisations = names.sources.sorted(by: byLength)
         let issues = self.issues
-        let result = CorpusLoader.parallelMap(issues.count) { i in
-            FigureIndex.extract(issues[i], lexicon: lexicon, subjects: subjects, organisations: organisations)
+        // Chunks of issues, each with its own phrase cache.
+        let n = issues.count
+        let chunks = n == 0 ? 0 : min(n, CorpusLoader.coreCount * 8)
+        let perChunk = CorpusLoader.parallelMap(chunks) { c -> [[Figure]] in
+            let cache = PhraseCache()
+            return ((c * n / chunks)..<((c + 1) * n / chunks)).map { i in
+                FigureIndex.extract(issues[i], lexicon: lexicon, subjects: subjects, organisations: organisations, cache: cache)
+            }
         }
+        let result = perChunk.flatMap { $0 }
         var end = timespec()
         clock_gettime(CLOCK_MONOTONIC, &end)
         milliseconds = Double(end.tv_sec - start.tv_sec) * 1000 + Double(end.tv_nsec - start.tv_nsec) / 1e6
@@ -44,7 +51,8 @@ public final class FigureIndex: @unchecked Sendable {
 
     public var count: Int { figures.reduce(0) { $0 + $1.count } }
 
-    static func extract(_ issue: Issue, lexicon: Lexicon, subjects: [String], organisations: [String]) -> [Figure] {
+    static func extract(_ issue: Issue, lexicon: Lexicon, subjects: [String], organisations: [String],
+                        cache: PhraseCache = PhraseCache()) -> [Figure] {
         var result: [Figure] = []
         issue.text.withUnsafeBufferPointer { p in
             for (a, article) in issue.articles.enumerated() {
@@ -54,6 +62,7 @@ public final class FigureIndex: @unchecked Sendable {
                     var extractor = FigureExtractor(lexicon: lexicon, subjects: subjects, issueYear: issue.date?.year,
                                                     bytes: p, range: range)
                     extractor.organisations = organisations
+                    extractor.cache = cache
                     result += extractor.figures(article: Int32(a), block: b)
                 }
             }

@@ -30,6 +30,13 @@ public struct Lexicon: Sendable {
     /// Known subject names, longest first.
     public var subjects: [String]
 
+    /// The lists above prepared for matching in scalar buffers.
+    var unitWords = Words([]), notFigureWords = Words([]), magnitudeWords = Words([])
+    var betweenWords = Words([]), afterWords = Words([]), beforeWords = Words([])
+    var changeWords = Words([]), verbWords = Words([]), boundaryVerbWords = Words([])
+    /// The sign of each change phrase, by its text.
+    var changeSigns: [String: Int] = [:]
+
     /// The built-in lexicons.
     public static let builtIn: Lexicon = Lexicon(files: BuiltInLexicons.files)
 
@@ -88,5 +95,15 @@ public struct Lexicon: Sendable {
         notFigures = longestFirst(lines("not-figures.txt").map { $0[0] })
         metrics = longestFirst(lines("metrics.txt").map { $0[0] })
         subjects = longestFirst(lines("subjects.txt").map { $0[0] })
+        unitWords = Words(units)
+        notFigureWords = Words(notFigures)
+        magnitudeWords = Words(magnitudes.map(\.word))
+        betweenWords = Words(qualifiersBetween)
+        afterWords = Words(qualifiersAfter)
+        beforeWords = Words(qualifiersBefore)
+        changeWords = Words(changes.map(\.phrase))
+        changeSigns = Dictionary(changes.map { ($0.phrase, $0.sign) }, uniquingKeysWith: { first, _ in first })
+        verbWords = Words(verbs)
+        boundaryVerbWords = Words(verbs.filter { $0.unicodeScalars.count >= 2 })
     }
 }

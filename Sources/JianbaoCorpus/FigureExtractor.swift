@@ -122,7 +122,8 @@ struct FigureExtractor {
     /// One-character words trimmed from the end of a subject (全市新设立 → 全市).
     static let trailingFunctionWords = ["新", "可", "后", "共", "已", "将", "均", "再", "还"]
 
-    func isDigit(_ c: Unicode.Scalar) -> Bool { Quantity.digit(c) != nil }
+    @inline(__always)
+    func isDigit(_ c: Unicode.Scalar) -> Bool { (c.value >= 0x30 && c.value <= 0x39) || (c.value >= 0xFF10 && c.value <= 0xFF19) }
     func isBoundary(_ c: Unicode.Scalar) -> Bool { Self.punctuation.contains(c) || isDigit(c) }
     func isASCIILetter(_ c: Unicode.Scalar) -> Bool { (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") }
 

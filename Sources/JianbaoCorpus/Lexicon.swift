@@ -6,36 +6,39 @@ import Glibc
 /// `Sources/JianbaoCorpus/Lexicons/`, built into the program, extended by the user's files of
 /// the same names in `$JIANBAO_LEXICONS`, else `$XDG_CONFIG_HOME/jianbao/lexicons`, else
 /// `~/.config/jianbao/lexicons`.
-public struct Lexicon: Sendable {
+///
+/// A class: every paragraph's extractor refers to it, and copying a struct of two dozen arrays
+/// per paragraph was measurable (docs/BENCHMARKS.md).
+public final class Lexicon: Sendable {
     /// Units, longest first.
-    public var units: [String]
+    public let units: [String]
     /// Magnitude words with factors, longest first.
-    public var magnitudes: [(word: String, factor: Double)]
+    public let magnitudes: [(word: String, factor: Double)]
     /// Measure words of the count-before-noun pattern.
-    public var measures: Set<String>
+    public let measures: Set<String>
     /// Qualifier words by where they stand, longest first.
-    public var qualifiersBefore: [String]
-    public var qualifiersBetween: [String]
-    public var qualifiersAfter: [String]
+    public let qualifiersBefore: [String]
+    public let qualifiersBetween: [String]
+    public let qualifiersAfter: [String]
     /// Change phrases with their sign (+1, -1, or 0 for 持平), longest first.
-    public var changes: [(phrase: String, sign: Int)]
+    public let changes: [(phrase: String, sign: Int)]
     /// Words set aside between a metric and its number, longest first.
-    public var verbs: [String]
+    public let verbs: [String]
     /// Alias → metric names.
-    public var aliases: [String: [String]]
+    public let aliases: [String: [String]]
     /// Suffixes that make a number a date, rank or ordinal, longest first.
-    public var notFigures: [String]
+    public let notFigures: [String]
     /// Known metric words, longest first.
-    public var metrics: [String]
+    public let metrics: [String]
     /// Known subject names, longest first.
-    public var subjects: [String]
+    public let subjects: [String]
 
     /// The lists above prepared for matching in scalar buffers.
-    var unitWords = Words([]), notFigureWords = Words([]), magnitudeWords = Words([])
-    var betweenWords = Words([]), afterWords = Words([]), beforeWords = Words([])
-    var changeWords = Words([]), verbWords = Words([]), boundaryVerbWords = Words([])
+    let unitWords: Words, notFigureWords: Words, magnitudeWords: Words
+    let betweenWords: Words, afterWords: Words, beforeWords: Words
+    let changeWords: Words, verbWords: Words, boundaryVerbWords: Words
     /// The sign of each change phrase, by its text.
-    var changeSigns: [String: Int] = [:]
+    let changeSigns: [String: Int]
 
     /// The built-in lexicons.
     public static let builtIn: Lexicon = Lexicon(files: BuiltInLexicons.files)
@@ -89,9 +92,9 @@ public struct Lexicon: Sendable {
             return (f[0], f[1] == "+" ? 1 : f[1] == "-" ? -1 : 0)
         }.sorted { $0.0.count > $1.0.count }
         verbs = longestFirst(lines("verbs.txt").map { $0[0] })
-        var aliases: [String: [String]] = [:]
-        for f in lines("aliases.txt") where f.count >= 2 { aliases[f[0], default: []] += f.dropFirst() }
-        self.aliases = aliases
+        var aliasTable: [String: [String]] = [:]
+        for f in lines("aliases.txt") where f.count >= 2 { aliasTable[f[0], default: []] += f.dropFirst() }
+        aliases = aliasTable
         notFigures = longestFirst(lines("not-figures.txt").map { $0[0] })
         metrics = longestFirst(lines("metrics.txt").map { $0[0] })
         subjects = longestFirst(lines("subjects.txt").map { $0[0] })

@@ -76,8 +76,10 @@ struct Shell {
 
     func banner() throws(OutputClosed) {
         let corpus = session.corpus
-        var text = "jianbao \(Jianbao.version) · \(counted(corpus.issues.count, "issue")), \(counted(corpus.articleCount, "article"))"
-        text += " loaded in \(loadMilliseconds) ms"
+        // Figures are extracted here, on all cores, so that the first `metric` answers at once.
+        let figures = corpus.figures.count
+        var text = "jianbao \(Jianbao.version) · \(counted(corpus.issues.count, "issue")), \(counted(corpus.articleCount, "article")), "
+        text += "\(counted(figures, "figure")) loaded in \(loadMilliseconds + UInt64(corpus.figures.milliseconds ?? 0)) ms"
         if corpus.warningCount + corpus.errorCount > 0 {
             text += " · \(counted(corpus.errorCount, "error")), \(counted(corpus.warningCount, "warning")) (.check)"
         }

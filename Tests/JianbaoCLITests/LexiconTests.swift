@@ -1,0 +1,20 @@
+import Foundation
+import Testing
+import JianbaoTestSupport
+
+/// The user's lexicon files extend the built-in ones (docs/FIGURES.md).
+@Suite struct LexiconTests {
+    @Test func userUnitsAreRead() throws {
+        let dir = NSTemporaryDirectory() + "jianbao-lexicons-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir + "/corpus", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "· 动态\n标题\n全年大米产量约3.5万公斤，同比增长2%，其他产品若干。（甲单位）\n".write(toFile: dir + "/corpus/a.txt", atomically: true, encoding: .utf8)
+        let without = try Run.jianbao(["--no-header", "-c", "select figures metric, value, unit, change", dir + "/corpus"],
+                                      environment: ["JIANBAO_LEXICONS": dir + "/none"])
+        #expect(without.stdout == "")
+        try "# units of our own\n公斤\n".write(toFile: dir + "/units.txt", atomically: true, encoding: .utf8)
+        let with = try Run.jianbao(["--no-header", "-c", "select figures metric, value, unit, change", dir + "/corpus"],
+                                   environment: ["JIANBAO_LEXICONS": dir])
+        #expect(with.stdout == "大米产量\t3.5\t万公斤\t2\n")
+    }
+}

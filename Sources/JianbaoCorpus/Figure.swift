@@ -8,12 +8,11 @@ public struct Figure: Sendable, Equatable {
     public var metric: String
     /// The number as written, magnitude word dropped (`3.65`).
     public var value: Double
-    /// Magnitude and unit as written (`万亿元`).
-    public var unit: String
+    /// Magnitude and unit as indices into the lexicon's word lists (magnitude + 1 in the high
+    /// half, 0 for none; unit in the low half): a figure carries no strings for them.
+    public var unitCode: UInt32
     /// `value` in base units (`3.65e12`).
     public var amount: Double
-    /// The unit without its magnitude (`元`).
-    public var base: String
     /// Hedges and bounds as written, in text order (`累计超过`), or "".
     public var qualifier: String
     /// Signed percent change (`+0.8`), 0 for 持平, nil when none is given.
@@ -26,4 +25,18 @@ public struct Figure: Sendable, Equatable {
     public var text: ByteRange
     /// The sentence it stands in.
     public var sentence: ByteRange
+
+    /// Magnitude and unit as written (`万亿元`).
+    public var unit: String {
+        let lexicon = Lexicon.current
+        let magnitude = unitCode >> 16
+        let unit = lexicon.unitWords.strings[Int(unitCode & 0xFFFF)]
+        return magnitude == 0 ? unit : lexicon.magnitudeWords.strings[Int(magnitude - 1)] + unit
+    }
+
+    /// The unit without its magnitude (`元`; `%` for `％`).
+    public var base: String {
+        let unit = Lexicon.current.unitWords.strings[Int(unitCode & 0xFFFF)]
+        return unit == "％" ? "%" : unit
+    }
 }

@@ -15,16 +15,24 @@ struct FigureExtractor {
     var organisations: [String] = []
     /// The issue's year, for 今年 and 去年.
     let issueYear: Int?
-    /// Answers to `strip` and `splitSubject` for phrases seen before (one per worker).
-    var cache = PhraseCache()
+    /// Answers to `strip` and `splitSubject` for phrases seen before, and buffers (one per
+    /// worker).
+    let cache: PhraseCache
 
     /// One figure while it is being worked out; indices are scalar positions.
     struct Candidate {
         var start: Int, numberEnd: Int, unitEnd: Int, end: Int
         var value: Double
         var magnitude: String, unit: String
-        var qualifiers: [String] = []
+        var qualifiers: [Qualifier] = []
         var isPercent: Bool
+        /// The same for % and ％; compared where units must agree.
+        var unitKey = 0
+        var isPoints = false, isMeasure = false
+        /// Indices of the unit and magnitude (+1, 0 for none) in the lexicon's word lists.
+        var unitIndex = 0, magnitudeIndex = 0
+        /// Power of ten of the magnitude (亿 → 8), 0 without one.
+        var exponent = 0
         /// Used up as the change of another figure.
         var consumed = false
         var change: Double?
@@ -44,26 +52,47 @@ struct FigureExtractor {
     let offsets: [Int]
     /// The issue's bytes (valid while the extractor runs).
     let bytes: UnsafeBufferPointer<UInt8>
+    /// The same bytes as an array: slices of it key the phrase cache without copying.
+    let issueText: [UInt8]
+    /// The static sets, held here: a static is reached through a once-check on every read,
+    /// and these are read at every character.
+    let punctuation = FigureExtractor.punctuation, sentenceEnds = FigureExtractor.sentenceEnds
+    let nounStops = FigureExtractor.nounStops
 
-    init(lexicon: Lexicon, subjects: [String], issueYear: Int?, bytes: UnsafeBufferPointer<UInt8>, range: ByteRange) {
+    init(lexicon: Lexicon, subjects: [String], issueYear: Int?, bytes: UnsafeBufferPointer<UInt8>, range: ByteRange,
+         cache: PhraseCache = PhraseCache(), text: [UInt8] = []) {
+        self.issueText = text
         self.lexicon = lexicon
         self.subjects = subjects
         self.issueYear = issueYear
         self.bytes = bytes
-        var scalars: [Unicode.Scalar] = []
-        var offsets: [Int] = []
-        scalars.reserveCapacity(range.count / 2)
+        self.cache = cache
+        // Decoded into the worker's buffers, which this extractor borrows: no allocation per
+        // paragraph once they have grown.
+        Self.decode(bytes, range, into: &cache.scalars, &cache.offsets)
+        s = cache.scalars
+        offsets = cache.offsets
+    }
+
+    /// UTF-8 to scalars with the byte offset of each. The text was repaired to valid UTF-8
+    /// when it was loaded, so there are no checks.
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, _ range: ByteRange,
+                       into scalars: inout [Unicode.Scalar], _ offsets: inout [Int]) {
+        scalars.removeAll(keepingCapacity: true)
+        offsets.removeAll(keepingCapacity: true)
         var i = range.lower
-        var decoder = UTF8()
-        var iterator = UnsafeBufferPointer(rebasing: bytes[range.lower..<range.upper]).makeIterator()
-        while case .scalarValue(let scalar) = decoder.decode(&iterator) {
-            scalars.append(scalar)
+        while i < range.upper {
+            let b0 = UInt32(bytes[i])
+            var value: UInt32, width: Int
+            if b0 < 0x80 { value = b0; width = 1 }
+            else if b0 < 0xE0 { value = (b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F); width = 2 }
+            else if b0 < 0xF0 { value = (b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F); width = 3 }
+            else { value = (b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F); width = 4 }
+            scalars.append(Unicode.Scalar(value) ?? "\u{FFFD}")
             offsets.append(i)
-            i += UTF8.width(scalar)
+            i += width
         }
         offsets.append(i)
-        s = scalars
-        self.offsets = offsets
     }
 
     /// Whether a paragraph holds any digit (ASCII or full-width): the others have no figures.
@@ -124,7 +153,8 @@ struct FigureExtractor {
 
     @inline(__always)
     func isDigit(_ c: Unicode.Scalar) -> Bool { (c.value >= 0x30 && c.value <= 0x39) || (c.value >= 0xFF10 && c.value <= 0xFF19) }
-    func isBoundary(_ c: Unicode.Scalar) -> Bool { Self.punctuation.contains(c) || isDigit(c) }
+    @inline(__always)
+    func isBoundary(_ c: Unicode.Scalar) -> Bool { punctuation.contains(c) || isDigit(c) }
     func isASCIILetter(_ c: Unicode.Scalar) -> Bool { (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") }
 
     // MARK: - The steps
@@ -132,8 +162,15 @@ struct FigureExtractor {
     func extract() -> [Candidate] {
         var candidates = numbers()
         guard !candidates.isEmpty else { return [] }
-        let sentenceOf = sentenceIndices()
-        for i in candidates.indices { candidates[i].sentence = sentenceOf[candidates[i].start] }
+        // Candidates are in text order: one walk numbers their sentences.
+        var sentence = 0, position = 0
+        for i in candidates.indices {
+            while position < candidates[i].start {
+                if sentenceEnds.contains(s[position]) { sentence += 1 }
+                position += 1
+            }
+            candidates[i].sentence = sentence
+        }
         attachChanges(&candidates)
         name(&candidates)
         nameParts(&candidates)
@@ -156,37 +193,34 @@ struct FigureExtractor {
             var j = unit.end
             var after: [String] = []
             while let q = first(of: lexicon.afterWords, at: j) { after.append(q); j += q.unicodeScalars.count }
-            let isPercent = unit.unit == "%" || unit.unit == "％"
-            result.append(Candidate(start: i, numberEnd: end, unitEnd: unit.end, end: j, value: value,
-                                    magnitude: unit.magnitude, unit: unit.unit, qualifiers: unit.between + after,
-                                    isPercent: isPercent, metricStart: i))
+            var candidate = Candidate(start: i, numberEnd: end, unitEnd: unit.end, end: j, value: value,
+                                      magnitude: unit.magnitude, unit: unit.unit,
+                                      qualifiers: (unit.between + after).map { Qualifier(text: $0, before: false) },
+                                      isPercent: lexicon.unitIsPercent[unit.index], metricStart: i)
+            candidate.unitKey = lexicon.unitKeys[unit.index]
+            candidate.isPoints = lexicon.unitIsPoints[unit.index]
+            candidate.isMeasure = lexicon.unitIsMeasure[unit.index]
+            candidate.exponent = unit.exponent
+            candidate.unitIndex = unit.index
+            candidate.magnitudeIndex = unit.magnitudeIndex
+            result.append(candidate)
         }
         return result
     }
 
     /// Magnitude, a between-qualifier (80余家) and a unit after a number; without the
     /// magnitude when that reads better (500千瓦 is 千瓦, not 千 + 瓦).
-    func unit(after end: Int) -> (magnitude: String, between: [String], unit: String, end: Int)? {
-        func read(_ magnitude: String) -> (String, [String], String, Int)? {
-            var j = end + magnitude.unicodeScalars.count
+    func unit(after end: Int) -> (magnitude: String, exponent: Int, between: [String], unit: String, index: Int, end: Int, magnitudeIndex: Int)? {
+        func read(_ magnitude: (index: Int, length: Int)?) -> (String, Int, [String], String, Int, Int, Int)? {
+            var j = end + (magnitude?.length ?? 0)
             var between: [String] = []
-            if let q = first(of: lexicon.betweenWords, at: j) { between.append(q); j += q.unicodeScalars.count }
-            guard let unit = first(of: lexicon.unitWords, at: j) else { return nil }
-            return (magnitude, between, unit, j + unit.unicodeScalars.count)
+            if let q = lexicon.betweenWords.first(in: s, at: j) { between.append(lexicon.betweenWords.strings[q.index]); j += q.length }
+            guard let unit = lexicon.unitWords.first(in: s, at: j) else { return nil }
+            return (magnitude.map { lexicon.magnitudeWords.strings[$0.index] } ?? "", magnitude.map { lexicon.magnitudeExponents[$0.index] } ?? 0,
+                    between, lexicon.unitWords.strings[unit.index], unit.index, j + unit.length, magnitude.map { $0.index + 1 } ?? 0)
         }
-        if let magnitude = first(of: lexicon.magnitudeWords, at: end), let r = read(magnitude) { return r }
-        return read("")
-    }
-
-    func sentenceIndices() -> [Int] {
-        var result = [Int](repeating: 0, count: s.count + 1)
-        var n = 0
-        for (i, c) in s.enumerated() {
-            result[i] = n
-            if Self.sentenceEnds.contains(c) { n += 1 }
-        }
-        result[s.count] = n
-        return result
+        if let magnitude = lexicon.magnitudeWords.first(in: s, at: end), let r = read(magnitude) { return r }
+        return read(nil)
     }
 
     /// A change phrase after a figure (a breakdown in parentheses and a comma may stand
@@ -241,7 +275,7 @@ struct FigureExtractor {
         for i in open..<s.count {
             if s[i] == "（" || s[i] == "(" { depth += 1 }
             if s[i] == "）" || s[i] == ")" { depth -= 1; if depth == 0 { return i } }
-            if Self.sentenceEnds.contains(s[i]) { return nil }
+            if sentenceEnds.contains(s[i]) { return nil }
         }
         return nil
     }
@@ -252,7 +286,7 @@ struct FigureExtractor {
         var k = 0
         while k < c.count {
             if c[k].consumed || c[k].parent != nil || c[k].paired { k += 1; continue }
-            let before = phraseBefore(c[k].start, percent: c[k].isPercent || c[k].unit == "个百分点")
+            let before = phraseBefore(c[k].start, percent: c[k].isPercent || c[k].isPoints)
             c[k].qualifiers = before.qualifiers + c[k].qualifiers
             if c[k].isPercent, before.changeSign != 0, c[k].change == nil {
                 c[k].change = Double(before.changeSign) * c[k].value
@@ -286,23 +320,23 @@ struct FigureExtractor {
                     continue
                 }
             }
-            var split = splitSubject(before.phrase.text)
+            var split = splitSubject(at: before.phrase.start..<before.phraseEnd, before.phrase.text)
             // 累计 in front of a name qualifies the figure (累计保供生活物资超过15万吨).
-            for q in lexicon.qualifiersBefore where split.metric.hasPrefix(q) && split.metric.count > q.count + 1 {
-                split.metric = String(split.metric.dropFirst(q.count))
-                split.offset += q.unicodeScalars.count
-                c[k].qualifiers.insert(q, at: 0)
-                break
+            let metricStart = before.phrase.start + split.offset
+            if let q = lexicon.beforeWords.first(in: s, at: metricStart), q.length + 1 < split.metric.unicodeScalars.count {
+                split.metric = String(String.UnicodeScalarView(split.metric.unicodeScalars.dropFirst(q.length)))
+                split.offset += q.length
+                c[k].qualifiers.insert(Qualifier(text: lexicon.beforeWords.strings[q.index], before: true), at: 0)
             }
             c[k].metric = split.metric
-            c[k].subject = split.subject.isEmpty ? strip(before.subject) : split.subject
+            c[k].subject = split.subject.isEmpty ? strip(at: before.subjectRange, before.subject) : split.subject
             c[k].metricStart = before.phrase.start + split.offset
             // In a 其中 sentence what stands before a number is a part's subject; the metric
             // is that of the figure before (其中，洋山港区完成1980万标准箱).
             if split.subject.isEmpty, before.subject.isEmpty,
                clauseStartsWithAmong(before.phrase.start) || sentenceStartsWithAmong(c[k].start),
                cachedSubjectLike(split.metric),
-               let previous = previousNamed(c, k, base: c[k].unit) {
+               let previous = previousNamed(c, k, unit: c[k].unitKey) {
                 c[k].subject = strip(split.metric)
                 c[k].metric = c[previous].metric
             }
@@ -313,12 +347,12 @@ struct FigureExtractor {
             }
             // A figure left without a name takes the metric of the one before it in the
             // sentence with the same unit (…吞吐量…，预计全年将达到4330万标准箱).
-            if c[k].metric.isEmpty, let previous = previousNamed(c, k, base: c[k].unit) {
+            if c[k].metric.isEmpty, let previous = previousNamed(c, k, unit: c[k].unitKey) {
                 c[k].metric = c[previous].metric
                 if c[k].subject.isEmpty { c[k].subject = c[previous].subject }
             }
             // 个百分点 left without a name is the change in points of the percentage before it.
-            if c[k].metric.isEmpty, c[k].unit == "个百分点", let previous = previousNamed(c, k, base: "%") ?? previousNamed(c, k, base: "％") {
+            if c[k].metric.isEmpty, c[k].isPoints, let previous = previousPercent(c, k) {
                 c[k].metric = c[previous].metric
                 if c[k].subject.isEmpty { c[k].subject = c[previous].subject }
             }
@@ -334,7 +368,7 @@ struct FigureExtractor {
             if m != run[0], c[m].isPercent, before.changeSign != 0 {
                 c[m].change = Double(before.changeSign) * c[m].value
             }
-            if n > 0 { c[m].qualifiers = c[run[0]].qualifiers.filter { lexicon.qualifiersBefore.contains($0) } + c[m].qualifiers }
+            if n > 0 { c[m].qualifiers = c[run[0]].qualifiers.filter(\.before) + c[m].qualifiers }
         }
         if metrics {
             let shared = splitSubject(items[0]).subject
@@ -373,11 +407,13 @@ struct FigureExtractor {
     /// percentage), a comparison (较2021年), 分别; then the noun phrase, and before a verb
     /// that ends it on the left, the subject.
     struct Before {
-        var qualifiers: [String] = []
+        var qualifiers: [Qualifier] = []
         var changeSign = 0
         var respectively = false
         var phrase: (text: String, start: Int) = ("", 0)
+        var phraseEnd = 0
         var subject = ""
+        var subjectRange = 0..<0
     }
 
     func phraseBefore(_ start: Int, percent: Bool) -> Before {
@@ -387,7 +423,7 @@ struct FigureExtractor {
         while progress {
             progress = false
             if let q = ending(of: lexicon.beforeWords, before: i) {
-                result.qualifiers.insert(q, at: 0)
+                result.qualifiers.insert(Qualifier(text: q, before: true), at: 0)
                 i -= q.unicodeScalars.count
                 progress = true
             } else if let phrase = ending(of: lexicon.changeWords, before: i), let sign = lexicon.changeSigns[phrase], sign != 0 {
@@ -431,6 +467,7 @@ struct FigureExtractor {
         // X的Y names Y (被投资的科创企业平均估值 → 科创企业平均估值).
         if let de = (phraseStart..<i).last(where: { s[$0] == "的" }), de + 1 < i { phraseStart = de + 1 }
         result.phrase = (text(phraseStart, i), phraseStart)
+        result.phraseEnd = i
         // The subject: what stands before the verb that ended the phrase.
         if k > 0, endsWithBoundaryVerb(k), let verb = ending(of: lexicon.boundaryVerbWords, before: k) {
             var end = k - verb.unicodeScalars.count
@@ -445,6 +482,7 @@ struct FigureExtractor {
             var b = end
             while b > 0, !isBoundary(s[b - 1]), end - b < 16 { b -= 1 }
             result.subject = text(b, end)
+            result.subjectRange = b..<end
         }
         return result
     }
@@ -475,7 +513,7 @@ struct FigureExtractor {
 
     /// The noun after a count with a measure word (370家商户门店), when one follows.
     func countedNoun(_ c: Candidate) -> (text: String, end: Int)? {
-        guard !c.isPercent, lexicon.measures.contains(c.unit), c.unitEnd == c.end else { return nil }
+        guard !c.isPercent, c.isMeasure, c.unitEnd == c.end else { return nil }
         return nounAfter(c.unitEnd)
     }
 
@@ -483,7 +521,7 @@ struct FigureExtractor {
     /// a verb.
     func nounAfter(_ start: Int) -> (text: String, end: Int)? {
         var j = start
-        while j < s.count, j - start < 6, !isBoundary(s[j]), !Self.nounStops.contains(s[j]),
+        while j < s.count, j - start < 6, !isBoundary(s[j]), !nounStops.contains(s[j]),
               first(of: lexicon.boundaryVerbWords, at: j) == nil {
             j += 1
         }
@@ -493,10 +531,21 @@ struct FigureExtractor {
 
     /// A known subject at the front of a phrase is split off (上汽集团新能源汽车销量); else a
     /// known metric at its end (虹桥两场航班量 → 航班量).
-    func splitSubject(_ phrase: String) -> (subject: String, metric: String, offset: Int) {
-        if let known = cache.split[phrase] { return known }
+    /// `splitSubject` of the phrase at scalar positions `range`, keyed by a slice.
+    func splitSubject(at range: Range<Int>, _ phrase: String) -> (subject: String, metric: String, offset: Int) {
+        guard !issueText.isEmpty, range.lowerBound < range.upperBound else { return splitSubject(phrase) }
+        let key = issueText[offsets[range.lowerBound]..<offsets[range.upperBound]]
+        if let known = cache.splitSlices[key] { return known }
         let result = splitSubjectUncached(phrase)
-        cache.split[phrase] = result
+        cache.splitSlices[key] = result
+        return result
+    }
+
+    func splitSubject(_ phrase: String) -> (subject: String, metric: String, offset: Int) {
+        let key = Array(phrase.utf8)
+        if let known = cache.split[key] { return known }
+        let result = splitSubjectUncached(phrase)
+        cache.split[key] = result
         return result
     }
 
@@ -516,9 +565,10 @@ struct FigureExtractor {
 
     /// `looksLikeSubject` and not ending with a known metric, remembered per phrase.
     func cachedSubjectLike(_ text: String) -> Bool {
-        if let known = cache.subjectLike[text] { return known }
+        let key = Array(text.utf8)
+        if let known = cache.subjectLike[key] { return known }
         let result = looksLikeSubject(text) && !lexicon.metrics.contains(where: { text.hasSuffix($0) })
-        cache.subjectLike[text] = result
+        cache.subjectLike[key] = result
         return result
     }
 
@@ -534,7 +584,7 @@ struct FigureExtractor {
     /// Whether the sentence holding position `i` opens with 其中.
     func sentenceStartsWithAmong(_ i: Int) -> Bool {
         var k = i
-        while k > 0, !Self.sentenceEnds.contains(s[k - 1]) { k -= 1 }
+        while k > 0, !sentenceEnds.contains(s[k - 1]) { k -= 1 }
         return k + 1 < s.count && s[k] == "其" && s[k + 1] == "中"
     }
 
@@ -545,11 +595,21 @@ struct FigureExtractor {
         return k >= 2 && s[k - 2] == "其" && s[k - 1] == "中"
     }
 
-    /// The nearest figure before `k` with a metric and the same unit.
-    func previousNamed(_ c: [Candidate], _ k: Int, base: String) -> Int? {
+    /// The nearest percentage before `k` with a metric.
+    func previousPercent(_ c: [Candidate], _ k: Int) -> Int? {
         var m = k - 1
         while m >= 0 {
-            if !c[m].consumed, !c[m].metric.isEmpty, c[m].unit == base { return m }
+            if !c[m].consumed, !c[m].metric.isEmpty, c[m].isPercent { return m }
+            m -= 1
+        }
+        return nil
+    }
+
+    /// The nearest figure before `k` with a metric and the same unit.
+    func previousNamed(_ c: [Candidate], _ k: Int, unit: Int) -> Int? {
+        var m = k - 1
+        while m >= 0 {
+            if !c[m].consumed, !c[m].metric.isEmpty, c[m].unitKey == unit { return m }
             m -= 1
         }
         return nil
@@ -557,10 +617,21 @@ struct FigureExtractor {
 
     /// Trims verbs, qualifiers, time and function words from the ends of a subject; one
     /// character left is no subject (并, 被).
-    func strip(_ text: String) -> String {
-        if let known = cache.stripped[text] { return known }
+    /// `strip` of the text at scalar positions `range`, keyed by a slice of the issue's bytes.
+    func strip(at range: Range<Int>, _ text: String) -> String {
+        guard !issueText.isEmpty, range.lowerBound < range.upperBound else { return strip(text) }
+        let key = issueText[offsets[range.lowerBound]..<offsets[range.upperBound]]
+        if let known = cache.strippedSlices[key] { return known }
         let result = stripUncached(text)
-        cache.stripped[text] = result
+        cache.strippedSlices[key] = result
+        return result
+    }
+
+    func strip(_ text: String) -> String {
+        let key = Array(text.utf8)
+        if let known = cache.stripped[key] { return known }
+        let result = stripUncached(text)
+        cache.stripped[key] = result
         return result
     }
 
@@ -638,18 +709,29 @@ struct FigureExtractor {
 
     /// The finished figures of the paragraph.
     func figures(article: Int32, block: Int32) -> [Figure] {
+        // Many paragraphs hold numbers that are not figures (a year, a date): nothing more
+        // is worked out for them.
+        let found = extract()
+        guard !found.isEmpty else { return [] }
         let sentenceRanges = sentences()
         let marks = periodMarks()
-        return extract().map { c in
-            let factor = lexicon.magnitudes.first { $0.word == c.magnitude }?.factor ?? 1
-            let digits = Quantity.digitText(s, from: c.start, to: c.numberEnd)
-            let exact = Double(digits + (factor > 1 ? "e\(Int(factor.exponentOfTen))" : ""))
-            let base = c.unit == "％" ? "%" : c.unit
+        return found.map { c in
+            var exact: Double? = c.value
+            if c.exponent > 0 {
+                // An integer times a power of ten is exact; other cases round once from text.
+                if let d = Quantity.decimal(s, from: c.start), c.exponent >= d.places, d.mantissa < (1 << 53),
+                   c.exponent - d.places <= 22 {
+                    exact = Double(d.mantissa) * Quantity.exactPowers[c.exponent - d.places]
+                } else {
+                    exact = Double(Quantity.digitText(s, from: c.start, to: c.numberEnd) + "e\(c.exponent)")
+                }
+            }
+
             let textStart = min(c.metricStart, c.start)
             let textEnd = max(c.unitEnd, c.end)
             let sentence = sentenceRanges.first { $0.contains(c.start) } ?? 0..<s.count
             return Figure(article: article, block: block, metric: c.metric, value: c.value,
-                          unit: c.magnitude + c.unit, amount: exact ?? c.value * factor, base: base,
+                          unitCode: UInt32(c.magnitudeIndex) << 16 | UInt32(c.unitIndex), amount: exact ?? c.value,
                           qualifier: joinedQualifiers(c.qualifiers), change: c.change, period: period(before: c.start, marks),
                           subject: c.subject, text: ByteRange(offsets[textStart], offsets[textEnd]),
                           sentence: ByteRange(offsets[sentence.lowerBound], offsets[sentence.upperBound]))
@@ -658,17 +740,17 @@ struct FigureExtractor {
 
     /// Qualifiers in text order: words before the number run together (累计超过); a word after
     /// the number or unit follows an ellipsis when there are words before (达到…以上).
-    func joinedQualifiers(_ words: [String]) -> String {
-        let before = words.filter { lexicon.qualifiersBefore.contains($0) && !lexicon.qualifiersAfter.contains($0) && !lexicon.qualifiersBetween.contains($0) }
-        let after = words.filter { !before.contains($0) }
-        if before.isEmpty || after.isEmpty { return words.joined() }
+    func joinedQualifiers(_ words: [Qualifier]) -> String {
+        let before = words.filter(\.before).map(\.text)
+        let after = words.filter { !$0.before }.map(\.text)
+        if before.isEmpty || after.isEmpty { return (before + after).joined() }
         return before.joined() + "…" + after.joined()
     }
 
     func sentences() -> [Range<Int>] {
         var result: [Range<Int>] = []
         var start = 0
-        for (i, c) in s.enumerated() where Self.sentenceEnds.contains(c) {
+        for (i, c) in s.enumerated() where sentenceEnds.contains(c) {
             result.append(start..<(i + 1))
             start = i + 1
         }
@@ -679,8 +761,23 @@ struct FigureExtractor {
 
 /// Answers the extractor has worked out for phrases, kept by one worker for the issues it
 /// reads: the same subjects and metrics recur throughout a corpus.
+///
+/// Keyed by UTF-8 bytes: hashing and comparing CJK `String`s checks Unicode normalization,
+/// which cost more than the answers saved.
 final class PhraseCache {
-    var stripped: [String: String] = [:]
-    var split: [String: (subject: String, metric: String, offset: Int)] = [:]
-    var subjectLike: [String: Bool] = [:]
+    var stripped: [[UInt8]: String] = [:]
+    var split: [[UInt8]: (subject: String, metric: String, offset: Int)] = [:]
+    /// The same, keyed by slices of an issue's bytes (no copy per lookup).
+    var strippedSlices: [ArraySlice<UInt8>: String] = [:]
+    var splitSlices: [ArraySlice<UInt8>: (subject: String, metric: String, offset: Int)] = [:]
+    var subjectLike: [[UInt8]: Bool] = [:]
+    /// The paragraph being read, decoded; reused from paragraph to paragraph.
+    var scalars: [Unicode.Scalar] = []
+    var offsets: [Int] = []
+}
+
+/// A hedge or bound and where it stood: before the number (约, 累计超过) or after it (以上, 余).
+struct Qualifier {
+    var text: String
+    var before: Bool
 }

@@ -60,9 +60,8 @@ public final class FigureIndex: @unchecked Sendable {
                     let range = issue.blocks[Int(b)].range
                     guard FigureExtractor.hasDigit(p, range) else { continue }
                     var extractor = FigureExtractor(lexicon: lexicon, subjects: subjects, issueYear: issue.date?.year,
-                                                    bytes: p, range: range)
+                                                    bytes: p, range: range, cache: cache, text: issue.text)
                     extractor.organisations = organisations
-                    extractor.cache = cache
                     result += extractor.figures(article: Int32(a), block: b)
                 }
             }

@@ -39,6 +39,11 @@ public final class Lexicon: Sendable {
     let changeWords: Words, verbWords: Words, boundaryVerbWords: Words
     /// The sign of each change phrase, by its text.
     let changeSigns: [String: Int]
+    /// Per unit in `unitWords`: a key shared by spellings of one unit (% and ％), and whether
+    /// it is a percentage, percentage points, or a measure word.
+    let unitKeys: [Int], unitIsPercent: [Bool], unitIsPoints: [Bool], unitIsMeasure: [Bool]
+    /// Per magnitude in `magnitudeWords`: its power of ten.
+    let magnitudeExponents: [Int]
 
     /// The built-in lexicons.
     public static let builtIn: Lexicon = Lexicon(files: BuiltInLexicons.files)
@@ -108,5 +113,13 @@ public final class Lexicon: Sendable {
         changeSigns = Dictionary(changes.map { ($0.phrase, $0.sign) }, uniquingKeysWith: { first, _ in first })
         verbWords = Words(verbs)
         boundaryVerbWords = Words(verbs.filter { $0.unicodeScalars.count >= 2 })
+        let unitStrings = unitWords.strings
+        unitKeys = unitStrings.map { u in unitStrings.firstIndex(of: u == "％" ? "%" : u) ?? 0 }
+        unitIsPercent = unitStrings.map { $0 == "%" || $0 == "％" }
+        unitIsPoints = unitStrings.map { $0 == "个百分点" }
+        let measureSet = measures
+        unitIsMeasure = unitStrings.map { measureSet.contains($0) }
+        let factors = Dictionary(magnitudes.map { ($0.word, $0.factor) }, uniquingKeysWith: { a, _ in a })
+        magnitudeExponents = magnitudeWords.strings.map { Int((factors[$0] ?? 1).exponentOfTen) }
     }
 }

@@ -60,6 +60,43 @@ public struct Quantity: Equatable, Sendable {
     /// A decimal number starting at `start` (ASCII or full-width digits); its value and the
     /// index after it. Thousands separators are ASCII commas between groups of three digits.
     public static func number(_ s: [Unicode.Scalar], from start: Int) -> (Double, Int)? {
+        if let fast = decimal(s, from: start) { return (fast.value, fast.end) }
+        return slowNumber(s, from: start)
+    }
+
+    /// Powers of ten that a Double holds exactly.
+    static let exactPowers: [Double] = (0...22).map { Double("1e\($0)")! }
+
+    /// A number of at most 15 digits read as mantissa and decimal places: the value is the
+    /// mantissa divided by an exact power of ten, which IEEE division rounds as strtod would.
+    /// nil for anything longer (the slow path reads those).
+    public static func decimal(_ s: [Unicode.Scalar], from start: Int) -> (value: Double, end: Int, mantissa: UInt64, places: Int)? {
+        var mantissa: UInt64 = 0, digits = 0, places = 0
+        var i = start
+        var sawPoint = false
+        while i < s.count {
+            let v = s[i].value
+            let d: UInt32? = v >= 0x30 && v <= 0x39 ? v - 0x30 : v >= 0xFF10 && v <= 0xFF19 ? v - 0xFF10 : nil
+            if let d {
+                mantissa = mantissa * 10 + UInt64(d)
+                digits += 1
+                if sawPoint { places += 1 }
+                if digits > 15 { return nil }
+                i += 1
+            } else if s[i] == ",", !sawPoint, digits > 0, threeDigitsFollow(s, i) {
+                i += 1
+            } else if (s[i] == "." || s[i] == "．"), !sawPoint, digits > 0, i + 1 < s.count, digit(s[i + 1]) != nil {
+                sawPoint = true
+                i += 1
+            } else {
+                break
+            }
+        }
+        guard digits > 0 else { return nil }
+        return (Double(mantissa) / exactPowers[places], i, mantissa, places)
+    }
+
+    static func slowNumber(_ s: [Unicode.Scalar], from start: Int) -> (Double, Int)? {
         var digits = ""
         var i = start
         var sawPoint = false

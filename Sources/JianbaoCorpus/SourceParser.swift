@@ -48,9 +48,21 @@ enum SourceParser {
 
     /// Splits a source on `、`, `，`, `,` and `/`, trimming each name and dropping empty ones.
     static func split(_ source: String) -> [String] {
-        source.split(whereSeparator: { "、，,/".contains($0) })
-            .map { $0.trimmingCharacters(in: " \t\u{3000}") }
-            .filter { !$0.isEmpty }
+        // On scalars: this runs for every article when names are gathered.
+        var names: [String] = []
+        var current = String.UnicodeScalarView()
+        func flush() {
+            var scalars = Substring.UnicodeScalarView(current)
+            while let first = scalars.first, first == " " || first == "\t" || first == "\u{3000}" { scalars.removeFirst() }
+            while let last = scalars.last, last == " " || last == "\t" || last == "\u{3000}" { scalars.removeLast() }
+            if !scalars.isEmpty { names.append(String(scalars)) }
+            current = String.UnicodeScalarView()
+        }
+        for c in source.unicodeScalars {
+            if c == "、" || c == "，" || c == "," || c == "/" { flush() } else { current.append(c) }
+        }
+        flush()
+        return names
     }
 }
 

@@ -78,21 +78,34 @@ struct FigureExtractor {
     /// when it was loaded, so there are no checks.
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>, _ range: ByteRange,
                        into scalars: inout [Unicode.Scalar], _ offsets: inout [Int]) {
+        // Sized once, then written through pointers: an append per scalar re-checked
+        // uniqueness and capacity each time.
+        let n = range.count
         scalars.removeAll(keepingCapacity: true)
         offsets.removeAll(keepingCapacity: true)
-        var i = range.lower
-        while i < range.upper {
-            let b0 = UInt32(bytes[i])
-            var value: UInt32, width: Int
-            if b0 < 0x80 { value = b0; width = 1 }
-            else if b0 < 0xE0 { value = (b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F); width = 2 }
-            else if b0 < 0xF0 { value = (b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F); width = 3 }
-            else { value = (b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F); width = 4 }
-            scalars.append(Unicode.Scalar(value) ?? "\u{FFFD}")
-            offsets.append(i)
-            i += width
+        scalars.append(contentsOf: repeatElement(Unicode.Scalar(0), count: n))
+        offsets.append(contentsOf: repeatElement(0, count: n + 1))
+        var count = 0
+        scalars.withUnsafeMutableBufferPointer { sp in
+            offsets.withUnsafeMutableBufferPointer { op in
+                var i = range.lower
+                while i < range.upper {
+                    let b0 = UInt32(bytes[i])
+                    var value: UInt32, width: Int
+                    if b0 < 0x80 { value = b0; width = 1 }
+                    else if b0 < 0xE0 { value = (b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F); width = 2 }
+                    else if b0 < 0xF0 { value = (b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F); width = 3 }
+                    else { value = (b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F); width = 4 }
+                    sp[count] = Unicode.Scalar(value) ?? "\u{FFFD}"
+                    op[count] = i
+                    count += 1
+                    i += width
+                }
+                op[count] = i
+            }
         }
-        offsets.append(i)
+        scalars.removeLast(n - count)
+        offsets.removeLast(n - count)
     }
 
     /// Whether a paragraph holds any digit (ASCII or full-width): the others have no figures.

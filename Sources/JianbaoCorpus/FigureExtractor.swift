@@ -130,19 +130,9 @@ struct FigureExtractor {
         return true
     }
 
-    /// The longest of `words` starting at `i`.
-    func first(of words: Words, at i: Int) -> String? {
-        words.first(in: s, at: i).map { words.strings[$0.index] }
-    }
-
-    /// The longest of `words` that ends right before position `i`.
-    func ending(of words: Words, before i: Int) -> String? {
-        words.ending(in: s, before: i).map { words.strings[$0.index] }
-    }
-
     /// The longest change phrase starting at `i`, with its sign.
-    func change(at i: Int) -> (phrase: String, sign: Int)? {
-        first(of: lexicon.changeWords, at: i).map { ($0, lexicon.changeSigns[$0] ?? 0) }
+    func change(at i: Int) -> (length: Int, sign: Int)? {
+        lexicon.changeWords.first(in: s, at: i).map { ($0.length, lexicon.changeSignByIndex[$0.index]) }
     }
 
     func text(_ from: Int, _ to: Int) -> String {
@@ -152,6 +142,12 @@ struct FigureExtractor {
 
     static let punctuation = ScalarSet("，。；：、！？（）()“”‘’《》【】,;:!?\"' \t…—·")
     static let sentenceEnds = ScalarSet("。！？；")
+    /// What joins the items of a list (增长5.2%、3.1%和2.0%).
+    static let listJoiners = ScalarSet("、和及，,与")
+    /// Range marks between two numbers (3至5年, 10-20人): the first number is no figure.
+    static let rangeMarks = ScalarSet("至到-~—－")
+    /// Characters that make a verb before them part of a name (完成率, 投放量).
+    static let nameSuffixes = ScalarSet("率量额数度值")
     /// Characters that end a counted noun (370家商户门店均…).
     static let nounStops = ScalarSet("的在已均中以等都为是共和与及占达分别各将正已经了")
     /// Time words stripped from the front of a metric or subject (全年营业收入 → 营业收入).
@@ -200,12 +196,12 @@ struct FigureExtractor {
             defer { i = max(end, i + 1) }
             if i > 0, s[i - 1] == "第" || isASCIILetter(s[i - 1]) || s[i - 1] == "." { continue }
             if end < s.count, isASCIILetter(s[end]) { continue }
-            if first(of: lexicon.notFigureWords, at: end) != nil { continue }
-            if end + 1 < s.count, "至到-~—－".unicodeScalars.contains(s[end]), isDigit(s[end + 1]) { continue }
+            if lexicon.notFigureWords.first(in: s, at: end) != nil { continue }
+            if end + 1 < s.count, Self.rangeMarks.contains(s[end]), isDigit(s[end + 1]) { continue }
             guard let unit = unit(after: end) else { continue }
             var j = unit.end
             var after: [String] = []
-            while let q = first(of: lexicon.afterWords, at: j) { after.append(q); j += q.unicodeScalars.count }
+            while let q = lexicon.afterWords.first(in: s, at: j) { after.append(lexicon.afterWords.strings[q.index]); j += q.length }
             var candidate = Candidate(start: i, numberEnd: end, unitEnd: unit.end, end: j, value: value,
                                       magnitude: unit.magnitude, unit: unit.unit,
                                       qualifiers: (unit.between + after).map { Qualifier(text: $0, before: false) },
@@ -252,8 +248,8 @@ struct FigureExtractor {
                 while m < s.count, m - j <= 8, change(at: m) == nil, !isBoundary(s[m]) || isDigit(s[m]) { m += 1 }
                 if change(at: m) != nil { j = m }
             }
-            guard let (phrase, sign) = change(at: j) else { continue }
-            let after = j + phrase.unicodeScalars.count
+            guard let (length, sign) = change(at: j) else { continue }
+            let after = j + length
             if sign == 0 {
                 c[k].change = 0
                 continue
@@ -264,7 +260,7 @@ struct FigureExtractor {
             while let m = c.firstIndex(where: { $0.start == position && $0.isPercent && !$0.consumed }) {
                 percents.append(m)
                 position = c[m].end
-                if position < s.count, "、和及，,与".unicodeScalars.contains(s[position]) { position += 1 } else { break }
+                if position < s.count, Self.listJoiners.contains(s[position]) { position += 1 } else { break }
             }
             guard !percents.isEmpty else { continue }
             // The figures these changes go to: this one and, for a list, the ones before it in
@@ -413,7 +409,7 @@ struct FigureExtractor {
 
     func gapIsListSeparator(_ from: Int, _ to: Int) -> Bool {
         guard to >= from, to - from <= 1 else { return false }
-        return to == from || "、和及，,与".unicodeScalars.contains(s[from])
+        return to == from || Self.listJoiners.contains(s[from])
     }
 
     /// What stands before a number: qualifiers and verbs set aside, a change phrase (for a
@@ -435,23 +431,22 @@ struct FigureExtractor {
         var progress = true
         while progress {
             progress = false
-            if let q = ending(of: lexicon.beforeWords, before: i) {
-                result.qualifiers.insert(Qualifier(text: q, before: true), at: 0)
-                i -= q.unicodeScalars.count
+            if let q = lexicon.beforeWords.ending(in: s, before: i) {
+                result.qualifiers.insert(Qualifier(text: lexicon.beforeWords.strings[q.index], before: true), at: 0)
+                i -= q.length
                 progress = true
-            } else if let phrase = ending(of: lexicon.changeWords, before: i), let sign = lexicon.changeSigns[phrase], sign != 0 {
-                let change = (phrase: phrase, sign: sign)
+            } else if let change = lexicon.changeWords.ending(in: s, before: i), lexicon.changeSignByIndex[change.index] != 0 {
                 // Before a count (比上年末减少5.4万人) the change verb is only set aside.
-                if percent { result.changeSign = change.sign }
-                if change.phrase.contains("分别") { result.respectively = true }
-                i -= change.phrase.unicodeScalars.count
+                if percent { result.changeSign = lexicon.changeSignByIndex[change.index] }
+                if lexicon.changeIsRespectively[change.index] { result.respectively = true }
+                i -= change.length
                 progress = true
             } else if i >= 2, s[i - 2] == "分", s[i - 1] == "别" {
                 result.respectively = true
                 i -= 2
                 progress = true
-            } else if let verb = ending(of: lexicon.verbWords, before: i) {
-                i -= verb.unicodeScalars.count
+            } else if let verb = lexicon.verbWords.ending(in: s, before: i) {
+                i -= verb.length
                 progress = true
             } else if let comparison = comparisonStart(before: i) {
                 i = comparison
@@ -482,13 +477,13 @@ struct FigureExtractor {
         result.phrase = (text(phraseStart, i), phraseStart)
         result.phraseEnd = i
         // The subject: what stands before the verb that ended the phrase.
-        if k > 0, endsWithBoundaryVerb(k), let verb = ending(of: lexicon.boundaryVerbWords, before: k) {
-            var end = k - verb.unicodeScalars.count
+        if k > 0, endsWithBoundaryVerb(k), let verb = lexicon.boundaryVerbWords.ending(in: s, before: k) {
+            var end = k - verb.length
             var stripped = true
             while stripped {
                 stripped = false
-                if let w = ending(of: lexicon.verbWords, before: end) ?? ending(of: lexicon.beforeWords, before: end) {
-                    end -= w.unicodeScalars.count
+                if let w = lexicon.verbWords.ending(in: s, before: end) ?? lexicon.beforeWords.ending(in: s, before: end) {
+                    end -= w.length
                     stripped = true
                 }
             }
@@ -510,8 +505,8 @@ struct FigureExtractor {
     /// Whether a verb of two characters or more ends right before `k` and is a verb there: one
     /// followed by 率, 量, 额 … is part of a name (完成率, 投放量).
     func endsWithBoundaryVerb(_ k: Int) -> Bool {
-        guard ending(of: lexicon.boundaryVerbWords, before: k) != nil else { return false }
-        return k >= s.count || !"率量额数度值".unicodeScalars.contains(s[k])
+        guard lexicon.boundaryVerbWords.ending(in: s, before: k) != nil else { return false }
+        return k >= s.count || !Self.nameSuffixes.contains(s[k])
     }
 
     /// `较2021年`, `较上年`, `比上年`, `较一季度` before position `i`: where it starts.
@@ -535,7 +530,7 @@ struct FigureExtractor {
     func nounAfter(_ start: Int) -> (text: String, end: Int)? {
         var j = start
         while j < s.count, j - start < 6, !isBoundary(s[j]), !nounStops.contains(s[j]),
-              first(of: lexicon.boundaryVerbWords, at: j) == nil {
+              lexicon.boundaryVerbWords.first(in: s, at: j) == nil {
             j += 1
         }
         guard j - start >= 2 else { return nil }

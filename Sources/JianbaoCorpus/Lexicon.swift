@@ -38,7 +38,8 @@ public final class Lexicon: Sendable {
     let betweenWords: Words, afterWords: Words, beforeWords: Words
     let changeWords: Words, verbWords: Words, boundaryVerbWords: Words
     /// The sign of each change phrase, by its text.
-    let changeSigns: [String: Int]
+    /// The sign of each of `changeWords`, and whether it says 分别, by index in its `strings`.
+    let changeSignByIndex: [Int], changeIsRespectively: [Bool]
     /// Per unit in `unitWords`: a key shared by spellings of one unit (% and ％), and whether
     /// it is a percentage, percentage points, or a measure word.
     let unitKeys: [Int], unitIsPercent: [Bool], unitIsPoints: [Bool], unitIsMeasure: [Bool]
@@ -110,7 +111,9 @@ public final class Lexicon: Sendable {
         afterWords = Words(qualifiersAfter)
         beforeWords = Words(qualifiersBefore)
         changeWords = Words(changes.map(\.phrase))
-        changeSigns = Dictionary(changes.map { ($0.phrase, $0.sign) }, uniquingKeysWith: { first, _ in first })
+        let changeSigns = Dictionary(changes.map { ($0.phrase, $0.sign) }, uniquingKeysWith: { first, _ in first })
+        changeSignByIndex = changeWords.strings.map { changeSigns[$0] ?? 0 }
+        changeIsRespectively = changeWords.strings.map { $0.contains("分别") }
         verbWords = Words(verbs)
         boundaryVerbWords = Words(verbs.filter { $0.unicodeScalars.count >= 2 })
         let unitStrings = unitWords.strings

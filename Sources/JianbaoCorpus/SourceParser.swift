@@ -48,21 +48,53 @@ enum SourceParser {
 
     /// Splits a source on `、`, `，`, `,` and `/`, trimming each name and dropping empty ones.
     static func split(_ source: String) -> [String] {
-        // On scalars: this runs for every article when names are gathered.
-        var names: [String] = []
-        var current = String.UnicodeScalarView()
-        func flush() {
-            var scalars = Substring.UnicodeScalarView(current)
-            while let first = scalars.first, first == " " || first == "\t" || first == "\u{3000}" { scalars.removeFirst() }
-            while let last = scalars.last, last == " " || last == "\t" || last == "\u{3000}" { scalars.removeLast() }
-            if !scalars.isEmpty { names.append(String(scalars)) }
-            current = String.UnicodeScalarView()
+        // On UTF-8 bytes: this runs for every article when names are gathered. Separators are
+        // 、 (E3 80 81), ， (EF BC 8C), ',' and '/'; names are trimmed of space, tab and
+        // U+3000 (E3 80 80). All of these start on a lead byte, so no match splits a character.
+        var source = source
+        return source.withUTF8 { bytes -> [String] in
+            var names: [String] = []
+            let count = bytes.count
+            func isSpace(_ i: Int) -> Int {
+                let b = bytes[i]
+                if b == 0x20 || b == 0x09 { return 1 }
+                if b == 0xE3, i + 2 < count, bytes[i + 1] == 0x80, bytes[i + 2] == 0x80 { return 3 }
+                return 0
+            }
+            func endsInSpace(_ end: Int) -> Int {
+                let b = bytes[end - 1]
+                if b == 0x20 || b == 0x09 { return 1 }
+                if end >= 3, bytes[end - 3] == 0xE3, bytes[end - 2] == 0x80, b == 0x80 { return 3 }
+                return 0
+            }
+            func flush(_ start: Int, _ end: Int) {
+                var start = start, end = end
+                while start < end { let n = isSpace(start); if n == 0 { break }; start += n }
+                while end > start { let n = endsInSpace(end); if n == 0 { break }; end -= n }
+                if start < end { names.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)) }
+            }
+            var start = 0, i = 0
+            while i < count {
+                let b = bytes[i]
+                var separator = 0
+                if b == 0x2C || b == 0x2F {
+                    separator = 1
+                } else if b == 0xE3, i + 2 < count, bytes[i + 1] == 0x80, bytes[i + 2] == 0x81 {
+                    separator = 3
+                } else if b == 0xEF, i + 2 < count, bytes[i + 1] == 0xBC, bytes[i + 2] == 0x8C {
+                    separator = 3
+                }
+                if separator > 0 {
+                    flush(start, i)
+                    i += separator
+                    start = i
+                } else {
+                    i += 1
+                }
+            }
+            flush(start, count)
+            return names
         }
-        for c in source.unicodeScalars {
-            if c == "、" || c == "，" || c == "," || c == "/" { flush() } else { current.append(c) }
-        }
-        flush()
-        return names
     }
 }
 

@@ -2,20 +2,12 @@
 /// eighth blocks (▏▎▍▌▋▊▉█) so that a bar's end falls within 1/8 of a column; the value is
 /// printed after each bar. Scaled to the terminal width, or 80 columns when piped. Without a
 /// number column it draws a table instead, saying so.
-public struct ChartFormatter: ResultFormatter {
+public struct ChartFormatter: BufferingFormatter {
     let style: OutputStyle
     var result = BufferedResult()
     static let eighths = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
 
     public init(style: OutputStyle) { self.style = style }
-
-    public mutating func begin(columns: [String], to out: Output) throws(OutputClosed) {
-        result = BufferedResult(columns: columns, rows: [])
-    }
-
-    public mutating func row(_ values: [Value], to out: Output) throws(OutputClosed) {
-        result.rows.append(values)
-    }
 
     public mutating func end(to out: Output) throws(OutputClosed) {
         let n = result.columns.count

@@ -119,7 +119,7 @@ public struct Completer: Sendable {
         case "order":
             return (word, filter(["by"], word))
         default:
-            if let target, Schema.target(named: previous) != nil, words.count == 2, first == "select" {
+            if target != nil, Schema.target(named: previous) != nil, words.count == 2, first == "select" {
                 return (word, filter(fields + ["where", "order", "limit", "from"], word))
             }
             if let target, target.field(named: previous) != nil {

@@ -90,6 +90,21 @@ public struct ArticleDocument: Sendable {
     public var sources: [String]
 }
 
+/// A formatter that keeps every row and writes in `end`: aligned tables, Markdown, charts.
+protocol BufferingFormatter: ResultFormatter {
+    var result: BufferedResult { get set }
+}
+
+extension BufferingFormatter {
+    public mutating func begin(columns: [String], to out: Output) throws(OutputClosed) {
+        result = BufferedResult(columns: columns, rows: [])
+    }
+
+    public mutating func row(_ values: [Value], to out: Output) throws(OutputClosed) {
+        result.rows.append(values)
+    }
+}
+
 /// A result kept whole for formatters that must see every row before writing (widths,
 /// scales): the column names and the rows.
 struct BufferedResult {

@@ -1,17 +1,9 @@
 /// A GitHub table: a header row (always; Markdown tables need one), a rule with number columns
 /// right-aligned, `|` escaped and newlines written `<br>`.
-public struct MarkdownFormatter: ResultFormatter {
+public struct MarkdownFormatter: BufferingFormatter {
     var result = BufferedResult()
 
     public init() {}
-
-    public mutating func begin(columns: [String], to out: Output) throws(OutputClosed) {
-        result = BufferedResult(columns: columns, rows: [])
-    }
-
-    public mutating func row(_ values: [Value], to out: Output) throws(OutputClosed) {
-        result.rows.append(values)
-    }
 
     public mutating func end(to out: Output) throws(OutputClosed) {
         let n = result.columns.count

@@ -1,7 +1,7 @@
 /// `table` and `box`: columns aligned by display width, numbers right-aligned, cut with `…`
 /// to fit the terminal (the widest columns give way first). `table` draws a header rule and
 /// `│` between columns; `box` adds a frame.
-public struct TableFormatter: ResultFormatter {
+public struct TableFormatter: BufferingFormatter {
     let style: OutputStyle
     let boxed: Bool
     var result = BufferedResult()
@@ -11,14 +11,6 @@ public struct TableFormatter: ResultFormatter {
     public init(style: OutputStyle, boxed: Bool) {
         self.style = style
         self.boxed = boxed
-    }
-
-    public mutating func begin(columns: [String], to out: Output) throws(OutputClosed) {
-        result = BufferedResult(columns: columns, rows: [])
-    }
-
-    public mutating func row(_ values: [Value], to out: Output) throws(OutputClosed) {
-        result.rows.append(values)
     }
 
     public mutating func end(to out: Output) throws(OutputClosed) {

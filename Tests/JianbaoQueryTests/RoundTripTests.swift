@@ -43,6 +43,10 @@ import Testing
                 scalars.removeFirst()
                 record.append(field); records.append(record)
                 record = []; field = ""; wasQuoted = false
+            } else if c == "\r" || c == "\n" || c == "\"" || wasQuoted {
+                // RFC 4180 allows CR, LF and quotes only inside quotes, and nothing after the
+                // closing quote but a separator.
+                return [["unquoted \(c.escaped(asASCII: true)) in a field"]]
             } else {
                 field.unicodeScalars.append(c)
             }
@@ -64,6 +68,8 @@ import Testing
                         escaped = false
                     } else if c == "\\" {
                         escaped = true
+                    } else if c == "\r" {
+                        return "raw CR in a cell"
                     } else {
                         out.unicodeScalars.append(c)
                     }
@@ -101,6 +107,8 @@ import Testing
     /// needed quotes reads back differently.
     @Test func readersNoticeMissingQuotingOrEscaping() {
         #expect(Self.readCSV("a,b\r\n") != [["a,b"]])
+        #expect(Self.readCSV("a\rb\r\n") != [["a\rb"]])
+        #expect(Self.readCSV("say \"hi\"\r\n") != [["say \"hi\""]])
         #expect(Self.readTSV("a\tb\n") != [["a\tb"]])
     }
 }

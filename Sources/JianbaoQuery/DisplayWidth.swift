@@ -75,6 +75,22 @@ public enum DisplayWidth {
         return out + "…"
     }
 
+    /// The longest suffix of whole characters that fits `width` columns, with `…` in front
+    /// when anything was cut: the other end of `truncate`, for left context.
+    public static func keepingEnd(_ text: String, width: Int) -> String {
+        guard of(text) > width else { return text }
+        guard width > 0 else { return "" }
+        var kept: [Character] = []
+        var used = 0
+        for character in text.reversed() {
+            let w = of(String(character))
+            if used + w > width - 1 { break }
+            kept.append(character)
+            used += w
+        }
+        return "…" + String(kept.reversed())
+    }
+
     /// `text` padded with spaces to `width` columns, on the left (`right` alignment) or right.
     public static func pad(_ text: String, to width: Int, right: Bool = false) -> String {
         let gap = max(0, width - of(text))

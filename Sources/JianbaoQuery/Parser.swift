@@ -26,10 +26,14 @@
 public struct Parser {
     /// Parentheses and `not` may nest this deep; deeper input is an error, not a crash.
     public static let maxNesting = 64
+    /// Comparisons one `where` may hold. `and`/`or` chains nest one level per link, and every
+    /// later pass walks the tree recursively: this bounds the depth at about 500 + 2 × 64.
+    public static let maxComparisons = 500
 
     var tokens: [Token]
     var position = 0
     var depth = 0
+    var comparisons = 0
 
     public init(_ text: String) throws(QueryError) {
         tokens = try Lexer(text).tokens()
@@ -133,6 +137,7 @@ public struct Parser {
     mutating func optionalWhere() throws(QueryError) -> Condition? {
         guard current.isKeyword("where") else { return nil }
         position += 1
+        comparisons = 0
         return try parseCondition()
     }
 
@@ -180,6 +185,8 @@ public struct Parser {
             position += 1
             return inner
         }
+        comparisons += 1
+        if comparisons > Self.maxComparisons { throw QueryError(.tooManyComparisons(Self.maxComparisons), span: current.span) }
         let field = try name("a field name")
         var negated = false
         if current.isKeyword("not") { negated = true; position += 1 }

@@ -13,6 +13,7 @@ public struct QueryError: Error, Equatable, Sendable {
         case metaUsage(String)
         case noSuchArticle(Int, count: Int)
         case tooDeep(Int)
+        case tooManyComparisons(Int)
         case textOperator(String, field: String, type: String)
         case orderingList(String, field: String)
         case numberAgainstText(String, field: String, value: String, hint: String?)
@@ -64,6 +65,8 @@ public struct QueryError: Error, Equatable, Sendable {
             return count == 0 ? "no article \(id): nothing is loaded" : "no article \(id); ids run from 1 to \(count)"
         case .tooDeep(let limit):
             return "conditions nest deeper than \(limit) levels"
+        case .tooManyComparisons(let limit):
+            return "more than \(limit) comparisons in one condition; for a long list of values use 'field in (…)'"
         case .textOperator(let op, let field, let type):
             return "'\(op)' works on text; \(field) is \(article(type)) \(type)"
         case .orderingList(let op, let field):
@@ -113,20 +116,36 @@ public struct QueryError: Error, Equatable, Sendable {
     public static func renderedDiagnostic(_ severity: String, _ message: String, span: Range<Int>,
                                           in text: String, location: String? = nil) -> String {
         let bytes = Array(text.utf8)
-        let start = min(span.lowerBound, bytes.count)
+        var start = min(span.lowerBound, bytes.count)
         var lineStart = start
         while lineStart > 0, bytes[lineStart - 1] != 0x0A { lineStart -= 1 }
         var lineEnd = start
         while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
-        let end = min(max(span.upperBound, start), lineEnd)
-        let line = String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self)
-        // Measured on the line as shown, with control characters made visible.
-        let before = DisplayWidth.of(DisplayWidth.visible(String(decoding: bytes[lineStart..<start], as: UTF8.self)))
-        let width = max(1, DisplayWidth.of(DisplayWidth.visible(String(decoding: bytes[start..<end], as: UTF8.self))))
-        let caret = String(repeating: " ", count: before) + "^" + String(repeating: "~", count: width - 1)
+        var end = min(max(span.upperBound, start), lineEnd)
+        // A span may point inside a character (a pattern error's byte offset): widen it to
+        // whole characters so that each part decodes.
+        func isContinuation(_ i: Int) -> Bool { i < bytes.count && bytes[i] & 0xC0 == 0x80 }
+        while start > lineStart, isContinuation(start) { start -= 1 }
+        while end < lineEnd, isContinuation(end) { end += 1 }
+        // Shown with control characters made visible; measured in display columns.
+        func shown(_ from: Int, _ to: Int) -> String { DisplayWidth.visible(String(decoding: bytes[from..<to], as: UTF8.self)) }
+        var before = shown(lineStart, start), culprit = shown(start, end), after = shown(end, lineEnd)
+        // A long line is shown as a window around the culprit, cut with …, as psql does.
+        let total = DisplayWidth.of(before) + DisplayWidth.of(culprit) + DisplayWidth.of(after)
+        if total > maxLineWidth {
+            culprit = DisplayWidth.truncate(culprit, to: maxLineWidth / 2)
+            before = DisplayWidth.keepingEnd(before, width: maxLineWidth / 4)
+            let room = maxLineWidth - DisplayWidth.of(before) - DisplayWidth.of(culprit)
+            after = DisplayWidth.truncate(after, to: max(room, 1))
+        }
+        let width = max(1, DisplayWidth.of(culprit))
+        let caret = String(repeating: " ", count: DisplayWidth.of(before)) + "^" + String(repeating: "~", count: width - 1)
         let prefix = location.map { "\($0) " } ?? ""
-        return "\(prefix)\(severity): \(message)\n  \(DisplayWidth.visible(line))\n  \(caret)"
+        return "\(prefix)\(severity): \(message)\n  \(before)\(culprit)\(after)\n  \(caret)"
     }
+
+    /// Display columns of statement text shown under a message; longer lines are windowed.
+    public static let maxLineWidth = 100
 }
 
 /// Edit-distance suggestions for "did you mean".

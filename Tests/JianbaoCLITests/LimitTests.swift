@@ -1,0 +1,37 @@
+import Testing
+import JianbaoTestSupport
+
+/// Statements built to exhaust the stack: each ends in a clear error naming the limit, the
+/// program goes on with the next statement (bail off), and nothing crashes.
+@Suite struct LimitTests {
+    static let cases: [(name: String, statement: String, message: String)] = [
+        ("a chain of 20,000 or", "count articles where " + Array(repeating: "year = 2023", count: 20_000).joined(separator: " or "),
+         "more than 500 comparisons in one condition; for a long list of values use 'field in (…)'"),
+        ("a chain of 20,000 and", "count articles where " + Array(repeating: "year > 2000", count: 20_000).joined(separator: " and "),
+         "more than 500 comparisons in one condition; for a long list of values use 'field in (…)'"),
+        ("5,000 parentheses", "count articles where " + String(repeating: "(", count: 5000) + "year = 2023" + String(repeating: ")", count: 5000),
+         "conditions nest deeper than 64 levels"),
+        ("5,000 not", "count articles where " + String(repeating: "not ", count: 5000) + "year = 2023",
+         "conditions nest deeper than 64 levels"),
+    ]
+
+    @Test(arguments: cases)
+    func limit(_ c: (name: String, statement: String, message: String)) throws {
+        let result = try Run.jianbao(["--no-header", "--no-bail", "-f", "-", "Examples/corpus"], input: c.statement + "\ncount issues\n")
+        #expect(result.stdout == "10\n", "\(c.name): the next statement runs")
+        #expect(result.status == 1, "\(c.name)")
+        let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 4, "\(c.name): message, line, caret: \(result.stderr.prefix(300))")
+        #expect(lines.first?.hasSuffix("error: " + c.message) == true, "\(c.name): \(lines.first?.prefix(200) ?? "")")
+        // The statement line is shown as a window around the culprit, not 100 KB wide.
+        #expect(lines.dropFirst().allSatisfy { $0.count <= 2 + 101 }, "\(c.name)")
+    }
+
+    /// Just under the limit still runs.
+    @Test func fiveHundredComparisonsRun() throws {
+        let statement = "count articles where " + Array(repeating: "year = 2023", count: 500).joined(separator: " or ")
+        let result = try Run.jianbao(["--no-header", "-c", statement, "Examples/corpus"])
+        #expect(result.stdout == "5\n")
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+}

@@ -11,7 +11,8 @@ public enum HelpText {
         var text = "Statements:\n"
         for s in statements { text += "  \(s.usage)\n      \(s.help)\n" }
         text += "Conditions: field = != < <= > >= contains matches in (…) value, with and, or, not, ( ).\n"
-        text += "Separate statements with ';'. '#' and '--' start comments. A line ending in '\\' goes on.\n"
+        text += "Separate statements with ';'. '#' and '--' start comments. A line ending in '\\' goes on;\n"
+        text += "so does one with an open ( or quote, until a line starts a statement or a meta command.\n"
         text += "Targets: " + Schema.targets.map(\.name).joined(separator: ", ") + " (.fields TARGET lists fields)\n"
         text += "Meta commands:\n"
         let usages = MetaCommands.all.map { "." + $0.name + ($0.arguments.isEmpty ? "" : " " + $0.arguments) }

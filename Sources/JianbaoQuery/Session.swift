@@ -68,6 +68,8 @@ public final class Session {
 
     /// Lines of a statement that is not finished yet, and where its first line came from.
     var pending: [String] = []
+    /// Whether the last pending line ended in `\` (then the next line always belongs to it).
+    var pendingByBackslash = false
     var pendingOrigin = LineOrigin(file: nil, line: 1)
 
     public init(corpus: Corpus, mode: OutputMode, style: OutputStyle, bail: Bool,
@@ -104,6 +106,14 @@ public final class Session {
             return bail ? .stop : .ready
         }
         if echo { try? stdout.write(raw + "\n") }
+        // A statement left open by a quote or parenthesis does not swallow the next statement:
+        // a line that starts one (a statement word or a meta command) runs what is pending
+        // first, so one typo in a script costs one statement, not the rest of the file.
+        if !pending.isEmpty, !pendingByBackslash, Self.startsStatement(line) {
+            let text = pending.joined(separator: "\n")
+            pending = []
+            if try run(text, origin: pendingOrigin) == .stop { return .stop }
+        }
         if pending.isEmpty {
             let trimmed = line.trimmingCharacters(in: " \t")
             if trimmed.isEmpty { return .ready }
@@ -112,6 +122,7 @@ public final class Session {
         }
         let continued = line.hasSuffix("\\")
         if continued { line.removeLast() }
+        pendingByBackslash = continued
         pending.append(line)
         if continued { return .needMore }
         let statementText = pending.joined(separator: "\n")
@@ -148,6 +159,14 @@ public final class Session {
 
     /// Replaces the corpus (`.load` appends through here).
     public func setCorpus(_ corpus: Corpus) { self.corpus = corpus }
+
+    /// Whether a line begins a statement or is a meta command.
+    static func startsStatement(_ line: String) -> Bool {
+        let trimmed = line.trimmingCharacters(in: " \t")
+        if trimmed.hasPrefix(".") { return true }
+        let word = trimmed.prefix { $0.isLetter }.lowercased()
+        return Grammar.statementNames.contains(word)
+    }
 
     /// An open quote or parenthesis at the end means the statement goes on.
     func isUnfinished(_ text: String) -> Bool {

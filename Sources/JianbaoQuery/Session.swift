@@ -98,13 +98,7 @@ public final class Session {
     public func feed(_ raw: String, origin: LineOrigin = LineOrigin(file: nil, line: 1)) throws(OutputClosed) -> Feed {
         var line = raw
         if line.hasSuffix("\r") { line.removeLast() }
-        do {
-            line = try variables.substitute(line)
-        } catch {
-            report(error, in: line, origin: origin)
-            pending = []
-            return bail ? .stop : .ready
-        }
+        // Echoed as written, before substitution, so a line whose variables fail is shown too.
         if echo { try? stdout.write(raw + "\n") }
         // A statement left open by a quote or parenthesis does not swallow the next statement:
         // a line that starts one (a statement word or a meta command) runs what is pending
@@ -113,6 +107,14 @@ public final class Session {
             let text = pending.joined(separator: "\n")
             pending = []
             if try run(text, origin: pendingOrigin) == .stop { return .stop }
+        }
+        do {
+            line = try variables.substitute(line)
+        } catch {
+            // The message stands for the whole statement, this line and any before it.
+            report(error, in: line, origin: origin)
+            pending = []
+            return bail ? .stop : .ready
         }
         if pending.isEmpty {
             let trimmed = line.trimmingCharacters(in: " \t")

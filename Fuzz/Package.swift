@@ -1,0 +1,22 @@
+// swift-tools-version:5.3
+// libFuzzer targets for Jianbao (issue 8). Built and run by Scripts/fuzz, which passes
+// -sanitize=fuzzer,address and -parse-as-library: libFuzzer supplies `main` and calls
+// LLVMFuzzerTestOneInput with each input. Tools version 5.3 on purpose: its targets with a
+// main.swift are executables without SwiftPM's renamed `main`, which libFuzzer's would clash with.
+import PackageDescription
+
+let targets = ["FuzzStatements", "FuzzReader", "FuzzFigures", "FuzzFormatters"]
+
+let package = Package(
+    name: "JianbaoFuzz",
+    dependencies: [.package(name: "Jianbao", path: "..")],
+    targets: targets.map { name in
+        .target(
+            name: name,
+            dependencies: [
+                .product(name: "JianbaoCorpus", package: "Jianbao"),
+                .product(name: "JianbaoQuery", package: "Jianbao"),
+            ]
+        )
+    }
+)

@@ -68,6 +68,10 @@ public final class Terminal {
     /// A plain environment: a home of its own, no locale unless given.
     public static func environment(home: String, _ extra: [String: String] = [:]) -> [String: String] {
         var env = ["HOME": home, "TERM": "vt100", "PATH": "/usr/bin:/bin"]
+        // Sanitizer settings pass through (Scripts/sanitize turns leak checks off).
+        for key in ["ASAN_OPTIONS", "TSAN_OPTIONS", "LSAN_OPTIONS"] {
+            if let value = ProcessInfo.processInfo.environment[key] { env[key] = value }
+        }
         for (k, v) in extra { env[k] = v }
         return env
     }

@@ -93,13 +93,8 @@ import JianbaoTestSupport
     }
 
     static func describe(_ p: Figure, _ field: String) -> String {
-        switch field {
-        case "metric": return p.metric
-        case "qualifier": return p.qualifier
-        case "change": return p.change.map { "\($0)" } ?? ""
-        case "period": return p.period.map(String.init) ?? ""
-        default: return p.subject
-        }
+        describe(Gold(metric: p.metric, value: p.value, unit: p.unit, qualifier: p.qualifier, change: p.change,
+                      period: p.period, subject: p.subject), field)
     }
 
     static func describe(_ g: Gold, _ field: String) -> String {

@@ -36,6 +36,7 @@ public enum MetaCommands {
         MetaCommand("bail", "on|off", "stop at the first error"),
         MetaCommand("echo", "on|off", "write each line before running it"),
         MetaCommand("timer", "on|off", "print each statement's wall time to standard error"),
+        MetaCommand("timeout", "[SECONDS|off]", "stop a statement that runs longer (default: off, 60 s for matches)"),
         MetaCommand("quit", "", "leave"),
         MetaCommand("exit", "", "leave"),
     ]
@@ -118,6 +119,18 @@ extension Session {
             if let r = toggle({ echo = $0 }) { return r }
         case "timer":
             if let r = toggle({ timer = $0 }) { return r }
+        case "timeout":
+            guard let value = args.first else {
+                try out.write((timeout.map { Self.seconds($0) + " s" } ?? "off (\(Self.seconds(Self.matchesTimeout)) s for statements with matches)") + "\n")
+                break
+            }
+            if args.count == 1, value.lowercased() == "off" {
+                timeout = nil
+            } else if args.count == 1, let seconds = Double(value), seconds > 0, seconds.isFinite {
+                timeout = seconds
+            } else {
+                return usage()
+            }
         case "output", "once":
             guard args.count <= 1, command.name == "output" || args.count == 1 else { return usage() }
             if command.name == "output", args.isEmpty || args[0] == "off" || args[0] == "stdout" {

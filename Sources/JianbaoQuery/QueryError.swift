@@ -23,6 +23,7 @@ public struct QueryError: Error, Equatable, Sendable {
         case badPattern(String)
         case patternTooComplex
         case interrupted
+        case timedOut(Double, matches: Bool)
         case undefinedVariable(String)
         case metricKey(String, suggestion: String?)
     }
@@ -86,6 +87,10 @@ public struct QueryError: Error, Equatable, Sendable {
             return "regular expression too complex: it reached the backtracking limit (nested quantifiers such as (a+)+ are the usual cause)"
         case .interrupted:
             return "interrupted"
+        case .timedOut(let seconds, let matches):
+            return "stopped after \(Session.seconds(seconds)) s" + (matches
+                ? ", the time limit for a statement with matches; .timeout SECONDS sets another"
+                : " (.timeout)")
         case .metricKey(let key, let suggestion):
             return "metric … by takes year, issue, section or subject, not '\(key)'" + didYouMean(suggestion)
         case .undefinedVariable(let name):

@@ -43,6 +43,10 @@ public final class Session {
     public var echo = false
     /// Print each statement's wall time (`.timer on`).
     public var timer = false
+    /// `.timeout`: the longest a statement may run, in seconds; nil for no limit, except that a
+    /// statement with `matches` stops after `matchesTimeout` (a pattern can backtrack for long).
+    public var timeout: Double?
+    public static let matchesTimeout = 60.0
     /// `-D`, `.set` and script arguments.
     public var variables: Variables
     /// Standard output.
@@ -162,6 +166,15 @@ public final class Session {
     /// Replaces the corpus (`.load` appends through here).
     public func setCorpus(_ corpus: Corpus) { self.corpus = corpus }
 
+    /// Whether a statement uses `matches` (then the default time limit applies).
+    static func usesMatches(_ text: String) -> Bool {
+        (try? Lexer(text).tokens())?.contains { $0.isKeyword("matches") } ?? false
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+
     /// Whether a line begins a statement or is a meta command.
     static func startsStatement(_ line: String) -> Bool {
         let trimmed = line.trimmingCharacters(in: " \t")
@@ -223,7 +236,14 @@ public final class Session {
             }
             var formatter = mode.makeFormatter(currentStyle)
             let started = Clock.now()
-            try Evaluator(corpus: corpus).run(plan, formatter: &formatter, to: target)
+            let limit = timeout ?? (Self.usesMatches(text) ? Self.matchesTimeout : nil)
+            let deadline = limit.map { started + UInt64($0 * 1e9) } ?? .max
+            let evaluator = Evaluator(corpus: corpus, isInterrupted: { jb_interrupt_requested() != 0 || Clock.now() > deadline })
+            do {
+                try evaluator.run(plan, formatter: &formatter, to: target)
+            } catch let error as QueryError where error.kind == .interrupted && jb_interrupt_requested() == 0 {
+                throw QueryError(.timedOut(limit ?? 0, matches: timeout == nil), span: 0..<0)
+            }
             try target.flush()
             if timer { note("time: " + Clock.milliseconds(since: started) + " ms") }
         }

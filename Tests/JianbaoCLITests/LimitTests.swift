@@ -35,3 +35,23 @@ import JianbaoTestSupport
         #expect(result.status == 0, "\(result.stderr)")
     }
 }
+
+/// `.timeout`: a statement past its time stops with a message naming the limit; what follows
+/// runs. (A limit of a nanosecond has passed by the first check, so this does not race.)
+@Suite struct TimeoutTests {
+    @Test func statementPastItsTimeStops() throws {
+        let script = """
+            .timeout
+            .timeout 0.000000001
+            count paragraphs where text matches "亿元"
+            .timeout off
+            count paragraphs where text matches "亿元"
+            .timeout -3
+            """
+        let result = try Run.jianbao(["--no-bail", "--no-header", "-f", "-", "Examples/corpus"], input: script + "\n")
+        #expect(result.stdout == "off (60 s for statements with matches)\n19\n", "\(result.stderr)")
+        #expect(result.stderr.contains("<stdin>:3:1: error: stopped after 1e-09 s (.timeout)"), "\(result.stderr)")
+        #expect(result.stderr.contains("<stdin>:6:1: error: usage: .timeout [SECONDS|off]"), "\(result.stderr)")
+        #expect(result.status == 1)
+    }
+}

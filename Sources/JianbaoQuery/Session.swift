@@ -237,8 +237,11 @@ public final class Session {
             var formatter = mode.makeFormatter(currentStyle)
             let started = Clock.now()
             let limit = timeout ?? (Self.usesMatches(text) ? Self.matchesTimeout : nil)
-            let deadline = limit.map { started + UInt64($0 * 1e9) } ?? .max
-            let evaluator = Evaluator(corpus: corpus, isInterrupted: { jb_interrupt_requested() != 0 || Clock.now() > deadline })
+            // The clock is read only when there is a limit to check it against.
+            let evaluator = limit.map { seconds in
+                let deadline = started + UInt64(seconds * 1e9)
+                return Evaluator(corpus: corpus, isInterrupted: { jb_interrupt_requested() != 0 || Clock.now() > deadline })
+            } ?? Evaluator(corpus: corpus)
             do {
                 try evaluator.run(plan, formatter: &formatter, to: target)
             } catch let error as QueryError where error.kind == .interrupted && jb_interrupt_requested() == 0 {

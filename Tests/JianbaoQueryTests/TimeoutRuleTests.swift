@@ -1,0 +1,17 @@
+import Testing
+@testable import JianbaoQuery
+
+/// Which statements get the default time limit of a statement with `matches` (.timeout off):
+/// the keyword, not the word inside a value.
+@Suite struct TimeoutRuleTests {
+    @Test(arguments: [
+        ("count articles where body matches \"营业收入\\d+\"", true),
+        ("select articles where title not MATCHES 科创", true),
+        ("count articles where title contains \"matches\"", false),
+        ("count articles where body contains 科创", false),
+        ("select articles where title = \"unterminated matches", false),
+    ])
+    func usesMatches(_ statement: String, _ expected: Bool) {
+        #expect(Session.usesMatches(statement) == expected)
+    }
+}

@@ -18,6 +18,9 @@ let package = Package(
         .target(name: "CBytes"),
         // PCRE2 for `matches`, behind a small API (Debian's libpcre2-dev).
         .target(name: "CRegex", linkerSettings: [.linkedLibrary("pcre2-8")]),
+        // ICU's dictionary word break iterator for Chinese (libicu-dev), behind a header with
+        // no ICU types.
+        .target(name: "CSegment", linkerSettings: [.linkedLibrary("icuuc")]),
         // The system libedit (histedit.h); installed by Scripts/setup as libedit-dev.
         .systemLibrary(
             name: "CEditLine",
@@ -28,7 +31,7 @@ let package = Package(
         // which Swift cannot call directly.
         .target(name: "CEditShim", dependencies: ["CEditLine"]),
         // Reading bulletins: bytes → lines → issues, sections, articles, paragraphs.
-        .target(name: "JianbaoCorpus", dependencies: ["CBytes"], exclude: ["Lexicons"]),
+        .target(name: "JianbaoCorpus", dependencies: ["CBytes", "CSegment"], exclude: ["Lexicons"]),
         // The query language and output formatting; knows nothing of terminals.
         .target(name: "JianbaoQuery", dependencies: ["JianbaoCorpus", "CBytes", "CRegex"]),
         // The program: command line, script input and the libedit shell.

@@ -54,6 +54,23 @@ public enum UTF8Text {
         return jb_count_scalars(base + start, end - start)
     }
 
+    /// The scalar whose first byte is at `i`, in well-formed UTF-8 (U+FFFD past the end).
+    @inline(__always)
+    public static func scalar(_ p: UnsafeBufferPointer<UInt8>, _ i: Int) -> Unicode.Scalar {
+        let b = UInt32(p[i])
+        var value: UInt32
+        var length: Int
+        switch b {
+        case 0..<0x80: return Unicode.Scalar(UInt8(b))
+        case 0xC0..<0xE0: value = b & 0x1F; length = 2
+        case 0xE0..<0xF0: value = b & 0x0F; length = 3
+        default: value = b & 0x07; length = 4
+        }
+        guard i + length <= p.count else { return "\u{FFFD}" }
+        for k in 1..<length { value = value << 6 | UInt32(p[i + k] & 0x3F) }
+        return Unicode.Scalar(value) ?? "\u{FFFD}"
+    }
+
     /// Offset of the first byte of the last scalar in `start..<end` (which must not be empty).
     @inline(__always)
     public static func lastScalarStart(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {

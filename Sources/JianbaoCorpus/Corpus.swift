@@ -21,6 +21,8 @@ public struct Corpus: Sendable {
     public private(set) var names = NameIndex([])
     /// Figures, extracted when first asked for; renewed when more is loaded.
     public private(set) var figures = FigureIndex([], names: NameIndex([]))
+    /// Paragraph words, segmented when first asked for; renewed when more is loaded.
+    public private(set) var words = WordIndex([], names: NameIndex([]))
 
     public init() {}
 
@@ -50,6 +52,7 @@ public struct Corpus: Sendable {
         }
         names = NameIndex(issues)
         figures = FigureIndex(issues, names: names)
+        words = WordIndex(issues, names: names)
     }
 
     public var errorCount: Int { diagnostics.count { $0.severity == .error } }

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// The vocabulary the figure extractor reads (docs/FIGURES.md): one data file each under
+/// The vocabulary the figure extractor (docs/FIGURES.md) and word segmentation (docs/WORDS.md) read: one data file each under
 /// `Sources/JianbaoCorpus/Lexicons/`, built into the program, extended by the user's files of
 /// the same names in `$JIANBAO_LEXICONS`, else `$XDG_CONFIG_HOME/jianbao/lexicons`, else
 /// `~/.config/jianbao/lexicons`.
@@ -32,6 +32,31 @@ public final class Lexicon: Sendable {
     public let metrics: [String]
     /// Known subject names, longest first.
     public let subjects: [String]
+    /// Words segmentation keeps whole (terms.txt), longest first.
+    public let terms: [String]
+    /// Characters segmentation attaches to the word before them (suffixes.txt).
+    public let suffixes: [String]
+
+    /// Everything word segmentation keeps whole, from these lexicons: terms, metrics and
+    /// subjects (the corpus adds its organisations).
+    public var segmentationWords: [String] { terms + metrics + subjects }
+
+    /// What may follow a number as part of it for segmentation: magnitudes, units, both
+    /// together, and the date and rank words (3.65万亿元, 45家, 2023年).
+    public var quantityWords: [String] {
+        let magnitudeWords = [""] + magnitudes.map(\.word)
+        let between = [""] + qualifiersBetween
+        // 3.65万亿元, 300余家, 3万余家, 2023年: magnitude, qualifier and unit in any of these orders.
+        var words = notFigures
+        for m in magnitudeWords {
+            for q in between {
+                words.append(m + q)
+                words += units.map { m + q + $0 }
+                if !m.isEmpty && !q.isEmpty { words += units.map { q + m + $0 } }
+            }
+        }
+        return words.filter { !$0.isEmpty }
+    }
 
     /// The lists above prepared for matching in scalar buffers.
     let unitWords: Words, notFigureWords: Words, magnitudeWords: Words
@@ -104,6 +129,8 @@ public final class Lexicon: Sendable {
         notFigures = longestFirst(lines("not-figures.txt").map { $0[0] })
         metrics = longestFirst(lines("metrics.txt").map { $0[0] })
         subjects = longestFirst(lines("subjects.txt").map { $0[0] })
+        terms = longestFirst(lines("terms.txt").map { $0[0] })
+        suffixes = longestFirst(lines("suffixes.txt").map { $0[0] }.filter { $0.unicodeScalars.count == 1 })
         unitWords = Words(units)
         notFigureWords = Words(notFigures)
         magnitudeWords = Words(magnitudes.map(\.word))

@@ -88,6 +88,7 @@ public struct Completer: Sendable {
             let fields = Schema.spec(.figures).fields.map(\.name)
             if let last = words.last?.lowercased(), ["where", "and", "or", "not", "("].contains(last) { return (word, filter(fields, word)) }
         }
+        if let options = Self.analysisOptions[first] { return analysis(first, words, options, word) }
         guard first == "select" || first == "count" || first == "metric" else { return (word, []) }
         let target = statementTarget(words)
         let fields = target.map { $0.fields.map(\.name) } ?? []
@@ -130,6 +131,31 @@ public struct Completer: Sendable {
                 return (word, filter(fields + ["where", "order", "limit", "from", "by", "desc", "asc", "offset"], word))
             }
             return (word, filter(["and", "or", "order", "limit", "offset", "by", "where"], word))
+        }
+    }
+
+    /// The clauses after `kwic X`, `freq KIND` and `collocates X`.
+    static let analysisOptions = ["kwic": ["where", "width", "limit", "offset"], "freq": ["where", "limit", "offset"],
+                                  "collocates": ["where", "window", "limit", "offset"]]
+
+    /// `kwic`, `freq`, `collocates`: the kinds after `freq`; article fields and their values
+    /// after `where`; the options after the rest.
+    func analysis(_ first: String, _ words: [String], _ options: [String], _ word: String) -> (word: String, candidates: [String]) {
+        if words.count == 1 { return (word, first == "freq" ? filter(Grammar.freqKinds, word) : []) }
+        let articles = Schema.spec(.articles)
+        let fields = articles.fields.map(\.name)
+        let previous = words.last!.lowercased()
+        let before = words.count >= 2 ? words[words.count - 2].lowercased() : ""
+        switch previous {
+        case "where", "and", "or", "not", "(": return (word, filter(fields, word))
+        case "=", "!=", "contains": return (word, values(for: before, articles, word))
+        case "width", "window", "limit", "offset": return (word, [])
+        default:
+            if articles.field(named: previous) != nil, ["where", "and", "or", "not", "("].contains(before) {
+                return (word, filter(["contains", "matches", "in", "not"], word))
+            }
+            let hasWhere = words.contains { $0.lowercased() == "where" }
+            return (word, filter(hasWhere ? options.filter { $0 != "where" } + ["and", "or"] : options, word))
         }
     }
 
@@ -181,6 +207,7 @@ public struct Completer: Sendable {
         switch token.kind {
         case .word(let w), .string(let w): return w
         case .symbol(let s): return s
+        case .pattern(let p): return "/" + p + "/"
         case .end: return ""
         }
     }

@@ -38,6 +38,12 @@ public struct Evaluator: Sendable {
             try formatter.document(document(issueIndex, articleIndex, id), to: out)
         case .metricBy(let predicate, let key, let order, let limit, let offset):
             try runMetricBy(predicate, key, order, limit, offset, formatter: &formatter, to: out)
+        case .kwic(let plan):
+            try runKwic(plan, formatter: &formatter, to: out)
+        case .freq(let plan):
+            try runFreq(plan, formatter: &formatter, to: out)
+        case .collocates(let plan):
+            try runCollocates(plan, formatter: &formatter, to: out)
         }
     }
 

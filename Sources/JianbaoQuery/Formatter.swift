@@ -53,14 +53,49 @@ public struct OutputStyle: Sendable {
 /// Writes a result: a header, rows, an end; or one whole article for `show`.
 public protocol ResultFormatter {
     mutating func begin(columns: [String], to out: Output) throws(OutputClosed)
+    /// `begin` with text columns that aligned output right-aligns (kwic's left context).
+    mutating func begin(columns: [String], rightAligned: Set<Int>, to out: Output) throws(OutputClosed)
     /// Streaming formatters write at once; aligned ones keep rows until `end`.
     mutating func row(_ values: [Value], to out: Output) throws(OutputClosed)
     mutating func end(to out: Output) throws(OutputClosed)
     func document(_ article: ArticleDocument, to out: Output) throws(OutputClosed)
 }
 
+/// A cell straight from bytes, for formatters that encode rows without making `Value`s.
+public enum RawCell {
+    case integer(Int)
+    case text(UnsafeBufferPointer<UInt8>)
+}
+
+/// Formatters whose rows stand alone (tsv, csv) encode them into any buffer, on any thread:
+/// `kwic` then writes on every core (docs/BENCHMARKS.md).
+public protocol RawRowEncoder: Sendable {
+    func encode(_ cells: UnsafeBufferPointer<RawCell>, into buffer: inout [UInt8])
+}
+
+extension RawRowEncoder {
+    /// Decimal digits of `n`, without making a String.
+    static func appendDecimal(_ n: Int, to buffer: inout [UInt8]) {
+        if n < 0 { buffer.append(UInt8(ascii: "-")) }
+        var value = n.magnitude
+        let start = buffer.count
+        repeat {
+            buffer.append(UInt8(ascii: "0") + UInt8(value % 10))
+            value /= 10
+        } while value > 0
+        buffer[start...].reverse()
+    }
+}
+
 extension ResultFormatter {
     public mutating func end(to out: Output) throws(OutputClosed) {}
+
+    /// The formatter as a raw row encoder, when its rows stand alone.
+    public var rawEncoder: (any RawRowEncoder)? { self as? any RawRowEncoder }
+
+    public mutating func begin(columns: [String], rightAligned: Set<Int>, to out: Output) throws(OutputClosed) {
+        try begin(columns: columns, to: out)
+    }
 
     /// An article as readable text: a heading line, the title lines, then the body with
     /// sub-headings marked `##`, then the source in parentheses.
@@ -100,6 +135,10 @@ extension BufferingFormatter {
         result = BufferedResult(columns: columns, rows: [])
     }
 
+    public mutating func begin(columns: [String], rightAligned: Set<Int>, to out: Output) throws(OutputClosed) {
+        result = BufferedResult(columns: columns, rows: [], rightAligned: rightAligned)
+    }
+
     public mutating func row(_ values: [Value], to out: Output) throws(OutputClosed) {
         result.rows.append(values)
     }
@@ -110,6 +149,8 @@ extension BufferingFormatter {
 struct BufferedResult {
     var columns: [String] = []
     var rows: [[Value]] = []
+    /// Text columns to right-align, and to cut at their start rather than their end.
+    var rightAligned: Set<Int> = []
 
     /// Whether column `c` holds numbers (every present value is an integer, at least one).
     func isNumeric(_ c: Int) -> Bool {

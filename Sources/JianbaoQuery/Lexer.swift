@@ -7,6 +7,8 @@ public struct Token: Equatable, Sendable {
         case string(String)
         /// `,` `(` `)` `;` `=` `!=` `<` `<=` `>` `>=` `*`.
         case symbol(String)
+        /// A regular expression between slashes (`/科创\w+/`), `\/` read as `/`.
+        case pattern(String)
         case end
     }
 
@@ -30,7 +32,8 @@ public struct Token: Equatable, Sendable {
 
 /// Splits statement text into tokens (LANGUAGE.md "Statements", "Conditions").
 ///
-/// A bare word runs up to white space or one of `,()`;=<>!"'`; `#` and `--` start a comment
+/// A bare word runs up to white space or one of `,()`;=<>!"'`; a `/` that starts a token
+/// starts a pattern, which ends at the next `/` not escaped; `#` and `--` start a comment
 /// to the end of the line when they begin a token.
 public struct Lexer {
     let bytes: [UInt8]
@@ -53,6 +56,10 @@ public struct Lexer {
             case UInt8(ascii: "\""), UInt8(ascii: "'"):
                 let (text, end) = try quoted(from: i)
                 tokens.append(Token(kind: .string(text), span: start..<end))
+                i = end
+            case UInt8(ascii: "/"):
+                let (text, end) = try slashed(from: i)
+                tokens.append(Token(kind: .pattern(text), span: start..<end))
                 i = end
             case UInt8(ascii: "!"):
                 guard i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "=") else {
@@ -99,6 +106,25 @@ public struct Lexer {
             i += 1
         }
         throw QueryError(.unterminatedString, span: start..<bytes.count)
+    }
+
+    /// A pattern between slashes starting at `start`: its text and the offset after the
+    /// closing slash. `\/` is a slash; every other backslash pair is kept for the regex engine.
+    private func slashed(from start: Int) throws(QueryError) -> (String, Int) {
+        var out: [UInt8] = []
+        var i = start + 1
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "/") { return (String(decoding: out, as: UTF8.self), i + 1) }
+            if b == UInt8(ascii: "\\"), i + 1 < bytes.count {
+                if bytes[i + 1] == UInt8(ascii: "/") { out.append(bytes[i + 1]) } else { out += [b, bytes[i + 1]] }
+                i += 2
+                continue
+            }
+            out.append(b)
+            i += 1
+        }
+        throw QueryError(.unterminatedPattern, span: start..<bytes.count)
     }
 
     private func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }

@@ -35,6 +35,7 @@ public enum MetaCommands {
         MetaCommand("vars", "", "list the variables"),
         MetaCommand("bail", "on|off", "stop at the first error"),
         MetaCommand("echo", "on|off", "write each line before running it"),
+        MetaCommand("segment", "TEXT", "the words of TEXT as freq words and collocates see them (ICU plus the lexicons)"),
         MetaCommand("timer", "on|off", "print each statement's wall time to standard error"),
         MetaCommand("timeout", "[SECONDS|off]", "stop a statement that runs longer (default: off, 60 s for matches)"),
         MetaCommand("quit", "", "leave"),
@@ -162,6 +163,10 @@ extension Session {
         case "set":
             guard args.count >= 2, Variables.isValidName(args[0]) else { return usage() }
             variables.named[args[0]] = args.dropFirst().joined(separator: " ")
+        case "segment":
+            guard !args.isEmpty else { return usage() }
+            let text = line.drop { $0 != " " && $0 != "\t" }.trimmingCharacters(in: " \t")
+            try out.write(corpus.words.segment(text).joined(separator: " ") + "\n")
         case "vars":
             for (name, value) in variables.named.sorted(by: { $0.key < $1.key }) { try out.write("\(name) = \(value)\n") }
             for (i, value) in variables.positional.enumerated() { try out.write("\(i + 1) = \(value)\n") }

@@ -3,12 +3,15 @@
 /// The grammar (LANGUAGE.md "Statements", "Conditions"):
 ///
 ///     script     -> statement { ';' statement } [';']
-///     statement  -> select | count | show | metric
+///     statement  -> select | count | show | metric | kwic | freq | collocates
 ///     select     -> SELECT target [fieldlist] [where] [orderby] [window]
 ///                 | SELECT fieldlist FROM target [where] [orderby] [window]
 ///     count      -> COUNT target [where] [BY name]
 ///     show       -> SHOW integer
 ///     metric     -> METRIC value [where] [BY name] [orderby] [window]
+///     kwic       -> KWIC (value | pattern) [where] { WIDTH integer | LIMIT integer | OFFSET integer }
+///     freq       -> FREQ name [where] { LIMIT integer | OFFSET integer }
+///     collocates -> COLLOCATES value [where] { WINDOW integer | LIMIT integer | OFFSET integer }
 ///     fieldlist  -> '*' | name { ',' name }
 ///     where      -> WHERE condition
 ///     condition  -> conjunct { OR conjunct }
@@ -16,12 +19,15 @@
 ///     negation   -> NOT negation | primary
 ///     primary    -> '(' condition ')'
 ///                 | name [NOT] IN '(' value { ',' value } ')'
-///                 | name [NOT] (CONTAINS | MATCHES) value
+///                 | name [NOT] CONTAINS value
+///                 | name [NOT] MATCHES (value | pattern)
 ///                 | name ('=' | '!=' | '<' | '<=' | '>' | '>=') value
 ///     orderby    -> ORDER BY name [ASC | DESC] { ',' name [ASC | DESC] }
 ///     window     -> LIMIT integer [OFFSET integer] | OFFSET integer
 ///     value      -> word | string
+///     pattern    -> '/' text '/'
 ///
+/// The options after `kwic`, `freq` and `collocates` come in any order, each at most once.
 /// Keywords are case-insensitive. Names and values are checked later, by the resolver.
 public struct Parser {
     /// Parentheses and `not` may nest this deep; deeper input is an error, not a crash.
@@ -75,6 +81,9 @@ public struct Parser {
         case "count": position += 1; return try parseCount()
         case "show": position += 1; return try parseShow()
         case "metric": position += 1; return try parseMetric()
+        case "kwic": position += 1; return try parseKwic()
+        case "freq": position += 1; return try parseFreq()
+        case "collocates": position += 1; return try parseCollocates()
         default:
             throw QueryError(.unknownStatement(word, suggestion: Suggest.nearest(word, in: Grammar.statementNames)),
                              span: current.span)
@@ -197,7 +206,7 @@ public struct Parser {
         } else if let op = comparison(current), !negated || op == .contains || op == .matches {
             let opSpan = current.span
             position += 1
-            condition = .compare(field: field, op: op, value: try value(), opSpan: opSpan)
+            condition = .compare(field: field, op: op, value: try value(allowPattern: op == .matches), opSpan: opSpan)
         } else {
             let what = negated ? "in, contains or matches after 'not'"
                 : "an operator (= != < <= > >= contains matches in)"
@@ -268,6 +277,47 @@ public struct Parser {
         return .metric(statement)
     }
 
+    /// kwic -> KWIC (value | pattern) [where] { WIDTH integer | LIMIT integer | OFFSET integer }
+    mutating func parseKwic() throws(QueryError) -> Statement {
+        let isRegex: Bool
+        if case .pattern = current.kind { isRegex = true } else { isRegex = false }
+        let pattern = try value(allowPattern: true, what: "a word or a /pattern/ to look for")
+        var statement = KwicStatement(pattern: pattern, isRegex: isRegex)
+        statement.condition = try optionalWhere()
+        let options = try numericOptions(["width", "limit", "offset"])
+        (statement.width, statement.limit, statement.offset) = (options["width"], options["limit"], options["offset"])
+        return .kwic(statement)
+    }
+
+    /// freq -> FREQ name [where] { LIMIT integer | OFFSET integer }
+    mutating func parseFreq() throws(QueryError) -> Statement {
+        var statement = FreqStatement(kind: try name("words, chars, bigrams, sources or metrics"))
+        statement.condition = try optionalWhere()
+        let options = try numericOptions(["limit", "offset"])
+        (statement.limit, statement.offset) = (options["limit"], options["offset"])
+        return .freq(statement)
+    }
+
+    /// collocates -> COLLOCATES value [where] { WINDOW integer | LIMIT integer | OFFSET integer }
+    mutating func parseCollocates() throws(QueryError) -> Statement {
+        var statement = CollocatesStatement(word: try value(what: "a word"))
+        statement.condition = try optionalWhere()
+        let options = try numericOptions(["window", "limit", "offset"])
+        (statement.window, statement.limit, statement.offset) = (options["window"], options["limit"], options["offset"])
+        return .collocates(statement)
+    }
+
+    /// `keyword N` options in any order, each at most once.
+    mutating func numericOptions(_ keywords: [String]) throws(QueryError) -> [String: Int] {
+        var values: [String: Int] = [:]
+        while let word = current.word?.lowercased(), keywords.contains(word) {
+            if values[word] != nil { throw QueryError(.repeatedOption(word), span: current.span) }
+            position += 1
+            values[word] = try count(word)
+        }
+        return values
+    }
+
     /// show -> SHOW integer
     mutating func parseShow() throws(QueryError) -> Statement {
         guard let word = current.word, let id = Int(word), id > 0 else {
@@ -299,8 +349,15 @@ public struct Parser {
         }
     }
 
-    mutating func value() throws(QueryError) -> Literal {
-        try name("a value")
+    /// A value; a /pattern/ only where one is allowed (it is kept as its text).
+    mutating func value(allowPattern: Bool = false, what: String = "a value") throws(QueryError) -> Literal {
+        if case .pattern(let text) = current.kind {
+            guard allowPattern else { throw QueryError(.patternNotAllowed, span: current.span) }
+            let token = current
+            position += 1
+            return Literal(text: text, span: token.span)
+        }
+        return try name(what)
     }
 
     func comparison(_ token: Token) -> Comparison? {
@@ -328,6 +385,7 @@ public struct Parser {
         case .word(let w): return "'\(w)'"
         case .string(let s): return "\"\(s)\""
         case .symbol(let s): return "'\(s)'"
+        case .pattern(let p): return "/\(p)/"
         case .end: return "end of statement"
         }
     }
@@ -335,10 +393,13 @@ public struct Parser {
 
 /// Keyword lists shared by the parser, error messages and completion.
 public enum Grammar {
-    public static let statementNames = ["select", "count", "show", "metric"]
+    public static let statementNames = ["select", "count", "show", "metric", "kwic", "freq", "collocates"]
     /// Words that end a field list after a target.
     public static let clauseKeywords: Set<String> = ["from", "where", "order", "limit", "offset", "by"]
     /// Every keyword, for completion and suggestions.
     public static let keywords = ["select", "count", "show", "metric", "from", "where", "and", "or", "not", "in",
-                                  "contains", "matches", "order", "by", "asc", "desc", "limit", "offset"]
+                                  "contains", "matches", "order", "by", "asc", "desc", "limit", "offset",
+                                  "kwic", "freq", "collocates", "width", "window"]
+    /// What `freq` counts.
+    public static let freqKinds = FreqKind.allCases.map(\.rawValue)
 }

@@ -73,6 +73,19 @@ public final class Regex: @unchecked Sendable {
         }
     }
 
+    /// The first match that starts at or after `from` in the subject `bytes[start..<end]`
+    /// (so that `^` and lookbehind see the whole subject), as offsets into `bytes`.
+    public func firstMatch(in bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, from: Int) throws(LimitReached) -> Range<Int>? {
+        guard let base = bytes.baseAddress, end >= from, from >= start else { return nil }
+        var s = 0, e = 0
+        let rc = jb_regex_search(handle, base + start, end - start, from - start, &s, &e)
+        switch rc {
+        case 1: return (start + s)..<(start + e)
+        case 0: return nil
+        default: throw LimitReached()
+        }
+    }
+
     /// Whether `bytes[start..<end]` holds a match, trying the literal prefilter first.
     public func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) throws(LimitReached) -> Bool {
         if let literal = requiredLiteral, let base = bytes.baseAddress {

@@ -26,6 +26,12 @@ public struct QueryError: Error, Equatable, Sendable {
         case timedOut(Double, matches: Bool)
         case undefinedVariable(String)
         case metricKey(String, suggestion: String?)
+        case unterminatedPattern
+        case unknownFreqKind(String, suggestion: String?)
+        case optionOutOfRange(String, ClosedRange<Int>)
+        case repeatedOption(String)
+        case emptyPattern
+        case patternNotAllowed
     }
 
     public var kind: Kind
@@ -93,6 +99,18 @@ public struct QueryError: Error, Equatable, Sendable {
                 : " (.timeout)")
         case .metricKey(let key, let suggestion):
             return "metric … by takes year, issue, section or subject, not '\(key)'" + didYouMean(suggestion)
+        case .unterminatedPattern:
+            return "unterminated pattern; close it with '/' (write \\/ for a slash inside it)"
+        case .unknownFreqKind(let kind, let suggestion):
+            return "freq counts words, chars, bigrams, sources or metrics, not '\(kind)'" + didYouMean(suggestion)
+        case .optionOutOfRange(let keyword, let range):
+            return "\(keyword) takes a whole number from \(range.lowerBound) to \(range.upperBound)"
+        case .repeatedOption(let keyword):
+            return "'\(keyword)' is given twice"
+        case .emptyPattern:
+            return "nothing to search for; give a word or a /pattern/ that can match text"
+        case .patternNotAllowed:
+            return "a /pattern/ is a value for 'matches' and 'kwic' only; quote it for a plain value"
         case .undefinedVariable(let name):
             return "undefined variable '\(name)'; define it with -D \(name)=VALUE or .set \(name) VALUE (write $$ for a literal $)"
         }

@@ -18,6 +18,49 @@ public enum Plan: Sendable {
     case show(issue: Int, article: Int, id: Int)
     /// `metric … by key`: one row per key, the latest figure of each.
     case metricBy(predicate: Predicate, key: MetricKey, order: [(field: FieldSpec, descending: Bool)], limit: Int?, offset: Int?)
+    case kwic(KwicPlan)
+    case freq(FreqPlan)
+    case collocates(CollocatesPlan)
+}
+
+/// What `kwic` looks for.
+public enum KwicPattern: Sendable {
+    case literal([UInt8])
+    case regex(Regex)
+}
+
+/// `kwic` after resolution; `predicate` is on articles.
+public struct KwicPlan: Sendable {
+    public var pattern: KwicPattern
+    public var predicate: Predicate?
+    /// Characters of context on each side.
+    public var width: Int
+    public var limit: Int?
+    public var offset: Int?
+    /// Where the pattern stands in the statement (for a pattern that fails while running).
+    public var span: Range<Int>
+}
+
+/// What `freq` counts.
+public enum FreqKind: String, CaseIterable, Sendable {
+    case words, chars, bigrams, sources, metrics
+}
+
+public struct FreqPlan: Sendable {
+    public var kind: FreqKind
+    public var predicate: Predicate?
+    public var limit: Int?
+    public var offset: Int?
+}
+
+/// `collocates` after resolution: the node as word ids (one or more words in a row).
+public struct CollocatesPlan: Sendable {
+    public var node: [UInt32]
+    public var predicate: Predicate?
+    /// Words on each side.
+    public var window: Int
+    public var limit: Int?
+    public var offset: Int?
 }
 
 /// What `metric … by` groups on.
@@ -64,6 +107,16 @@ public struct Resolver {
                           by: try by.map { b throws(QueryError) in try field(b, of: spec) })
         case .metric(let m):
             return try resolveMetric(m)
+        case .kwic(let k):
+            return try resolveKwic(k)
+        case .freq(let f):
+            guard let kind = FreqKind(rawValue: f.kind.text.lowercased()) else {
+                throw QueryError(.unknownFreqKind(f.kind.text, suggestion: Suggest.nearest(f.kind.text, in: Grammar.freqKinds)),
+                                 span: f.kind.span)
+            }
+            return .freq(FreqPlan(kind: kind, predicate: try articlePredicate(f.condition), limit: f.limit, offset: f.offset))
+        case .collocates(let c):
+            return try resolveCollocates(c)
         case .show(let id, let span):
             guard let (issue, article) = corpus.locate(articleID: id) else {
                 throw QueryError(.noSuchArticle(id, count: corpus.articleCount), span: span)
@@ -102,6 +155,55 @@ public struct Resolver {
             throw QueryError(.metricKey(by.text, suggestion: Suggest.nearest(by.text, in: MetricKey.allCases.map(\.rawValue))), span: by.span)
         }
         return .metricBy(predicate: predicate, key: key, order: order, limit: m.limit, offset: m.offset)
+    }
+
+    /// Widest `kwic` context and `collocates` window one may ask for.
+    public static let widthRange = 0...1000
+    public static let windowRange = 1...100
+
+    mutating func resolveKwic(_ k: KwicStatement) throws(QueryError) -> Plan {
+        let pattern: KwicPattern
+        guard !k.pattern.text.isEmpty else { throw QueryError(.emptyPattern, span: k.pattern.span) }
+        if k.isRegex {
+            do {
+                pattern = .regex(try Regex(k.pattern.text))
+            } catch {
+                throw QueryError(.badPattern(error.message), span: patternSpan(k.pattern, error.offset))
+            }
+        } else {
+            pattern = .literal(Array(k.pattern.text.utf8))
+        }
+        let width = k.width ?? 20
+        guard Self.widthRange.contains(width) else {
+            throw QueryError(.optionOutOfRange("width", Self.widthRange), span: k.pattern.span)
+        }
+        return .kwic(KwicPlan(pattern: pattern, predicate: try articlePredicate(k.condition), width: width,
+                              limit: k.limit, offset: k.offset, span: k.pattern.span))
+    }
+
+    /// `collocates X`: X segmented as the corpus was; a word the corpus never has leaves an
+    /// empty result and a note.
+    mutating func resolveCollocates(_ c: CollocatesStatement) throws(QueryError) -> Plan {
+        let window = c.window ?? 5
+        guard Self.windowRange.contains(window) else {
+            throw QueryError(.optionOutOfRange("window", Self.windowRange), span: c.word.span)
+        }
+        let table = corpus.words.table
+        let ids = table.ids(of: c.word.text)
+        if ids.isEmpty { throw QueryError(.emptyPattern, span: c.word.span) }
+        let node = ids.compactMap { $0 }
+        if node.count < ids.count {
+            notes.append(QueryNote(message: "'\(c.word.text)' does not occur as a word of the corpus; the result is empty",
+                                   span: c.word.span))
+        }
+        return .collocates(CollocatesPlan(node: node.count == ids.count ? node : [], predicate: try articlePredicate(c.condition),
+                                          window: window, limit: c.limit, offset: c.offset))
+    }
+
+    /// A `where` of `kwic`, `freq` or `collocates`: a condition on articles.
+    mutating func articlePredicate(_ condition: Condition?) throws(QueryError) -> Predicate? {
+        guard let condition else { return nil }
+        return try predicate(condition, Schema.spec(.articles))
     }
 
     func target(_ name: Name) throws(QueryError) -> TargetSpec {

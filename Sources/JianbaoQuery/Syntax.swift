@@ -53,6 +53,41 @@ public enum Statement: Equatable, Sendable {
     case show(id: Int, span: Range<Int>)
     /// `metric <name> [where …] [by key] [order by …] [limit N] [offset M]`.
     case metric(MetricStatement)
+    /// `kwic <word>|/regex/ [where …] [width N] [limit N] [offset M]`.
+    case kwic(KwicStatement)
+    /// `freq words|chars|bigrams|sources|metrics [where …] [limit N] [offset M]`.
+    case freq(FreqStatement)
+    /// `collocates <word> [where …] [window N] [limit N] [offset M]`.
+    case collocates(CollocatesStatement)
+}
+
+/// `kwic 科创板 width 10`: every occurrence in paragraph text, with its context.
+public struct KwicStatement: Equatable, Sendable {
+    /// The word, or the pattern between slashes.
+    public var pattern: Literal
+    public var isRegex: Bool
+    public var condition: Condition?
+    public var width: Int?
+    public var limit: Int?
+    public var offset: Int?
+}
+
+/// `freq words where year = 2023 limit 20`.
+public struct FreqStatement: Equatable, Sendable {
+    /// words, chars, bigrams, sources or metrics (checked by the resolver).
+    public var kind: Name
+    public var condition: Condition?
+    public var limit: Int?
+    public var offset: Int?
+}
+
+/// `collocates 科创板 window 5`.
+public struct CollocatesStatement: Equatable, Sendable {
+    public var word: Literal
+    public var condition: Condition?
+    public var window: Int?
+    public var limit: Int?
+    public var offset: Int?
 }
 
 /// `metric 营业收入 …`: the figures of a metric, optionally one row per key.
@@ -98,7 +133,23 @@ extension Statement {
             if let limit = m.limit { text += " limit \(limit)" }
             if let offset = m.offset { text += " offset \(offset)" }
             return text
+        case .kwic(let k):
+            var text = "kwic " + (k.isRegex ? "/" + k.pattern.text.replacingSlashes() + "/" : quoteIfNeeded(k.pattern.text))
+            text += Self.tail(k.condition, [("width", k.width), ("limit", k.limit), ("offset", k.offset)])
+            return text
+        case .freq(let f):
+            return "freq \(quoteIfNeeded(f.kind.text))" + Self.tail(f.condition, [("limit", f.limit), ("offset", f.offset)])
+        case .collocates(let c):
+            return "collocates \(quoteIfNeeded(c.word.text))"
+                + Self.tail(c.condition, [("window", c.window), ("limit", c.limit), ("offset", c.offset)])
         }
+    }
+
+    /// ` where …` and the numeric options that are set, in the order given.
+    private static func tail(_ condition: Condition?, _ options: [(String, Int?)]) -> String {
+        var text = condition.map { " where " + $0.canonicalText } ?? ""
+        for (keyword, value) in options { if let value { text += " \(keyword) \(value)" } }
+        return text
     }
 
     /// The same statement with every span emptied, for comparing trees.
@@ -121,7 +172,33 @@ extension Statement {
             m.by = m.by.map { Name(text: $0.text, span: 0..<0) }
             m.order = m.order.map { OrderKey(field: Name(text: $0.field.text, span: 0..<0), descending: $0.descending) }
             return .metric(m)
+        case .kwic(var k):
+            k.pattern.span = 0..<0
+            k.condition = k.condition?.withoutSpans
+            return .kwic(k)
+        case .freq(var f):
+            f.kind.span = 0..<0
+            f.condition = f.condition?.withoutSpans
+            return .freq(f)
+        case .collocates(var c):
+            c.word.span = 0..<0
+            c.condition = c.condition?.withoutSpans
+            return .collocates(c)
         }
+    }
+}
+
+extension String {
+    /// The pattern with each `/` escaped, for writing it between slashes.
+    func replacingSlashes() -> String {
+        var out = ""
+        var escaped = false
+        for c in self {
+            if c == "/" && !escaped { out += "\\" }
+            out.append(c)
+            escaped = c == "\\" && !escaped
+        }
+        return out
     }
 }
 
@@ -170,8 +247,9 @@ extension Condition {
 /// position would misread).
 func quoteIfNeeded(_ text: String) -> String {
     let stops: Set<Character> = [",", "(", ")", ";", "=", "<", ">", "!", "\"", "'", " ", "\t", "\n", "\r", "#", "\\"]
-    let reserved: Set<String> = ["and", "or", "not", "in", "where", "order", "by", "limit", "offset", "asc", "desc", "from", "contains", "matches"]
-    if !text.isEmpty, !text.contains(where: { stops.contains($0) }), !text.hasPrefix("--"),
+    let reserved: Set<String> = ["and", "or", "not", "in", "where", "order", "by", "limit", "offset", "asc", "desc", "from", "contains", "matches",
+                                 "width", "window"]
+    if !text.isEmpty, !text.contains(where: { stops.contains($0) }), !text.hasPrefix("--"), !text.hasPrefix("/"),
        !reserved.contains(text.lowercased()), text != "*" {
         return text
     }

@@ -6,7 +6,7 @@ import CBytes
 ///
 /// Cells go into the output buffer as bytes (text from the corpus straight from its buffer):
 /// this is the path `select paragraphs > file` runs on (docs/BENCHMARKS.md).
-public struct TSVFormatter: ResultFormatter {
+public struct TSVFormatter: ResultFormatter, RawRowEncoder {
     /// Whether to write the header row.
     let headers: Bool
 
@@ -42,6 +42,17 @@ public struct TSVFormatter: ResultFormatter {
             }
             buffer.append(0x0A)
         }
+    }
+
+    public func encode(_ cells: UnsafeBufferPointer<RawCell>, into buffer: inout [UInt8]) {
+        for (i, cell) in cells.enumerated() {
+            if i > 0 { buffer.append(0x09) }
+            switch cell {
+            case .integer(let n): Self.appendDecimal(n, to: &buffer)
+            case .text(let bytes): Self.escape(bytes, into: &buffer)
+            }
+        }
+        buffer.append(0x0A)
     }
 
     /// Appends `bytes`, escaping tab, newline, carriage return and backslash.

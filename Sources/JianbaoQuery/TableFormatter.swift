@@ -1,5 +1,5 @@
-/// `table` and `box`: columns aligned by display width, numbers right-aligned, cut with `…`
-/// to fit the terminal (the widest columns give way first). `table` draws a header rule and
+/// `table` and `box`: columns aligned by display width, numbers right-aligned (and kwic's left
+/// context, which is cut at its start), cut with `…` to fit the terminal (the widest columns give way first). `table` draws a header rule and
 /// `│` between columns; `box` adds a frame.
 public struct TableFormatter: BufferingFormatter {
     let style: OutputStyle
@@ -26,13 +26,15 @@ public struct TableFormatter: BufferingFormatter {
             widths = Self.fit(widths, into: terminal - chrome)
         }
         let numeric = (0..<n).map(result.isNumeric)
+        let right = (0..<n).map { numeric[$0] || result.rightAligned.contains($0) }
         // Escapes are added after padding, which measures only what the terminal shows.
         func line(_ texts: [String], _ decorate: (String) -> String = { $0 }) -> String {
             let padded = (0..<n).map { c in
-                let cell = DisplayWidth.truncate(texts[c], to: widths[c])
+                let cell = result.rightAligned.contains(c) && !numeric[c]
+                    ? DisplayWidth.keepingEnd(texts[c], width: widths[c]) : DisplayWidth.truncate(texts[c], to: widths[c])
                 // No trailing spaces after the last column of an unframed table.
-                let last = c == n - 1 && !boxed && !numeric[c]
-                return decorate(last ? cell : DisplayWidth.pad(cell, to: widths[c], right: numeric[c]))
+                let last = c == n - 1 && !boxed && !right[c]
+                return decorate(last ? cell : DisplayWidth.pad(cell, to: widths[c], right: right[c]))
             }
             let inner = padded.joined(separator: dim(" │ "))
             return boxed ? dim("│ ") + inner + dim(" │") : inner

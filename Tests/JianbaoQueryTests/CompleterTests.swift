@@ -7,7 +7,13 @@ import Testing
 
     /// The text before the cursor → the word being completed and the first candidates.
     @Test(arguments: [
-        ("", "", ["count", "metric", "select", "show"]),
+        ("", "", ["collocates", "count", "freq", "kwic", "metric", "select", "show"]),
+        ("freq ", "", ["bigrams", "chars", "metrics", "sources", "words"]),
+        ("freq words where sec", "sec", ["section"]),
+        ("kwic 科创 where section = 金融", "金融", ["金融工作"]),
+        ("kwic 科创 w", "w", ["where", "width"]),
+        ("collocates 基金 w", "w", ["where", "window"]),
+        ("freq words where year = 2023 ", "", ["and", "limit", "offset", "or"]),
         ("sel", "sel", ["select"]),
         ("SEL", "SEL", ["select"]),
         ("select art", "art", ["articles"]),

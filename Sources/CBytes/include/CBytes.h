@@ -11,6 +11,14 @@ size_t jb_utf8_find_invalid(const uint8_t *p, size_t n, size_t *bad_len);
 /// Number of Unicode scalars in well-formed UTF-8 (bytes that are not continuations).
 size_t jb_count_scalars(const uint8_t *p, size_t n);
 
+/// The offset `count` scalars after `from` (a scalar start) in well-formed UTF-8, or `end`
+/// if the text ends first: where kwic's right context stops.
+size_t jb_scalars_forward(const uint8_t *p, size_t from, size_t end, size_t count);
+
+/// The offset of the scalar `count` scalars before `from`, or `start` if the text begins
+/// first: where kwic's left context starts. Eight bytes at a time, both.
+size_t jb_scalars_backward(const uint8_t *p, size_t start, size_t from, size_t count);
+
 /// memmem(3), which Swift's Glibc module does not expose. Returns the offset of the
 /// first occurrence of the needle, or -1.
 long jb_memmem(const uint8_t *hay, size_t hay_len, const uint8_t *needle, size_t needle_len);
@@ -19,6 +27,14 @@ long jb_memmem(const uint8_t *hay, size_t hay_len, const uint8_t *needle, size_t
 /// two rarest bytes of the needle (continuation bytes and ASCII rather than the common UTF-8
 /// lead bytes E4–E9) and verifies only the few candidates. Returns the offset or -1.
 long jb_find(const uint8_t *hay, size_t hay_len, const uint8_t *needle, size_t needle_len);
+
+/// What jb_find works out from the needle alone (its two rarest bytes, whether AVX2 is
+/// there), for a caller that searches for one needle many times.
+void jb_find_plan(const uint8_t *needle, size_t needle_len, size_t *i1, size_t *i2, int *avx2);
+
+/// jb_find with the plan from jb_find_plan.
+long jb_find_planned(const uint8_t *hay, size_t hay_len, const uint8_t *needle, size_t needle_len,
+                     size_t i1, size_t i2, int avx2);
 
 /// Number of non-overlapping occurrences of the needle in the haystack.
 size_t jb_count_occurrences(const uint8_t *hay, size_t hay_len, const uint8_t *needle, size_t needle_len);

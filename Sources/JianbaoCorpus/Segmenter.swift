@@ -1,0 +1,337 @@
+import CSegment
+
+/// Splits Chinese text into words: ICU's dictionary word break iterator first, then the
+/// domain lexicon on top (docs/WORDS.md). The lexicon only joins: a lexicon word is kept whole
+/// when it starts and ends where ICU put word boundaries (科|创|板 → 科创板), and never cuts a
+/// word ICU found (同比 is not taken out of 同|比例).
+///
+/// Not thread-safe (it holds an ICU iterator and buffers): one per thread.
+public final class Segmenter {
+    private let iterator: OpaquePointer?
+    private let lexicon: ByteTrie
+    private let quantities: ByteTrie
+    private let suffixes: ScalarSet
+    private var ends: [Int32] = []
+    private var kinds: [UInt8] = []
+
+    /// A segmenter with these words, quantities and suffixes.
+    public init(_ vocabulary: SegmentationVocabulary) {
+        iterator = jb_segmenter_open()
+        lexicon = vocabulary.words
+        quantities = vocabulary.quantities
+        suffixes = vocabulary.suffixes
+    }
+
+    deinit { jb_segmenter_close(iterator) }
+
+    /// Whether ICU's iterator is in use; without it (no ICU data) every character is a word.
+    public var usesICU: Bool { iterator != nil }
+
+    /// The words of `p[lower..<upper]` in order: `word(start, end)` for each word (byte offsets
+    /// into `p`), `gap()` where spaces, punctuation or a number stand between two words.
+    /// Numbers are not words here, nor the magnitude and unit after them: `营业收入3.65万亿元，`
+    /// gives 营业收入 and a gap.
+    @inline(__always)
+    public func words(_ p: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int,
+                      word: (Int, Int) -> Void, gap: () -> Void) {
+        let length = upper - lower
+        guard length > 0, let base = p.baseAddress else { return }
+        if ends.count < length {
+            ends = [Int32](repeating: 0, count: max(length, 2 * ends.count))
+            kinds = [UInt8](repeating: 0, count: ends.count)
+        }
+        let count = ends.withUnsafeMutableBufferPointer { e in
+            kinds.withUnsafeMutableBufferPointer { k in
+                iterator.map { jb_segment($0, base + lower, length, e.baseAddress, k.baseAddress, e.count) }
+                    ?? Self.characters(p, lower, upper, e, k)
+            }
+        }
+        let n = count >= 0 ? count : Self.characters(p, lower, upper, &ends, &kinds)
+        ends.withUnsafeBufferPointer { e in
+            kinds.withUnsafeBufferPointer { k in
+                merge(p, lower, e, k, n, word: word, gap: gap)
+            }
+        }
+    }
+
+    /// The words of `text`, as strings.
+    public func words(of text: String) -> [String] {
+        var result: [String] = []
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBufferPointer { p in
+            words(p, 0, p.count, word: { s, e in result.append(String(decoding: p[s..<e], as: UTF8.self)) }, gap: {})
+        }
+        return result
+    }
+
+    /// Walks the segments, joining runs the lexicon names, and reports words and gaps.
+    @inline(__always)
+    private func merge(_ p: UnsafeBufferPointer<UInt8>, _ lower: Int, _ ends: UnsafeBufferPointer<Int32>,
+                       _ kinds: UnsafeBufferPointer<UInt8>, _ n: Int,
+                       word: (Int, Int) -> Void, gap: () -> Void) {
+        var t = 0
+        var start = 0
+        while t < n {
+            let kind = kinds[t]
+            if kind == UInt8(JB_SEGMENT_NONE) || kind == UInt8(JB_SEGMENT_NUMBER) {
+                gap()
+                start = Int(ends[t])
+                t += 1
+                if kind == UInt8(JB_SEGMENT_NUMBER), t < n {
+                    // 3.65|万亿|元: the magnitude and unit belong to the number.
+                    let last = Self.longest(quantities, p, lower, start, ends, n, from: t)
+                    if last >= t {
+                        start = Int(ends[last])
+                        t = last + 1
+                    }
+                }
+                continue
+            }
+            var end = max(Int(ends[t]), lexiconWord(p, lower, start, ends, n))
+            while t < n && Int(ends[t]) <= end { t += 1 }
+            // A word that cut segment t leaves the rest of it to start at `end`.
+            // 现代|化 → 现代化: a lone suffix character joins a word of two or more.
+            if t < n, Int(ends[t]) - end <= 4, kinds[t] == UInt8(JB_SEGMENT_IDEO),
+               suffixes.contains(UTF8Text.scalar(p, lower + end)),
+               UTF8Text.scalarCount(p, lower + start, lower + end) >= 2,
+               UTF8Text.scalarCount(p, lower + end, lower + Int(ends[t])) == 1 {
+                end = Int(ends[t])
+                t += 1
+            }
+            word(lower + start, lower + end)
+            start = end
+        }
+    }
+
+    /// The end (relative byte offset) of the lexicon word kept at `start`, or 0 for none: the
+    /// longest that ends where an ICU word ends, or that cuts an ICU word whose rest starts
+    /// another lexicon word (落|实习|近平 → 落实|习近平, while 同|比例 stays: no word starts
+    /// with 例).
+    @inline(__always)
+    private func lexiconWord(_ p: UnsafeBufferPointer<UInt8>, _ lower: Int, _ start: Int,
+                             _ ends: UnsafeBufferPointer<Int32>, _ n: Int) -> Int {
+        let total = Int(ends[n - 1])
+        var node = ByteTrie.root
+        var position = start
+        var u = 0
+        while u < n && Int(ends[u]) <= start { u += 1 }
+        var best = 0
+        let limit = min(total, start + lexicon.maxLength)
+        while position < limit {
+            node = lexicon.child(node, p[lower + position])
+            if node < 0 { break }
+            position += 1
+            guard lexicon.isTerminal(node) else { continue }
+            while u < n && Int(ends[u]) < position { u += 1 }
+            if u < n && Int(ends[u]) == position {
+                best = position
+            } else if Self.startsWord(lexicon, p, lower, position, total) {
+                best = position
+            }
+        }
+        return best
+    }
+
+    /// Whether a word of `trie` starts at relative offset `start`.
+    @inline(__always)
+    private static func startsWord(_ trie: ByteTrie, _ p: UnsafeBufferPointer<UInt8>, _ lower: Int, _ start: Int, _ total: Int) -> Bool {
+        var node = ByteTrie.root
+        var position = start
+        let limit = min(total, start + trie.maxLength)
+        while position < limit {
+            node = trie.child(node, p[lower + position])
+            if node < 0 { return false }
+            position += 1
+            if trie.isTerminal(node) { return true }
+        }
+        return false
+    }
+
+    /// The index of the last segment of the longest word of `trie` that starts at byte
+    /// `start` (the start of segment `t`) and ends where a segment ends; `t - 1` if none.
+    @inline(__always)
+    private static func longest(_ trie: ByteTrie, _ p: UnsafeBufferPointer<UInt8>, _ lower: Int, _ start: Int,
+                                _ ends: UnsafeBufferPointer<Int32>, _ n: Int, from t: Int) -> Int {
+        var last = t - 1
+        var node = ByteTrie.root
+        var position = start
+        var u = t
+        let limit = min(Int(ends[n - 1]), start + trie.maxLength)
+        while position < limit {
+            node = trie.child(node, p[lower + position])
+            if node < 0 { break }
+            position += 1
+            while u < n && Int(ends[u]) < position { u += 1 }
+            if u < n && Int(ends[u]) == position && trie.isTerminal(node) { last = u }
+        }
+        return last
+    }
+
+    /// Without ICU: each run of ASCII letters is a word, each other letter or ideograph a word
+    /// of its own, digits numbers, everything else a gap. Returns the segment count.
+    static func characters(_ p: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int,
+                           _ ends: UnsafeMutableBufferPointer<Int32>, _ kinds: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var n = 0
+        var i = lower
+        while i < upper {
+            let start = i
+            let kind: Int
+            let b = p[i]
+            if b < 0x80 {
+                let isLetter: (UInt8) -> Bool = { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }
+                let isDigit: (UInt8) -> Bool = { $0 >= 0x30 && $0 <= 0x39 }
+                if isLetter(b) {
+                    while i < upper, isLetter(p[i]) { i += 1 }
+                    kind = JB_SEGMENT_LETTER
+                } else if isDigit(b) {
+                    while i < upper, isDigit(p[i]) || p[i] == 0x2E { i += 1 }
+                    kind = JB_SEGMENT_NUMBER
+                } else {
+                    i += 1
+                    kind = JB_SEGMENT_NONE
+                }
+            } else {
+                i += 1
+                while i < upper, p[i] & 0xC0 == 0x80 { i += 1 }
+                let scalar = UTF8Text.scalar(p, start)
+                kind = CharacterClass.isWordCharacter(scalar) ? JB_SEGMENT_IDEO : JB_SEGMENT_NONE
+            }
+            ends[n] = Int32(i - lower)
+            kinds[n] = UInt8(kind)
+            n += 1
+        }
+        return n
+    }
+
+    static func characters(_ p: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int,
+                           _ ends: inout [Int32], _ kinds: inout [UInt8]) -> Int {
+        ends.withUnsafeMutableBufferPointer { e in
+            kinds.withUnsafeMutableBufferPointer { k in characters(p, lower, upper, e, k) }
+        }
+    }
+}
+
+/// Which characters count as letters of words (for `freq chars` and the fallback segmenter):
+/// letters and ideographs, not digits, spaces, punctuation or symbols. A table over the Basic
+/// Multilingual Plane, built once; other planes ask the Unicode properties.
+public enum CharacterClass {
+    private static let table: [Bool] = (0..<0x10000).map { v in
+        Unicode.Scalar(UInt32(v)).map(classify) ?? false
+    }
+
+    private static func classify(_ c: Unicode.Scalar) -> Bool {
+        switch c.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter, .letterNumber:
+            return true
+        default:
+            return false
+        }
+    }
+
+    @inline(__always)
+    public static func isWordCharacter(_ c: Unicode.Scalar) -> Bool {
+        c.value < 0x10000 ? table[Int(c.value)] : classify(c)
+    }
+}
+
+/// What a segmenter joins on top of ICU: lexicon words, the quantity words read as part of a
+/// number, and suffix characters.
+public struct SegmentationVocabulary: Sendable {
+    public let words: ByteTrie
+    public let quantities: ByteTrie
+    let suffixes: ScalarSet
+
+    /// The lexicon's terms, metrics and subjects plus `names` (a corpus's organisations); with
+    /// `joining` false, only the quantities (ICU's words as they are, for comparison).
+    public init(_ lexicon: Lexicon, names: [String], joining: Bool = true) {
+        words = ByteTrie(joining ? lexicon.segmentationWords + names : [])
+        quantities = ByteTrie(lexicon.quantityWords)
+        suffixes = ScalarSet(joining ? lexicon.suffixes.flatMap(\.unicodeScalars) : [])
+    }
+}
+
+/// A set of words as a byte trie, for finding the longest word that starts at a position.
+/// Transitions live in one open-addressing table keyed by (node, byte): a step is a multiply,
+/// a shift and usually one probe.
+public struct ByteTrie: Sendable {
+    static let root: Int32 = 0
+    private var keys: [UInt64]
+    private var targets: [Int32]
+    private var terminal: [Bool]
+    private let mask: Int
+    /// Bytes of the longest word.
+    public let maxLength: Int
+    /// How many words it holds.
+    public let count: Int
+
+    public init<S: Sequence>(_ words: S) where S.Element == String {
+        var transitions: [UInt64: Int32] = [:]
+        var terminal = [false]
+        var longest = 0
+        var count = 0
+        for word in Set(words) where !word.isEmpty {
+            var node: Int32 = 0
+            for byte in word.utf8 {
+                let key = UInt64(node) << 8 | UInt64(byte)
+                if let next = transitions[key] {
+                    node = next
+                } else {
+                    let next = Int32(terminal.count)
+                    terminal.append(false)
+                    transitions[key] = next
+                    node = next
+                }
+            }
+            if !terminal[Int(node)] { count += 1 }
+            terminal[Int(node)] = true
+            longest = max(longest, word.utf8.count)
+        }
+        var size = 16
+        while size < transitions.count * 2 { size *= 2 }
+        var keys = [UInt64](repeating: .max, count: size)
+        var targets = [Int32](repeating: -1, count: size)
+        for (key, target) in transitions {
+            var slot = Self.slot(key, size - 1)
+            while keys[slot] != .max { slot = (slot + 1) & (size - 1) }
+            keys[slot] = key
+            targets[slot] = target
+        }
+        self.keys = keys
+        self.targets = targets
+        self.terminal = terminal
+        self.mask = size - 1
+        self.maxLength = longest
+        self.count = count
+    }
+
+    @inline(__always)
+    static func slot(_ key: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+    }
+
+    /// The node after `byte` from `node`, or -1.
+    @inline(__always)
+    func child(_ node: Int32, _ byte: UInt8) -> Int32 {
+        let key = UInt64(node) << 8 | UInt64(byte)
+        var slot = Self.slot(key, mask)
+        while true {
+            let k = keys[slot]
+            if k == key { return targets[slot] }
+            if k == .max { return -1 }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    @inline(__always)
+    func isTerminal(_ node: Int32) -> Bool { terminal[Int(node)] }
+
+    /// Whether `word` is one of the words.
+    public func contains(_ word: String) -> Bool {
+        var node = Self.root
+        for byte in word.utf8 {
+            node = child(node, byte)
+            if node < 0 { return false }
+        }
+        return !word.isEmpty && isTerminal(node)
+    }
+}

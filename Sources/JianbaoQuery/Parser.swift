@@ -284,7 +284,7 @@ public struct Parser {
         let pattern = try value(allowPattern: true, what: "a word or a /pattern/ to look for")
         var statement = KwicStatement(pattern: pattern, isRegex: isRegex)
         statement.condition = try optionalWhere()
-        let options = try numericOptions(["width", "limit", "offset"])
+        let options = try numericOptions(["width", "limit", "offset"], ranges: ["width": Self.widthRange])
         (statement.width, statement.limit, statement.offset) = (options["width"], options["limit"], options["offset"])
         return .kwic(statement)
     }
@@ -302,18 +302,27 @@ public struct Parser {
     mutating func parseCollocates() throws(QueryError) -> Statement {
         var statement = CollocatesStatement(word: try value(what: "a word"))
         statement.condition = try optionalWhere()
-        let options = try numericOptions(["window", "limit", "offset"])
+        let options = try numericOptions(["window", "limit", "offset"], ranges: ["window": Self.windowRange])
         (statement.window, statement.limit, statement.offset) = (options["window"], options["limit"], options["offset"])
         return .collocates(statement)
     }
 
-    /// `keyword N` options in any order, each at most once.
-    mutating func numericOptions(_ keywords: [String]) throws(QueryError) -> [String: Int] {
+    /// Widest `kwic` context and `collocates` window one may ask for.
+    public static let widthRange = 0...1000
+    public static let windowRange = 1...100
+
+    /// `keyword N` options in any order, each at most once, within `ranges` where given.
+    mutating func numericOptions(_ keywords: [String], ranges: [String: ClosedRange<Int>] = [:]) throws(QueryError) -> [String: Int] {
         var values: [String: Int] = [:]
         while let word = current.word?.lowercased(), keywords.contains(word) {
             if values[word] != nil { throw QueryError(.repeatedOption(word), span: current.span) }
             position += 1
-            values[word] = try count(word)
+            let span = current.span
+            let value = try count(word)
+            if let range = ranges[word], !range.contains(value) {
+                throw QueryError(.optionOutOfRange(word, range), span: span)
+            }
+            values[word] = value
         }
         return values
     }

@@ -157,10 +157,6 @@ public struct Resolver {
         return .metricBy(predicate: predicate, key: key, order: order, limit: m.limit, offset: m.offset)
     }
 
-    /// Widest `kwic` context and `collocates` window one may ask for.
-    public static let widthRange = 0...1000
-    public static let windowRange = 1...100
-
     mutating func resolveKwic(_ k: KwicStatement) throws(QueryError) -> Plan {
         let pattern: KwicPattern
         guard !k.pattern.text.isEmpty else { throw QueryError(.emptyPattern, span: k.pattern.span) }
@@ -173,11 +169,7 @@ public struct Resolver {
         } else {
             pattern = .literal(Array(k.pattern.text.utf8))
         }
-        let width = k.width ?? 20
-        guard Self.widthRange.contains(width) else {
-            throw QueryError(.optionOutOfRange("width", Self.widthRange), span: k.pattern.span)
-        }
-        return .kwic(KwicPlan(pattern: pattern, predicate: try articlePredicate(k.condition), width: width,
+        return .kwic(KwicPlan(pattern: pattern, predicate: try articlePredicate(k.condition), width: k.width ?? 20,
                               limit: k.limit, offset: k.offset, span: k.pattern.span))
     }
 
@@ -185,9 +177,6 @@ public struct Resolver {
     /// empty result and a note.
     mutating func resolveCollocates(_ c: CollocatesStatement) throws(QueryError) -> Plan {
         let window = c.window ?? 5
-        guard Self.windowRange.contains(window) else {
-            throw QueryError(.optionOutOfRange("window", Self.windowRange), span: c.word.span)
-        }
         let table = corpus.words.table
         let ids = table.ids(of: c.word.text)
         if ids.isEmpty { throw QueryError(.emptyPattern, span: c.word.span) }

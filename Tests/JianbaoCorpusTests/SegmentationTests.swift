@@ -78,4 +78,40 @@ import JianbaoTestSupport
         #expect(merged.f1 > plain.f1 + 0.05)
         #expect(merged.f1 >= 0.90, "F1 \(merged.f1) fell below 0.90")
     }
+
+    /// Edges: nothing, punctuation only, Latin words, numbers with units, lexicon rules.
+    @Test(arguments: [
+        ("", ""),
+        ("，。、；", ""),
+        ("ESG报告和AI应用", "ESG 报告 和 AI 应用"),
+        ("营业收入3.65万亿元，同比增长0.8%", "营业收入 同比 增长"),
+        ("新增300余家企业，2023年末", "新增 企业"),
+        ("科创板", "科创板"),
+        ("落实习近平", "落实 习近平"),
+        ("同比例", "同 比例"),
+        ("现代化产业体系", "现代化 产业 体系"),
+    ])
+    func edges(_ text: String, _ expected: String) {
+        let segmenter = Segmenter(SegmentationVocabulary(Lexicon.current, names: []))
+        #expect(segmenter.words(of: text).joined(separator: " ") == expected)
+    }
+
+    /// Without ICU (no data), every letter run or ideograph is a word and numbers are gaps.
+    @Test func fallbackWithoutICU() {
+        let bytes = Array("AI应用3.5亿，好".utf8)
+        var ends = [Int32](repeating: 0, count: bytes.count), kinds = [UInt8](repeating: 0, count: bytes.count)
+        let n = bytes.withUnsafeBufferPointer { Segmenter.characters($0, 0, $0.count, &ends, &kinds) }
+        let pieces = (0..<n).map { k in
+            String(decoding: bytes[(k == 0 ? 0 : Int(ends[k - 1]))..<Int(ends[k])], as: UTF8.self) + ":\(kinds[k])"
+        }
+        #expect(pieces == ["AI:2", "应:4", "用:4", "3.5:1", "亿:4", "，:0", "好:4"])
+    }
+
+    @Test func byteTrieHoldsExactlyItsWords() {
+        let trie = ByteTrie(["科创", "科创板", "同比", "", "同比"])
+        #expect(trie.count == 3)
+        #expect(trie.maxLength == "科创板".utf8.count)
+        for word in ["科创", "科创板", "同比"] { #expect(trie.contains(word)) }
+        for word in ["科", "科创板块", "", "比"] { #expect(!trie.contains(word)) }
+    }
 }

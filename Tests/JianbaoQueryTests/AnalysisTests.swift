@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+@testable import JianbaoQuery
+@testable import JianbaoCorpus
+
+/// kwic, freq and collocates against naive computations over Strings (docs/WORDS.md).
+@Suite struct AnalysisTests {
+    static let corpus = syntheticCorpus(issues: 300, seed: 11)
+
+    /// Every non-overlapping occurrence in each paragraph, with `width` scalars each side.
+    static func naiveKwic(_ corpus: Corpus, _ word: String, width: Int) -> [String] {
+        var rows: [String] = []
+        for (i, issue) in corpus.issues.enumerated() {
+            for (a, article) in issue.articles.enumerated() {
+                for block in issue.blocks(of: article, .paragraph) {
+                    let scalars = Array(issue.string(block.range).unicodeScalars)
+                    let needle = Array(word.unicodeScalars)
+                    var k = 0
+                    while k + needle.count <= scalars.count {
+                        guard Array(scalars[k..<(k + needle.count)]) == needle else { k += 1; continue }
+                        func text(_ r: Range<Int>) -> String { String(String.UnicodeScalarView(scalars[r])) }
+                        let left = text(max(0, k - width)..<k)
+                        let right = text((k + needle.count)..<min(scalars.count, k + needle.count + width))
+                        rows.append("\(corpus.articleID(issue: i, article: a))\t\(left)\t\(word)\t\(right)")
+                        k += needle.count
+                    }
+                }
+            }
+        }
+        return rows
+    }
+
+    /// Streamed on the cores (no limit), row by row (with a limit), and naively: the same rows.
+    @Test(arguments: [("科创", 20), ("营业收入", 3), ("，", 0), ("结束。", 7), ("a b", 2), ("不存在的词", 5)])
+    func kwicEqualsNaiveScan(_ word: String, _ width: Int) throws {
+        let expected = Self.naiveKwic(Self.corpus, word, width: width)
+        let streamed = try run(Self.corpus, "kwic \"\(word)\" width \(width)").out.split(separator: "\n").map(String.init)
+        let limited = try run(Self.corpus, "kwic \"\(word)\" width \(width) limit 100000000").out.split(separator: "\n").map(String.init)
+        #expect(streamed == expected)
+        #expect(limited == expected)
+        if expected.count > 3 {
+            let window = try run(Self.corpus, "kwic \"\(word)\" width \(width) limit 2 offset 1").out.split(separator: "\n").map(String.init)
+            #expect(window == Array(expected[1..<3]))
+        }
+    }
+
+    @Test func kwicRegexFindsEveryMatchAndSkipsEmptyOnes() throws {
+        let literal = try run(Self.corpus, "kwic 营业收入 width 2").out
+        #expect(try run(Self.corpus, "kwic /营业收入/ width 2").out == literal)
+        #expect(try run(Self.corpus, "kwic /营(业)收入/ width 2").out == literal)
+        // x* matches the empty string everywhere and 营业收入 nowhere: no rows, no hang.
+        #expect(try run(Self.corpus, "kwic /x*/ width 2").out == "")
+        // `^` is the start of the paragraph, not of each search position.
+        let starts = try run(Self.corpus, "kwic /^开头/ width 0").out.split(separator: "\n").count
+        #expect(starts == Self.corpus.issues.reduce(0) { $0 + $1.blocks.count { $0.kind == .paragraph } })
+    }
+
+    @Test func kwicWhereSelectsArticles() throws {
+        let all = Self.naiveKwic(Self.corpus, "基金", width: 1)
+        let spec = Schema.spec(.articles)
+        var ids: Set<String> = []
+        for (i, issue) in Self.corpus.issues.enumerated() {
+            for (a, article) in issue.articles.enumerated() where issue.sectionName(Int(article.section)) == "金融工作" {
+                ids.insert(String(Self.corpus.articleID(issue: i, article: a)))
+            }
+        }
+        #expect(spec.field(named: "section") != nil)
+        let expected = all.filter { ids.contains(String($0.split(separator: "\t")[0])) }
+        #expect(!expected.isEmpty && expected.count < all.count)
+        #expect(try run(Self.corpus, "kwic 基金 where section = 金融工作 width 1").out.split(separator: "\n").map(String.init) == expected)
+    }
+
+    /// freq words counts every id the segmenter kept; shares add up to 1.
+    @Test func freqWordsCountsTheWordTable() throws {
+        let table = Self.corpus.words.table
+        let rows = try run(Self.corpus, "freq words").out.split(separator: "\n").map { $0.split(separator: "\t") }
+        let total = rows.reduce(0) { $0 + Int($1[1])! }
+        #expect(total == table.total)
+        #expect(rows.count == table.counts.count { $0 > 0 })
+        let shares = rows.reduce(0.0) { $0 + Double($1[2])! }
+        #expect(abs(shares - 1) < 0.001)
+        // Most frequent first, ties by text.
+        for (a, b) in zip(rows, rows.dropFirst()) {
+            #expect(Int(a[1])! > Int(b[1])! || (Int(a[1])! == Int(b[1])! && String(a[0]).utf8.lexicographicallyPrecedes(String(b[0]).utf8)))
+        }
+        // Numbers and their units are not words.
+        #expect(!rows.contains { $0[0].contains(where: \.isNumber) || $0[0] == "年" })
+    }
+
+    @Test func freqWithWhereCountsOnlyThoseArticles() throws {
+        func counts(_ statement: String) throws -> [String: Int] {
+            Dictionary(uniqueKeysWithValues: try run(Self.corpus, statement).out.split(separator: "\n").map {
+                let f = $0.split(separator: "\t"); return (String(f[0]), Int(f[1])!)
+            })
+        }
+        for kind in ["words", "chars", "bigrams", "sources"] {
+            let all = try counts("freq \(kind)")
+            let a = try counts("freq \(kind) where section = 金融工作")
+            let b = try counts("freq \(kind) where section != 金融工作")
+            var sum = a
+            sum.merge(b, uniquingKeysWith: +)
+            #expect(sum == all, "freq \(kind)")
+        }
+    }
+
+    @Test func freqCharsIsALetterCount() throws {
+        var expected: [String: Int] = [:]
+        for issue in Self.corpus.issues {
+            for article in issue.articles {
+                for block in issue.blocks(of: article, .paragraph) {
+                    for c in issue.string(block.range).unicodeScalars where CharacterClass.isWordCharacter(c) {
+                        expected[String(c), default: 0] += 1
+                    }
+                }
+            }
+        }
+        let rows = try run(Self.corpus, "freq chars").out.split(separator: "\n").map { $0.split(separator: "\t") }
+        #expect(Dictionary(uniqueKeysWithValues: rows.map { (String($0[0]), Int($0[1])!) }) == expected)
+        #expect(expected["，"] == nil && expected["3"] == nil && expected["科"] != nil)
+    }
+
+    /// Windows skip gap markers, stop at the paragraph's ends and leave the node out.
+    @Test(arguments: [
+        ([1, 2, 3, 4, 5] as [UInt32], [3] as [UInt32], 1, [2, 4] as [UInt32]),
+        ([1, 0, 2, 3, 0, 0, 4, 5], [3], 2, [1, 2, 4, 5]),
+        ([3, 1, 3], [3], 5, [1, 1, 3, 3]),
+        ([1, 2, 3, 4, 2, 3], [2, 3], 1, [1, 4, 4]),
+        ([2, 3], [2, 3], 3, []),
+        ([1, 2], [3], 5, []),
+    ])
+    func windows(_ tokens: [UInt32], _ node: [UInt32], _ window: Int, _ expected: [UInt32]) {
+        var found: [UInt32] = []
+        tokens.withUnsafeBufferPointer { t in
+            Evaluator.windows(t, 0..<t.count, node, window) { found.append($0) }
+        }
+        #expect(found.sorted() == expected.sorted())
+    }
+
+    /// G² against values worked out by hand (docs/WORDS.md): O=10 in R=100 window slots,
+    /// C=50 occurrences, N=10,000 words: expected 0.5.
+    @Test func logLikelihoodMatchesTheFormula() {
+        let ll = Evaluator.logLikelihood(o: 10, r: 100, c: 50, n: 10_000)
+        // 2·[10 ln(10/0.5) + 90 ln(90/99.5) + 40 ln(40/49.5) + 9860 ln(9860/9850.5)]
+        let expected = 2 * (10 * log(10 / 0.5) + 90 * log(90 / 99.5) + 40 * log(40 / 49.5) + 9860 * log(9860 / 9850.5))
+        #expect(abs(ll - expected) < 1e-9)
+        #expect(abs(ll - 43.8137) < 0.0001)  // the same sum worked out in Python
+        // Independence gives 0.
+        #expect(abs(Evaluator.logLikelihood(o: 1, r: 100, c: 100, n: 10_000)) < 1e-9)
+    }
+
+    /// Collocates by hand on the synthetic corpus: together counts equal a naive window count.
+    @Test func collocatesCountWindowsLikeANaiveScan() throws {
+        let table = Self.corpus.words.table
+        guard let node = table.ids["基金"] else { Issue.record("基金 is not a word"); return }
+        var together: [UInt32: Int] = [:]
+        for (i, issue) in Self.corpus.issues.enumerated() {
+            for article in issue.articles {
+                for b in article.blocks {
+                    let range = table.issues[i].range(ofBlocks: b..<(b + 1))
+                    let words = table.issues[i].tokens[range].filter { $0 != 0 }
+                    for (k, id) in words.enumerated() where id == node {
+                        for j in max(0, k - 3)..<min(words.count, k + 4) where j != k && words[j] != node {
+                            together[words[j], default: 0] += 1
+                        }
+                    }
+                }
+            }
+        }
+        let rows = try run(Self.corpus, "collocates 基金 window 3").out.split(separator: "\n").map { $0.split(separator: "\t") }
+        #expect(!rows.isEmpty)
+        for row in rows {
+            #expect(Int(row[1])! == together[table.ids[String(row[0])]!], "\(row)")
+            #expect(Double(row[5])! >= Evaluator.significance)
+        }
+        let lls = rows.map { Double($0[5])! }
+        #expect(lls == lls.sorted(by: >))
+    }
+}

@@ -44,7 +44,7 @@ let package = Package(
         ),
         // Golden-file comparison, paths and a process runner shared by the test targets.
         .target(name: "JianbaoTestSupport", path: "Tests/JianbaoTestSupport"),
-        .testTarget(name: "JianbaoCorpusTests", dependencies: ["JianbaoCorpus", "JianbaoTestSupport"], exclude: ["Golden", "Figures"]),
+        .testTarget(name: "JianbaoCorpusTests", dependencies: ["JianbaoCorpus", "JianbaoTestSupport"], exclude: ["Golden", "Figures", "Segmentation"]),
         .testTarget(name: "JianbaoQueryTests", dependencies: ["JianbaoQuery", "JianbaoTestSupport"]),
         // Runs the built executable: golden scripts, pipes, exit codes.
         .testTarget(name: "JianbaoCLITests", dependencies: ["jianbao", "JianbaoTestSupport"]),

@@ -23,11 +23,15 @@ public final class WordIndex: @unchecked Sendable {
     deinit { pthread_mutex_destroy(&mutex) }
 
     /// The table, built on the first call.
-    public var table: WordTable {
+    public var table: WordTable { table(stoppingIf: { false })! }
+
+    /// The table, built on the first call unless `stop` says so on the way (Ctrl-C during the
+    /// first `freq words` of a large corpus): then nil, and nothing is kept.
+    public func table(stoppingIf stop: @escaping @Sendable () -> Bool) -> WordTable? {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
         if let built { return built }
-        let table = WordTable.build(issues, vocabulary)
+        guard let table = WordTable.build(issues, vocabulary, stoppingIf: stop) else { return nil }
         built = table
         return table
     }
@@ -93,14 +97,16 @@ public struct WordTable: Sendable {
 
     /// Segments every paragraph of `issues`: each chunk of issues on its own core with its own
     /// ICU iterator and vocabulary; the vocabularies are then merged and the ids renumbered.
-    static func build(_ issues: [Issue], _ vocabulary: SegmentationVocabulary) -> WordTable {
+    static func build(_ issues: [Issue], _ vocabulary: SegmentationVocabulary,
+                      stoppingIf stop: @escaping @Sendable () -> Bool = { false }) -> WordTable? {
         var start = timespec()
         clock_gettime(CLOCK_MONOTONIC, &start)
         let n = issues.count
         let chunks = n == 0 ? 0 : min(n, CorpusLoader.coreCount * 4)
         let parts = CorpusLoader.parallelMap(chunks) { c -> ChunkWords in
-            ChunkWords.segment(issues[(c * n / chunks)..<((c + 1) * n / chunks)], Segmenter(vocabulary))
+            ChunkWords.segment(issues[(c * n / chunks)..<((c + 1) * n / chunks)], Segmenter(vocabulary), stoppingIf: stop)
         }
+        if stop() || parts.contains(where: \.stopped) { return nil }
         let usesICU = parts.allSatisfy(\.usesICU)
         // One vocabulary for all: local id → global id, chunk by chunk.
         var global = ByteVocabulary()
@@ -137,11 +143,17 @@ final class ChunkWords: @unchecked Sendable {
     var vocabulary = ByteVocabulary()
     var issues: [IssueWords] = []
     var usesICU = true
+    /// Whether `stop` cut the work short.
+    var stopped = false
 
-    static func segment(_ issues: ArraySlice<Issue>, _ segmenter: Segmenter) -> ChunkWords {
+    static func segment(_ issues: ArraySlice<Issue>, _ segmenter: Segmenter, stoppingIf stop: () -> Bool) -> ChunkWords {
         let part = ChunkWords()
         part.usesICU = segmenter.usesICU
         for issue in issues {
+            if stop() {
+                part.stopped = true
+                return part
+            }
             var tokens: [UInt32] = []
             tokens.reserveCapacity(issue.text.count / 5)
             var starts: [Int32] = []

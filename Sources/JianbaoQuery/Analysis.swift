@@ -18,6 +18,12 @@ extension Evaluator {
 
     var interrupted: QueryError { QueryError(.interrupted, span: 0..<0) }
 
+    /// The corpus's words, segmented now if this is the first use (stoppable like the rest).
+    func wordTable() throws -> WordTable {
+        guard let table = corpus.words.table(stoppingIf: isInterrupted) else { throw interrupted }
+        return table
+    }
+
     // MARK: - kwic
 
     /// One occurrence: the match and its context, as byte offsets into the issue's text.
@@ -49,6 +55,10 @@ extension Evaluator {
             if let encoder {
                 let encoded = CorpusLoader.parallelMap(batch.count) { k -> Result<Void, QueryError> in
                     let buffer = buffers[k]
+                    // Room for rows as long as the text searched: growing by doubling would
+                    // copy; untouched capacity costs nothing.
+                    let range = chunks[batch.lowerBound + k]
+                    buffer.bytes.reserveCapacity(range.reduce(0) { $0 + corpus.issues[$1].text.count })
                     return Self.eachKwicHit(corpus, chunks[batch.lowerBound + k], selection, plan, isInterrupted) { i, p, hit in
                         let id = corpus.articleID(issue: i, article: Int(hit.article))
                         func text(_ a: Int32, _ b: Int32) -> RawCell { .text(UnsafeBufferPointer(rebasing: p[Int(a)..<Int(b)])) }
@@ -182,7 +192,7 @@ extension Evaluator {
         var rows: [(term: String, count: Int)]
         switch plan.kind {
         case .words:
-            let table = corpus.words.table
+            let table = try wordTable()
             let counts = try wordCounts(table, selection)
             rows = []
             for (id, n) in counts.enumerated() where n > 0 && id > 0 { rows.append((table.texts[id], n)) }
@@ -243,7 +253,7 @@ extension Evaluator {
 
     /// Pairs of words next to each other with no punctuation or number between them.
     func bigramCounts(_ selection: [[Bool]]?) throws -> [(term: String, count: Int)] {
-        let table = corpus.words.table
+        let table = try wordTable()
         let chunks = corpus.issueChunks(perCore: 2)
         let corpus = self.corpus, isInterrupted = self.isInterrupted
         let perChunk = CorpusLoader.parallelMap(chunks.count) { c -> [UInt64: Int]? in
@@ -315,9 +325,12 @@ extension Evaluator {
     /// node's own words are not its collocates),
     /// scored against chance with log-likelihood (docs/WORDS.md "Collocates").
     func runCollocates(_ plan: CollocatesPlan, formatter: inout any ResultFormatter, to out: Output) throws {
-        try formatter.begin(columns: ["word", "together", "frequency", "expected", "mi", "ll"], to: out)
-        guard !plan.node.isEmpty else { return try formatter.end(to: out) }
-        let table = corpus.words.table
+        let columns = ["word", "together", "frequency", "expected", "mi", "ll"]
+        guard !plan.node.isEmpty else {
+            try formatter.begin(columns: columns, to: out)
+            return try formatter.end(to: out)
+        }
+        let table = try wordTable()
         let selection = try articleSelection(plan.predicate)
         let counts = try wordCounts(table, selection)
         let total = Double(counts.reduce(0, +))
@@ -364,6 +377,7 @@ extension Evaluator {
             if a.o != b.o { return a.o > b.o }
             return ValueOrder.compareText(table.texts[Int(a.id)], table.texts[Int(b.id)]) < 0
         }
+        try formatter.begin(columns: columns, to: out)
         for row in window(rows, plan.limit, plan.offset) {
             try formatter.row([.text(table.texts[Int(row.id)]), .integer(row.o), .integer(row.c),
                                .number(Self.rounded(row.e, 2)), .number(Self.rounded(row.mi, 2)),

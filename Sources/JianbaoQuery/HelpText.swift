@@ -5,12 +5,17 @@ public enum HelpText {
         ("select", "select field, … from <target> …", "the same, in SQL order"),
         ("count", "count <target> [where …] [by field]", "number of rows, or rows per value of a field"),
         ("show", "show <article-id>", "one whole article"),
+        ("metric", "metric <name> [where …] [by year|issue|section|subject] [order by …] [limit N]", "the figures of a metric, or the latest per key"),
+        ("kwic", "kwic <word>|/regex/ [where …] [width N] [limit N] [offset M]", "every occurrence in paragraphs with N characters of context (20)"),
+        ("freq", "freq words|chars|bigrams|sources|metrics [where …] [limit N] [offset M]", "frequency list: term, count, share"),
+        ("collocates", "collocates <word> [where …] [window N] [limit N] [offset M]", "words within N (5) of the word more often than chance, by log-likelihood"),
     ]
 
     public static func overview() -> String {
         var text = "Statements:\n"
         for s in statements { text += "  \(s.usage)\n      \(s.help)\n" }
-        text += "Conditions: field = != < <= > >= contains matches in (…) value, with and, or, not, ( ).\n"
+        text += "Conditions: field = != < <= > >= contains matches in (…) value, with and, or, not, ( );\n"
+        text += "in kwic, freq and collocates they are on articles.\n"
         text += "Separate statements with ';'. '#' and '--' start comments. A line ending in '\\' goes on;\n"
         text += "so does one with an open ( or quote, until a line starts a statement or a meta command.\n"
         text += "Targets: " + Schema.targets.map(\.name).joined(separator: ", ") + " (.fields TARGET lists fields)\n"

@@ -1,4 +1,5 @@
 import JianbaoCorpus
+import CBytes
 
 /// `select` after resolution.
 public struct SelectPlan: Sendable {
@@ -177,7 +178,9 @@ public struct Resolver {
     /// empty result and a note.
     mutating func resolveCollocates(_ c: CollocatesStatement) throws(QueryError) -> Plan {
         let window = c.window ?? 5
-        let table = corpus.words.table
+        guard let table = corpus.words.table(stoppingIf: { jb_interrupt_requested() != 0 }) else {
+            throw QueryError(.interrupted, span: 0..<0)
+        }
         let ids = table.ids(of: c.word.text)
         if ids.isEmpty { throw QueryError(.emptyPattern, span: c.word.span) }
         let node = ids.compactMap { $0 }

@@ -175,4 +175,23 @@ import Testing
         let lls = rows.map { Double($0[5])! }
         #expect(lls == lls.sorted(by: >))
     }
+
+    /// Ctrl-C during the first segmentation stops the statement and keeps nothing half made;
+    /// the next statement segments afresh.
+    @Test func interruptedSegmentationIsNotKept() throws {
+        let corpus = syntheticCorpus(issues: 40, seed: 3)
+        var parser = try Parser("freq words")
+        var resolver = Resolver(corpus: corpus)
+        let plan = try resolver.resolve(parser.statements()[0].0)
+        var formatter: any ResultFormatter = TSVFormatter(headers: true)
+        let out = Output()
+        #expect(throws: QueryError(.interrupted, span: 0..<0)) {
+            try Evaluator(corpus: corpus, isInterrupted: { true }).run(plan, formatter: &formatter, to: out)
+        }
+        #expect(!corpus.words.isBuilt)
+        #expect(out.bytes.isEmpty)
+        try Evaluator(corpus: corpus, isInterrupted: { false }).run(plan, formatter: &formatter, to: out)
+        #expect(corpus.words.isBuilt)
+        #expect(out.text.hasPrefix("term\tcount\tshare\n"))
+    }
 }

@@ -58,8 +58,11 @@ extension Evaluator {
                     // Room for rows as long as the text searched: growing by doubling would
                     // copy; untouched capacity costs nothing.
                     let range = chunks[batch.lowerBound + k]
-                    buffer.bytes.reserveCapacity(range.reduce(0) { $0 + corpus.issues[$1].text.count })
-                    return Self.eachKwicHit(corpus, chunks[batch.lowerBound + k], selection, plan, isInterrupted) { i, p, hit in
+                    var bytes: [UInt8] = []
+                    swap(&bytes, &buffer.bytes)
+                    defer { swap(&bytes, &buffer.bytes) }
+                    bytes.reserveCapacity(range.reduce(0) { $0 + corpus.issues[$1].text.count })
+                    return Self.eachKwicHit(corpus, range, selection, plan, isInterrupted) { i, p, hit in
                         let id = corpus.articleID(issue: i, article: Int(hit.article))
                         func text(_ a: Int32, _ b: Int32) -> RawCell { .text(UnsafeBufferPointer(rebasing: p[Int(a)..<Int(b)])) }
                         withUnsafeTemporaryAllocation(of: RawCell.self, capacity: 4) { cells in
@@ -67,7 +70,7 @@ extension Evaluator {
                             cells.initializeElement(at: 1, to: text(hit.left, hit.start))
                             cells.initializeElement(at: 2, to: text(hit.start, hit.end))
                             cells.initializeElement(at: 3, to: text(hit.end, hit.right))
-                            encoder.encode(UnsafeBufferPointer(cells), into: &buffer.bytes)
+                            encoder.encode(UnsafeBufferPointer(cells), into: &bytes)
                         }
                     }
                 }

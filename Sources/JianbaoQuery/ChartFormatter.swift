@@ -1,7 +1,7 @@
 /// Horizontal bars for the last number column, labelled by the first column, drawn with
 /// eighth blocks (▏▎▍▌▋▊▉█) so that a bar's end falls within 1/8 of a column; the value is
-/// printed after each bar. Scaled to the terminal width, or 80 columns when piped. Without a
-/// number column it draws a table instead, saying so.
+/// printed after each bar. Scaled to the terminal width, or 80 columns when piped; zero and
+/// negative values have no bar. Without a number column it draws a table instead, saying so.
 public struct ChartFormatter: BufferingFormatter {
     let style: OutputStyle
     var result = BufferedResult()
@@ -34,13 +34,18 @@ public struct ChartFormatter: BufferingFormatter {
         let labelWidth = min(labels.map(DisplayWidth.of).max() ?? 0, max(8, width / 3))
         let valueWidth = valueTexts.map(DisplayWidth.of).max() ?? 0
         let barWidth = max(10, width - labelWidth - valueWidth - 3)
-        let maximum = max(Double.leastNonzeroMagnitude, numbers.compactMap { $0 }.max() ?? 1)
+        // Bars measure positive values against the largest; zero, negative and non-finite
+        // values get no bar (a scale from a negative maximum overflowed: found by fuzzing).
+        let maximum = numbers.compactMap { $0 }.filter { $0 > 0 && $0.isFinite }.max()
         var text = ""
         if style.headers {
             text += DisplayWidth.pad(valueColumn == 0 ? "#" : result.columns[0], to: labelWidth) + " " + result.columns[valueColumn] + "\n"
         }
         for (i, label) in labels.enumerated() {
-            let eighths = max(0, Int(((numbers[i] ?? 0) / maximum * Double(barWidth * 8)).rounded()))
+            var eighths = 0
+            if let maximum, let value = numbers[i], value > 0, value.isFinite {
+                eighths = Int((min(1, value / maximum) * Double(barWidth * 8)).rounded())
+            }
             let bar = String(repeating: "█", count: eighths / 8) + Self.eighths[eighths % 8]
             text += DisplayWidth.pad(DisplayWidth.truncate(label, to: labelWidth), to: labelWidth) + " "
             text += bar + " " + valueTexts[i] + "\n"

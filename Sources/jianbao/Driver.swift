@@ -54,6 +54,7 @@ struct Driver {
                               bail: options.bail ?? !interactive,
                               variables: Variables(named: defined, arguments: options.corpus),
                               out: Output(fd: 1), err: err)
+        session.timeout = options.timeout
         session.corpusPaths = corpusPaths.isEmpty ? getenv("JIANBAO_CORPUS").map { [String(cString: $0)] }.flatMap { $0[0].isEmpty ? nil : $0 } : corpusPaths
         do {
             if interactive {

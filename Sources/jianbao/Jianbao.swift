@@ -47,6 +47,9 @@ struct Jianbao: ParsableCommand {
     @Option(name: [.customShort("D"), .customLong("define")], help: ArgumentHelp("Define a script variable, used as $NAME or ${NAME} (repeatable).", valueName: "NAME=VALUE"))
     var defines: [String] = []
 
+    @Option(help: ArgumentHelp("Stop any statement that runs longer (default: none, 60 s for statements with matches); as .timeout.", valueName: "SECONDS"))
+    var timeout: Double?
+
     @Flag(help: "Load the corpus, print every diagnostic, exit 1 if any is an error.")
     var check = false
 
@@ -60,6 +63,9 @@ struct Jianbao: ParsableCommand {
     var corpus: [String] = []
 
     mutating func validate() throws {
+        if let timeout, !(timeout > 0 && timeout.isFinite) {
+            throw ValidationError("--timeout takes a number of seconds above 0, not '\(Value.format(timeout))'")
+        }
         for define in defines {
             let parts = define.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2, Variables.isValidName(String(parts[0])) else {

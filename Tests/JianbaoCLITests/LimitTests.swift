@@ -54,4 +54,18 @@ import JianbaoTestSupport
         #expect(result.stderr.contains("<stdin>:6:1: error: usage: .timeout [SECONDS|off]"), "\(result.stderr)")
         #expect(result.status == 1)
     }
+
+    /// `--timeout` is `.timeout` from the command line; nonsense is a usage error (status 2).
+    @Test func timeoutOnTheCommandLine() throws {
+        let stopped = try Run.jianbao(["--timeout", "0.000000001", "--no-header", "-c", "count paragraphs where text contains 亿元", "Examples/corpus"])
+        #expect(stopped.stderr.hasPrefix("error: stopped after 1e-09 s (.timeout)"), "\(stopped.stderr)")
+        #expect(stopped.status == 1)
+        let generous = try Run.jianbao(["--timeout", "30", "--no-header", "-c", ".timeout", "-c", "count issues", "Examples/corpus"])
+        #expect(generous.stdout == "30 s\n10\n", "\(generous.stderr)")
+        for bad in ["0", "-1", "abc", "inf"] {
+            let result = try Run.jianbao(["--timeout", bad, "-c", "count issues"])
+            #expect(result.status == 2, "--timeout \(bad)")
+            #expect(result.stdout.isEmpty)
+        }
+    }
 }

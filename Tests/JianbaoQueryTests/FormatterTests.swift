@@ -115,4 +115,30 @@ import Testing
         #expect(bars[0].count > bars[1].count && bars[1].count > bars[2].count)
         #expect(lines[3].hasSuffix(" 0"))
     }
+
+    /// Negative, zero, tiny, huge and infinite values: no crash, no bar for what is not
+    /// positive, and the largest value the longest bar. (Negative values alone made the
+    /// scale's maximum the smallest double and the bar length -∞: found by FuzzStatements.)
+    @Test(arguments: [
+        [-9.4, -18.6],
+        [0, 0],
+        [-5, 3, 0],
+        [1e-300, 2e-300],
+        [1e308, -1e308, 5],
+        [Double.infinity, 2, -Double.infinity],
+    ])
+    func chartSurvivesAnyNumbers(_ values: [Double]) throws {
+        var f = ChartFormatter(style: OutputStyle(headers: false, width: 40))
+        let out = Output()
+        try f.begin(columns: ["name", "x"], to: out)
+        for (i, x) in values.enumerated() { try f.row([.text("行\(i)"), .number(x)], to: out) }
+        try f.end(to: out)
+        let bars = out.text.split(separator: "\n").map { line in line.filter { "█▉▊▋▌▍▎▏".contains($0) }.count }
+        #expect(bars.count == values.count)
+        let finitePositive = values.filter { $0 > 0 && $0.isFinite }
+        for (x, bar) in zip(values, bars) {
+            if !(x > 0 && x.isFinite) { #expect(bar == 0, "\(x)") }
+            if x == finitePositive.max() { #expect(bar == bars.max(), "\(x)") }
+        }
+    }
 }

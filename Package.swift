@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "jianbao", targets: ["jianbao"]),
         .library(name: "JianbaoCorpus", targets: ["JianbaoCorpus"]),
         .library(name: "JianbaoQuery", targets: ["JianbaoQuery"]),
+        .library(name: "JianbaoFuzzing", targets: ["JianbaoFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -42,10 +43,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // What each libFuzzer target (Fuzz/) does with an input, shared with the tests that
+        // replay saved crashes.
+        .target(name: "JianbaoFuzzing", dependencies: ["JianbaoCorpus", "JianbaoQuery"]),
         // Golden-file comparison, paths and a process runner shared by the test targets.
         .target(name: "JianbaoTestSupport", path: "Tests/JianbaoTestSupport"),
         .testTarget(name: "JianbaoCorpusTests", dependencies: ["JianbaoCorpus", "JianbaoTestSupport"], exclude: ["Golden", "Figures", "Segmentation"]),
-        .testTarget(name: "JianbaoQueryTests", dependencies: ["JianbaoQuery", "JianbaoTestSupport"]),
+        .testTarget(name: "JianbaoQueryTests", dependencies: ["JianbaoQuery", "JianbaoFuzzing", "JianbaoTestSupport"]),
         // Runs the built executable: golden scripts, pipes, exit codes.
         .testTarget(name: "JianbaoCLITests", dependencies: ["jianbao", "JianbaoTestSupport"]),
     ],

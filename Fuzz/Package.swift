@@ -13,10 +13,7 @@ let package = Package(
     targets: targets.map { name in
         .target(
             name: name,
-            dependencies: [
-                .product(name: "JianbaoCorpus", package: "Jianbao"),
-                .product(name: "JianbaoQuery", package: "Jianbao"),
-            ]
+            dependencies: [.product(name: "JianbaoFuzzing", package: "Jianbao")]
         )
     }
 )

@@ -130,6 +130,14 @@ static void rare_pair(const uint8_t *needle, size_t needle_len, size_t *i1, size
     *i2 = b;
 }
 
+/// The positions from `pos` on that the vector loops leave, one at a time.
+static long find_rest(const uint8_t *hay, size_t hay_len, const uint8_t *needle, size_t needle_len,
+                      size_t i1, size_t pos) {
+    for (; pos + needle_len <= hay_len; pos++)
+        if (hay[pos + i1] == needle[i1] && memcmp(hay + pos, needle, needle_len) == 0) return (long)pos;
+    return -1;
+}
+
 /// The same filter 32 positions at a time, on processors with AVX2 (chosen at run time).
 __attribute__((target("avx2")))
 static long find_avx2(const uint8_t *hay, size_t hay_len, const uint8_t *needle, size_t needle_len,
@@ -148,9 +156,7 @@ static long find_avx2(const uint8_t *hay, size_t hay_len, const uint8_t *needle,
         }
         pos += 32;
     }
-    for (; pos + needle_len <= hay_len; pos++)
-        if (hay[pos + i1] == needle[i1] && memcmp(hay + pos, needle, needle_len) == 0) return (long)pos;
-    return -1;
+    return find_rest(hay, hay_len, needle, needle_len, i1, pos);
 }
 
 static int has_avx2(void) {
@@ -201,9 +207,7 @@ long jb_find_planned(const uint8_t *hay, size_t hay_len, const uint8_t *needle, 
         }
         pos += 16;
     }
-    for (; pos + needle_len <= hay_len; pos++)
-        if (hay[pos + i1] == needle[i1] && memcmp(hay + pos, needle, needle_len) == 0) return (long)pos;
-    return -1;
+    return find_rest(hay, hay_len, needle, needle_len, i1, pos);
 }
 
 size_t jb_count_occurrences(const uint8_t *hay, size_t hay_len, const uint8_t *needle, size_t needle_len) {

@@ -1,0 +1,107 @@
+import JianbaoCorpus
+import JianbaoQuery
+
+/// What each libFuzzer target in Fuzz/ does with one input. It lives in the main package so
+/// that the tests replay every saved crash exactly as the fuzzer ran it
+/// (Tests/Fixtures/fuzz-crashes/TARGET/, FuzzRegressionTests); the targets only call these.
+public enum FuzzHarness {
+    /// Target name → what it does with an input.
+    public static let targets: [String: @Sendable ([UInt8]) -> Void] = [
+        "FuzzStatements": statements, "FuzzReader": reader, "FuzzFigures": figures,
+        "FuzzFormatters": formatters, "FuzzWords": words,
+    ]
+
+    static let sample = Corpus(CorpusLoader.load(documents: SampleCorpus.documents, parallel: false))
+
+    /// Statements and meta commands, one per input line (the first 20), at one session over
+    /// the sample corpus, in a mode chosen by the input's length. Meta commands that touch
+    /// files or run commands are left out: a fuzzer must not write files or start programs.
+    public static func statements(_ input: [UInt8]) {
+        let text = String(decoding: input, as: UTF8.self)
+        let mode = OutputMode.allCases[input.count % OutputMode.allCases.count]
+        let session = Session(corpus: sample, mode: mode, style: OutputStyle(headers: true, width: input.count % 2 == 0 ? nil : 60),
+                              bail: false, out: Output(), err: Output())
+        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).prefix(20).enumerated() {
+            let word = line.drop { $0 == " " || $0 == "\t" }.prefix { !$0.isWhitespace }.lowercased()
+            if [".output", ".once", ".read", ".load", ".reload"].contains(where: { word.hasPrefix($0) }) { continue }
+            _ = try? session.feed(String(line), origin: LineOrigin(file: "fuzz", line: n + 1))
+        }
+        try? session.finish()
+    }
+
+    /// Arbitrary bytes as a bulletin file: the reader, its diagnostics, and the figures and
+    /// names of whatever it made of them.
+    public static func reader(_ input: [UInt8]) {
+        let corpus = load(input)
+        _ = corpus.figures.count
+        _ = corpus.names.sources.count
+    }
+
+    static let head = Array("上海国资简报\n2024年第3期\n\n重要动态\n\n测试文章标题\n".utf8)
+    static let tail = Array("（上海市国资委）\n".utf8)
+
+    /// Arbitrary text as the paragraphs of one article in a well-formed issue: the figure
+    /// extractor on every line of it.
+    public static func figures(_ input: [UInt8]) {
+        for figures in load(head + input + [0x0A] + tail).figures.figures {
+            for figure in figures { _ = figure.metric.count + figure.subject.count }
+        }
+    }
+
+    /// Arbitrary cells through every output mode at three widths: rows on newlines, cells on
+    /// tabs; a cell that reads as an integer becomes one.
+    public static func formatters(_ input: [UInt8]) {
+        let text = String(decoding: input, as: UTF8.self)
+        let rows = text.split(separator: "\n", omittingEmptySubsequences: false).prefix(50).map { line in
+            line.split(separator: "\t", omittingEmptySubsequences: false).prefix(12).map { cell -> Value in
+                if let n = Int(cell) { return .integer(n) }
+                return cell.isEmpty ? .null : .text(String(cell))
+            }
+        }
+        guard let header = rows.first else { return }
+        let columns = header.map { $0.plainText }
+        for mode in OutputMode.allCases {
+            for width in [nil, 1, 40] as [Int?] {
+                var formatter = mode.makeFormatter(OutputStyle(headers: true, width: width))
+                let out = Output()
+                do {
+                    try formatter.begin(columns: columns, to: out)
+                    for row in rows.dropFirst() {
+                        // Rows as wide as the header, as the evaluator makes them.
+                        try formatter.row(Array((row + Array(repeating: Value.null, count: columns.count)).prefix(columns.count)), to: out)
+                    }
+                    try formatter.end(to: out)
+                } catch {}
+            }
+        }
+    }
+
+    static let middle = Array("（上海国际集团）\n\n第二篇文章\n".utf8)
+
+    /// Arbitrary text as the paragraphs of two articles (the second reversed): segmentation
+    /// and every corpus-analysis statement on it. A word id out of range or a block whose words
+    /// run backwards traps.
+    public static func words(_ input: [UInt8]) {
+        let corpus = load(head + input + [0x0A] + middle + input.reversed() + [0x0A] + tail)
+        let table = corpus.words.table
+        for words in table.issues {
+            precondition(zip(words.blockStarts, words.blockStarts.dropFirst()).allSatisfy { $0 <= $1 })
+            precondition(words.tokens.allSatisfy { Int($0) < table.texts.count })
+        }
+        // A needle and a node from the input itself: its first characters and its first word.
+        let text = String(decoding: input, as: UTF8.self)
+        func plain(_ s: some StringProtocol) -> String { String(s.filter { $0 != "\"" && $0 != "\\" && $0 != "\n" }) }
+        let needle = plain(text.prefix(3))
+        let word = plain(corpus.words.segment(text).first ?? "基金")
+        let session = Session(corpus: corpus, mode: .tsv, style: OutputStyle(), bail: false, out: Output(), err: Output())
+        for statement in ["kwic \"\(needle)\" width 3", "kwic \"\(needle)\" limit 2", "freq words", "freq chars",
+                          "freq bigrams", "freq sources", "freq metrics", "collocates \"\(word)\" window 2",
+                          ".segment " + plain(text.prefix(200))] {
+            _ = try? session.feed(statement)
+        }
+    }
+
+    static func load(_ bytes: [UInt8]) -> Corpus {
+        Corpus(CorpusLoader.load(documents: [("fuzz/2024-03-15.txt", bytes)], parallel: false))
+    }
+}

@@ -17,4 +17,20 @@ import JianbaoTestSupport
                                    environment: ["JIANBAO_LEXICONS": dir])
         #expect(with.stdout == "大米产量\t3.5\t万公斤\t2\n")
     }
+
+    /// A word in the user's terms.txt stays whole in `freq words` (docs/WORDS.md); so does an
+    /// organisation the corpus names in a source, with no lexicon at all.
+    @Test func userTermsAndSourcesJoinSegmentation() throws {
+        let dir = NSTemporaryDirectory() + "jianbao-terms-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir + "/corpus", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "· 动态\n标题\n发展低空经济，建设浦江数智港。（浦江数智港）\n".write(toFile: dir + "/corpus/a.txt", atomically: true, encoding: .utf8)
+        let statements = ["-c", ".segment 发展银发经济", "-c", "freq words"]
+        let without = try Run.jianbao(["--no-header"] + statements + [dir + "/corpus"], environment: ["JIANBAO_LEXICONS": dir + "/none"])
+        #expect(without.stdout.hasPrefix("发展 银 发 经济\n"), "\(without.stdout)")
+        #expect(without.stdout.contains("浦江数智港\t1\t"), "the source's name is a word: \(without.stdout)")
+        try "# our own words\n银发经济\n".write(toFile: dir + "/terms.txt", atomically: true, encoding: .utf8)
+        let with = try Run.jianbao(["--no-header"] + statements + [dir + "/corpus"], environment: ["JIANBAO_LEXICONS": dir])
+        #expect(with.stdout.hasPrefix("发展 银发经济\n"), "\(with.stdout)")
+    }
 }

@@ -51,6 +51,23 @@ import JianbaoTestSupport
         try t.expect("sources")
     }
 
+    /// kwic on a terminal: the statement completes from `kw`, and the matches stand in one
+    /// column however many CJK characters the left context holds; `freq` completes its kinds.
+    @Test func kwicAlignsTheMatchColumnAndFreqCompletes() throws {
+        let t = try shell()
+        try t.type("kw\t同比增长 width 4 limit 3\r")
+        let seen = try t.expect("3.2%")
+        // Columns where each row's match starts, escapes removed, CJK counted as two.
+        let columns = seen.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)
+            .split(separator: "\n").filter { $0.contains("│ 同比增长") }.map { line in
+                line[..<line.range(of: "同比增长")!.lowerBound].unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 ? 2 : 1) }
+            }
+        #expect(columns.count == 3, "\(seen)")
+        #expect(Set(columns).count == 1, "\(columns)")
+        try t.type("freq w\t limit 2\r")
+        try t.expect("同比")
+    }
+
     @Test func controlCClearsAHalfTypedLine() throws {
         let t = try shell()
         try t.type("select articles where bogus")

@@ -31,4 +31,19 @@ import JianbaoTestSupport
         }
         #expect(current == wanted, "docs/LANGUAGE.md's field table is out of date: RECORD=1 swift test --filter FieldsDocTests")
     }
+
+    /// Every statement the parser knows has a line in `.help` and in LANGUAGE.md's synopsis,
+    /// and every meta command a row in LANGUAGE.md's table.
+    @Test func helpAndLanguageDocNameEveryStatementAndCommand() throws {
+        let doc = try String(contentsOfFile: TestPaths.packageRoot + "/docs/LANGUAGE.md", encoding: .utf8)
+        let help = HelpText.overview()
+        for name in Grammar.statementNames {
+            #expect(HelpText.statements.contains { $0.name == name }, "\(name) in .help")
+            #expect(help.contains("\n  \(name) "), "\(name) in .help")
+            #expect(doc.contains("\n\(name) "), "\(name) in LANGUAGE.md's synopsis")
+        }
+        for command in MetaCommands.all {
+            #expect(doc.contains("`.\(command.name)"), ".\(command.name) in LANGUAGE.md")
+        }
+    }
 }

@@ -10,14 +10,25 @@ public final class WordIndex: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
     private var built: WordTable?
     private let issues: [Issue]
-    /// The lexicon kept whole on top of ICU: the lexicon files' terms, metrics and subjects,
-    /// and the organisations the corpus names in its sources.
-    public let vocabulary: SegmentationVocabulary
+    private let names: NameIndex
+    private let lexicon: Lexicon
+    private var madeVocabulary: SegmentationVocabulary?
 
     init(_ issues: [Issue], names: NameIndex, lexicon: Lexicon = .current) {
         self.issues = issues
-        vocabulary = SegmentationVocabulary(lexicon, names: Array(names.sources))
+        self.names = names
+        self.lexicon = lexicon
         pthread_mutex_init(&mutex, nil)
+    }
+
+    /// What is joined on top of ICU: the lexicon files' terms, metrics and subjects, and the
+    /// organisations the corpus names in its sources. Made on first use (a load that never
+    /// asks for words does not pay for it); the caller holds the mutex.
+    private var vocabulary: SegmentationVocabulary {
+        if let madeVocabulary { return madeVocabulary }
+        let made = SegmentationVocabulary(lexicon, names: Array(names.sources))
+        madeVocabulary = made
+        return made
     }
 
     deinit { pthread_mutex_destroy(&mutex) }
@@ -38,7 +49,10 @@ public final class WordIndex: @unchecked Sendable {
 
     /// The words of `text` as the corpus is segmented (without building the table).
     public func segment(_ text: String) -> [String] {
-        Segmenter(vocabulary).words(of: text)
+        pthread_mutex_lock(&mutex)
+        let vocabulary = self.vocabulary
+        pthread_mutex_unlock(&mutex)
+        return Segmenter(vocabulary).words(of: text)
     }
 
     /// Whether the table has been built (for `.timer`-style reports and tests).

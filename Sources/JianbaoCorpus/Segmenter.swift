@@ -87,9 +87,9 @@ public final class Segmenter {
                 }
                 continue
             }
-            var end = max(Int(ends[t]), lexiconWord(p, lower, start, ends, n))
+            var end = max(Int(ends[t]), lexiconWord(p, lower, start, ends, n, from: t))
+            // Past the segments the word covers; one it cut keeps its rest, from `end`.
             while t < n && Int(ends[t]) <= end { t += 1 }
-            // A word that cut segment t leaves the rest of it to start at `end`.
             // 现代|化 → 现代化: a lone suffix character joins a word of two or more.
             if t < n, Int(ends[t]) - end <= 4, kinds[t] == UInt8(JB_SEGMENT_IDEO),
                suffixes.contains(UTF8Text.scalar(p, lower + end)),
@@ -103,18 +103,18 @@ public final class Segmenter {
         }
     }
 
-    /// The end (relative byte offset) of the lexicon word kept at `start`, or 0 for none: the
+    /// The end (relative byte offset) of the lexicon word kept at `start` (in segment `t`), or 0
+    /// for none: the
     /// longest that ends where an ICU word ends, or that cuts an ICU word whose rest starts
     /// another lexicon word (落|实习|近平 → 落实|习近平, while 同|比例 stays: no word starts
     /// with 例).
     @inline(__always)
     private func lexiconWord(_ p: UnsafeBufferPointer<UInt8>, _ lower: Int, _ start: Int,
-                             _ ends: UnsafeBufferPointer<Int32>, _ n: Int) -> Int {
+                             _ ends: UnsafeBufferPointer<Int32>, _ n: Int, from t: Int) -> Int {
         let total = Int(ends[n - 1])
         var node = ByteTrie.root
         var position = start
-        var u = 0
-        while u < n && Int(ends[u]) <= start { u += 1 }
+        var u = t
         var best = 0
         let limit = min(total, start + lexicon.maxLength)
         while position < limit {

@@ -9,6 +9,9 @@ public final class LineReader {
     let ownsDescriptor: Bool
     var buffer: [UInt8] = []
     var start = 0
+    /// Where the search for the next newline goes on: a line of megabytes arrives in many
+    /// reads, and each byte is looked at once.
+    var scanned = 0
     var atEnd = false
 
     public init(fd: Int32) {
@@ -27,11 +30,13 @@ public final class LineReader {
     /// The next line without its newline, or nil at the end of input.
     public func next() -> String? {
         while true {
-            if let newline = buffer[start...].firstIndex(of: 0x0A) {
+            if let newline = buffer[max(start, scanned)...].firstIndex(of: 0x0A) {
                 let line = String(decoding: buffer[start..<newline], as: UTF8.self)
                 start = newline + 1
+                scanned = start
                 return line
             }
+            scanned = buffer.count
             if atEnd {
                 guard start < buffer.count else { return nil }
                 let line = String(decoding: buffer[start...], as: UTF8.self)
@@ -39,6 +44,7 @@ public final class LineReader {
                 return line
             }
             buffer.removeFirst(start)
+            scanned -= start
             start = 0
             var chunk = [UInt8](repeating: 0, count: 1 << 16)
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }

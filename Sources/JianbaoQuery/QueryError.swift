@@ -32,6 +32,7 @@ public struct QueryError: Error, Equatable, Sendable {
         case repeatedOption(String)
         case emptyPattern
         case patternNotAllowed
+        case statementTooLong(Int, limit: Int, skipping: Bool)
     }
 
     public var kind: Kind
@@ -111,6 +112,9 @@ public struct QueryError: Error, Equatable, Sendable {
             return "nothing to search for; give a word or a /pattern/ that can match text"
         case .patternNotAllowed:
             return "a /pattern/ is a value for 'matches' and 'kwic' only; quote it for a plain value"
+        case .statementTooLong(let bytes, let limit, let skipping):
+            return "statement of \(bytes) bytes; statements are limited to \(limit / (1 << 20)) MiB"
+                + (skipping ? "; the rest of it is skipped up to the next statement" : "")
         case .undefinedVariable(let name):
             return "undefined variable '\(name)'; define it with -D \(name)=VALUE or .set \(name) VALUE (write $$ for a literal $)"
         }
@@ -150,6 +154,21 @@ public struct QueryError: Error, Equatable, Sendable {
         func isContinuation(_ i: Int) -> Bool { i < bytes.count && bytes[i] & 0xC0 == 0x80 }
         while start > lineStart, isContinuation(start) { start -= 1 }
         while end < lineEnd, isContinuation(end) { end += 1 }
+        // Only so much around the culprit can be shown: measure no more than that of a line
+        // of megabytes (cut at character starts; the window below adds the …).
+        let reach = 8 * maxLineWidth
+        if start - lineStart > reach {
+            lineStart = start - reach
+            while isContinuation(lineStart) { lineStart += 1 }
+        }
+        if lineEnd - end > reach {
+            lineEnd = end + reach
+            while lineEnd > end, isContinuation(lineEnd) { lineEnd -= 1 }
+        }
+        if end - start > reach {
+            end = start + reach
+            while end > start, isContinuation(end) { end -= 1 }
+        }
         // Shown with control characters made visible; measured in display columns.
         func shown(_ from: Int, _ to: Int) -> String { DisplayWidth.visible(String(decoding: bytes[from..<to], as: UTF8.self)) }
         var before = shown(lineStart, start), culprit = shown(start, end), after = shown(end, lineEnd)

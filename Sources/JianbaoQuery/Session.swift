@@ -71,10 +71,13 @@ public final class Session {
     var readStack: [(key: String, name: String)] = []
 
     /// Lines of a statement that is not finished yet, and where its first line came from.
-    var pending: [String] = []
+    var pending = PendingStatement()
     /// Whether the last pending line ended in `\` (then the next line always belongs to it).
     var pendingByBackslash = false
     var pendingOrigin = LineOrigin(file: nil, line: 1)
+    /// After a statement refused for its length while still open: its remaining lines are
+    /// dropped up to the next line that starts a statement or a meta command.
+    var skippingRest = false
 
     public init(corpus: Corpus, mode: OutputMode, style: OutputStyle, bail: Bool,
                 variables: Variables = Variables(), out: Output, err: Output) {
@@ -95,6 +98,10 @@ public final class Session {
         out === stdout ? style : OutputStyle(headers: style.headers)
     }
 
+    /// The longest statement read, in bytes (4 MiB: `in (…)` lists of a few hundred thousand
+    /// values fit; docs/ROBUSTNESS.md).
+    public static let maxStatementBytes = 4 << 20
+
     /// Whether a statement is waiting for more lines.
     public var isContinuing: Bool { !pending.isEmpty }
 
@@ -104,12 +111,16 @@ public final class Session {
         if line.hasSuffix("\r") { line.removeLast() }
         // Echoed as written, before substitution, so a line whose variables fail is shown too.
         if echo { try? stdout.write(raw + "\n") }
+        if skippingRest {
+            if !Self.startsStatement(line) { return .ready }
+            skippingRest = false
+        }
         // A statement left open by a quote or parenthesis does not swallow the next statement:
         // a line that starts one (a statement word or a meta command) runs what is pending
         // first, so one typo in a script costs one statement, not the rest of the file.
         if !pending.isEmpty, !pendingByBackslash, Self.startsStatement(line) {
-            let text = pending.joined(separator: "\n")
-            pending = []
+            let text = pending.text
+            pending.removeAll()
             if try run(text, origin: pendingOrigin) == .stop { return .stop }
         }
         do {
@@ -117,7 +128,7 @@ public final class Session {
         } catch {
             // The message stands for the whole statement, this line and any before it.
             report(error, in: line, origin: origin)
-            pending = []
+            pending.removeAll()
             return bail ? .stop : .ready
         }
         if pending.isEmpty {
@@ -130,10 +141,22 @@ public final class Session {
         if continued { line.removeLast() }
         pendingByBackslash = continued
         pending.append(line)
+        // A statement of megabytes is a mistake (a file read as a script, a runaway paste):
+        // stop before lexing it again at every line.
+        let bytes = pending.bytes
+        if bytes > Self.maxStatementBytes {
+            let text = pending.text
+            skippingRest = continued || pending.isUnfinished
+            pending.removeAll()
+            pendingByBackslash = false
+            report(QueryError(.statementTooLong(bytes, limit: Self.maxStatementBytes, skipping: skippingRest), span: 0..<0),
+                   in: text, origin: pendingOrigin)
+            return bail ? .stop : .ready
+        }
         if continued { return .needMore }
-        let statementText = pending.joined(separator: "\n")
-        if isUnfinished(statementText) { return .needMore }
-        pending = []
+        if pending.isUnfinished { return .needMore }
+        let statementText = pending.text
+        pending.removeAll()
         return try run(statementText, origin: pendingOrigin)
     }
 
@@ -151,14 +174,14 @@ public final class Session {
 
     func finishPending() throws(OutputClosed) {
         if !pending.isEmpty {
-            let text = pending.joined(separator: "\n")
-            pending = []
+            let text = pending.text
+            pending.removeAll()
             _ = try run(text, origin: pendingOrigin)
         }
     }
 
     /// Drops a half-typed statement (Ctrl-C in the shell).
-    public func discardPending() { pending = [] }
+    public func discardPending() { pending.removeAll() }
 
     /// Records a failure found outside a statement (a script that cannot be opened).
     public func markFailed() { failed = true }
@@ -181,20 +204,6 @@ public final class Session {
         if trimmed.hasPrefix(".") { return true }
         let word = trimmed.prefix { $0.isLetter }.lowercased()
         return Grammar.statementNames.contains(word)
-    }
-
-    /// An open quote or parenthesis at the end means the statement goes on.
-    func isUnfinished(_ text: String) -> Bool {
-        do {
-            var depth = 0
-            for token in try Lexer(text).tokens() {
-                if token.isSymbol("(") { depth += 1 }
-                if token.isSymbol(")") { depth -= 1 }
-            }
-            return depth > 0
-        } catch {
-            return error.kind == .unterminatedString
-        }
     }
 
     func run(_ text: String, origin: LineOrigin) throws(OutputClosed) -> Feed {
@@ -281,7 +290,7 @@ public final class Session {
         readStack.append((key, path))
         variables.push(arguments)
         let saved = (pending, pendingOrigin)
-        pending = []
+        pending.removeAll()
         defer {
             readStack.removeLast()
             variables.pop()
@@ -294,8 +303,8 @@ public final class Session {
             if case .stop = try feed(line, origin: LineOrigin(file: name, line: number)) { return .stop }
         }
         if !pending.isEmpty {
-            let text = pending.joined(separator: "\n")
-            pending = []
+            let text = pending.text
+            pending.removeAll()
             if case .stop = try run(text, origin: pendingOrigin) { return .stop }
         }
         return .ready

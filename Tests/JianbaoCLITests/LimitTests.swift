@@ -27,6 +27,26 @@ import JianbaoTestSupport
         #expect(lines.dropFirst().allSatisfy { $0.count <= 2 + 101 }, "\(c.name)")
     }
 
+    /// A statement over 4 MiB, on one line or gathered from many (an unclosed parenthesis),
+    /// is refused with its size, shown as a window; the next statement runs.
+    @Test(arguments: [
+        "count articles where title contains \"" + String(repeating: "科", count: 2_000_000) + "\"",
+        "count articles where id in (" + String(repeating: "1,\n", count: 1_500_000) + "1",
+    ])
+    func statementOverFourMegabytes(_ statement: String) throws {
+        let result = try Run.jianbao(["--no-header", "--no-bail", "-f", "-", "Examples/corpus"], input: statement + "\n.echo on\ncount issues\n")
+        let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first?.hasPrefix("<stdin>:1:1: error: statement of ") == true, "\(result.stderr.prefix(300))")
+        let open = statement.hasSuffix("1")
+        #expect(lines.first?.hasSuffix(" bytes; statements are limited to 4 MiB" + (open ? "; the rest of it is skipped up to the next statement" : "")) == true,
+                "\(lines.first?.suffix(120) ?? "")")
+        #expect(lines.count == 4, "one message, its line and caret: \(result.stderr.suffix(300))")
+        #expect(lines.dropFirst().allSatisfy { $0.count <= 2 + 101 })
+        // What follows the refused statement runs.
+        #expect(result.stdout.hasSuffix("count issues\n10\n"), "\(result.stdout.suffix(200))")
+        #expect(result.status == 1)
+    }
+
     /// Just under the limit still runs.
     @Test func fiveHundredComparisonsRun() throws {
         let statement = "count articles where " + Array(repeating: "year = 2023", count: 500).joined(separator: " or ")

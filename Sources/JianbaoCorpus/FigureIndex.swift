@@ -21,7 +21,11 @@ public final class FigureIndex: @unchecked Sendable {
     deinit { pthread_mutex_destroy(&mutex) }
 
     /// Figures per issue, in paragraph order.
-    public var figures: [[Figure]] {
+    public var figures: [[Figure]] { figures(stoppingIf: { false })! }
+
+    /// Figures per issue, extracted now if this is the first use unless `stop` says so on the
+    /// way (Ctrl-C): then nil, and nothing half made is kept.
+    public func figures(stoppingIf stop: @escaping @Sendable () -> Bool) -> [[Figure]]? {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
         if let perIssue { return perIssue }
@@ -35,13 +39,17 @@ public final class FigureIndex: @unchecked Sendable {
         // Chunks of issues, each with its own phrase cache.
         let n = issues.count
         let chunks = n == 0 ? 0 : min(n, CorpusLoader.coreCount * 8)
-        let perChunk = CorpusLoader.parallelMap(chunks) { c -> [[Figure]] in
+        let perChunk = CorpusLoader.parallelMap(chunks) { c -> [[Figure]]? in
             let cache = PhraseCache()
-            return ((c * n / chunks)..<((c + 1) * n / chunks)).map { i in
-                FigureIndex.extract(issues[i], lexicon: lexicon, subjects: subjects, organisations: organisations, cache: cache)
+            var figures: [[Figure]] = []
+            for i in (c * n / chunks)..<((c + 1) * n / chunks) {
+                if stop() { return nil }
+                figures.append(FigureIndex.extract(issues[i], lexicon: lexicon, subjects: subjects, organisations: organisations, cache: cache))
             }
+            return figures
         }
-        let result = perChunk.flatMap { $0 }
+        if stop() || perChunk.contains(where: { $0 == nil }) { return nil }
+        let result = perChunk.flatMap { $0! }
         var end = timespec()
         clock_gettime(CLOCK_MONOTONIC, &end)
         milliseconds = Double(end.tv_sec - start.tv_sec) * 1000 + Double(end.tv_nsec - start.tv_nsec) / 1e6

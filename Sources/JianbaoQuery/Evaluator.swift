@@ -18,6 +18,11 @@ public struct Evaluator: Sendable {
 
     /// Runs a plan; throws `QueryError` (a pattern too complex, an interrupt) or `OutputClosed`.
     public func run(_ plan: Plan, formatter: inout any ResultFormatter, to out: Output) throws {
+        // Figures are extracted on first use, here where Ctrl-C can stop it, not in the
+        // middle of a row walk.
+        if plan.needsFigures, corpus.figures.figures(stoppingIf: isInterrupted) == nil {
+            throw QueryError(.interrupted, span: 0..<0)
+        }
         switch plan {
         case .select(let select):
             try runSelect(select, formatter: &formatter, to: out)

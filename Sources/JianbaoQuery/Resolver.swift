@@ -64,6 +64,19 @@ public struct CollocatesPlan: Sendable {
     public var offset: Int?
 }
 
+extension Plan {
+    /// Whether running the plan reads figures.
+    var needsFigures: Bool {
+        switch self {
+        case .select(let s): return s.target == .figures
+        case .count(let target, _, _): return target == .figures
+        case .metricBy: return true
+        case .freq(let f): return f.kind == .metrics
+        case .show, .kwic, .collocates: return false
+        }
+    }
+}
+
 /// What `metric … by` groups on.
 public enum MetricKey: String, CaseIterable, Sendable {
     case year, issue, section, subject
@@ -130,7 +143,10 @@ public struct Resolver {
     /// the metrics X is an alias of (aliases widen the search, they never add figures).
     mutating func resolveMetric(_ m: MetricStatement) throws(QueryError) -> Plan {
         let spec = Schema.spec(.figures)
-        let known = corpus.figures.figures.reduce(into: Set<String>()) { names, figures in
+        guard let all = corpus.figures.figures(stoppingIf: { jb_interrupt_requested() != 0 }) else {
+            throw QueryError(.interrupted, span: 0..<0)
+        }
+        let known = all.reduce(into: Set<String>()) { names, figures in
             for f in figures { names.insert(f.metric) }
         }
         var names: [String] = known.contains(m.name.text) ? [m.name.text] : known.filter { $0.contains(m.name.text) }.sorted()

@@ -194,4 +194,25 @@ import Testing
         #expect(corpus.words.isBuilt)
         #expect(out.text.hasPrefix("term\tcount\tshare\n"))
     }
+
+    /// The same for the first figure extraction (`select figures`, `metric`, `freq metrics`).
+    @Test(arguments: ["select figures", "count figures", "freq metrics", "metric 营业收入 by year"])
+    func interruptedExtractionIsNotKept(_ statement: String) throws {
+        let corpus = syntheticCorpus(issues: 40, seed: 5)
+        var parser = try Parser(statement)
+        var resolver = Resolver(corpus: corpus)
+        let plan = try resolver.resolve(parser.statements()[0].0)
+        var formatter: any ResultFormatter = TSVFormatter(headers: true)
+        if statement.hasPrefix("metric") {
+            // The resolver needs the metric names, so it extracts (uninterrupted here).
+            #expect(corpus.figures.milliseconds != nil)
+            return
+        }
+        #expect(throws: QueryError(.interrupted, span: 0..<0)) {
+            try Evaluator(corpus: corpus, isInterrupted: { true }).run(plan, formatter: &formatter, to: Output())
+        }
+        #expect(corpus.figures.milliseconds == nil)
+        try Evaluator(corpus: corpus, isInterrupted: { false }).run(plan, formatter: &formatter, to: Output())
+        #expect(corpus.figures.milliseconds != nil)
+    }
 }

@@ -79,34 +79,73 @@ extension Evaluator {
         return try found.flatMap { try $0.get() }
     }
 
+    /// The most one worker holds of encoded kwic rows: past it the worker drops them and its
+    /// chunk is written again on the main thread, straight to the output (a single file of
+    /// hundreds of megabytes is one chunk, and a short word with wide context multiplies it).
+    static let kwicBufferCap = 32 << 20
+
     /// Encodes the rows of a batch of chunks on all cores, each into its own buffer, then
-    /// writes the buffers in order.
+    /// writes the buffers in order; a chunk whose rows outgrow `kwicBufferCap` is streamed.
     private func encodeKwic(_ plan: KwicPlan, _ batch: [Range<Int>], _ selection: [[Bool]]?,
                             _ encoder: any RawRowEncoder, _ buffers: [ByteBuffer], to out: Output) throws {
         let corpus = self.corpus, isInterrupted = self.isInterrupted
-        let encoded = CorpusLoader.parallelMap(batch.count) { k -> Result<Void, QueryError> in
+        // Whether each chunk outgrew its buffer.
+        let encoded = CorpusLoader.parallelMap(batch.count) { k -> Result<Bool, QueryError> in
             // Filled through a local array: a class property touched per row cost a third of
             // the time. Room for rows as long as the text searched: growing by doubling would
             // copy, and untouched capacity costs nothing.
             var bytes: [UInt8] = []
             swap(&bytes, &buffers[k].bytes)
             defer { swap(&bytes, &buffers[k].bytes) }
-            bytes.reserveCapacity(batch[k].reduce(0) { $0 + corpus.issues[$1].text.count })
+            bytes.reserveCapacity(min(Self.kwicBufferCap, batch[k].reduce(0) { $0 + corpus.issues[$1].text.count }))
+            var overflowed = false
             return Self.eachKwicHit(corpus, batch[k], selection, plan, isInterrupted) { i, p, hit in
-                func text(_ a: Int32, _ b: Int32) -> RawCell { .text(UnsafeBufferPointer(rebasing: p[Int(a)..<Int(b)])) }
-                withUnsafeTemporaryAllocation(of: RawCell.self, capacity: 4) { cells in
-                    cells.initializeElement(at: 0, to: .integer(corpus.articleID(issue: i, article: Int(hit.article))))
-                    cells.initializeElement(at: 1, to: text(hit.left, hit.start))
-                    cells.initializeElement(at: 2, to: text(hit.start, hit.end))
-                    cells.initializeElement(at: 3, to: text(hit.end, hit.right))
-                    encoder.encode(UnsafeBufferPointer(cells), into: &bytes)
+                guard !overflowed else { return }
+                Self.encode(hit, id: corpus.articleID(issue: i, article: Int(hit.article)), p, encoder, into: &bytes)
+                if bytes.count > Self.kwicBufferCap {
+                    overflowed = true
+                    bytes = []
                 }
-            }
+            }.map { overflowed }
         }
         for (k, result) in encoded.enumerated() {
-            try result.get()
-            try out.write(bytes: buffers[k].bytes)
-            buffers[k].bytes.removeAll(keepingCapacity: true)
+            if try result.get() {
+                try streamKwic(plan, batch[k], selection, encoder, to: out)
+            } else {
+                try out.write(bytes: buffers[k].bytes)
+                buffers[k].bytes.removeAll(keepingCapacity: true)
+            }
+        }
+    }
+
+    /// The rows of one chunk encoded and written 64 KiB at a time, on this thread.
+    private func streamKwic(_ plan: KwicPlan, _ chunk: Range<Int>, _ selection: [[Bool]]?,
+                            _ encoder: any RawRowEncoder, to out: Output) throws {
+        var bytes: [UInt8] = []
+        var closed: OutputClosed?
+        try Self.eachKwicHit(corpus, chunk, selection, plan, isInterrupted) { i, p, hit in
+            guard closed == nil else { return }
+            Self.encode(hit, id: corpus.articleID(issue: i, article: Int(hit.article)), p, encoder, into: &bytes)
+            if bytes.count >= 1 << 16 {
+                do throws(OutputClosed) { try out.write(bytes: bytes) } catch { closed = error }
+                bytes.removeAll(keepingCapacity: true)
+            }
+        }.get()
+        if let closed { throw closed }
+        try out.write(bytes: bytes)
+    }
+
+    /// One row: article id, left context, match, right context, straight from the bytes.
+    @inline(__always)
+    static func encode(_ hit: KwicHit, id: Int, _ p: UnsafeBufferPointer<UInt8>,
+                       _ encoder: any RawRowEncoder, into bytes: inout [UInt8]) {
+        func text(_ a: Int32, _ b: Int32) -> RawCell { .text(UnsafeBufferPointer(rebasing: p[Int(a)..<Int(b)])) }
+        withUnsafeTemporaryAllocation(of: RawCell.self, capacity: 4) { cells in
+            cells.initializeElement(at: 0, to: .integer(id))
+            cells.initializeElement(at: 1, to: text(hit.left, hit.start))
+            cells.initializeElement(at: 2, to: text(hit.start, hit.end))
+            cells.initializeElement(at: 3, to: text(hit.end, hit.right))
+            encoder.encode(UnsafeBufferPointer(cells), into: &bytes)
         }
     }
 

@@ -17,7 +17,7 @@ import JianbaoTestSupport
         while size < 256 << 20 {
             for _ in 0..<1000 {
                 articles += 1
-                block += "第\(articles)篇标题\n\(paragraph)\n\(paragraph)（测试单位）\n"
+                block += "第\(articles)篇标题\n\(paragraph)\n本文完。\(paragraph)（测试单位）\n"
             }
             let data = Data(block.utf8)
             handle.write(data)
@@ -31,6 +31,20 @@ import JianbaoTestSupport
                                       "-c", "select articles id, source where body contains 结尾词", "-c", "count sources", path])
         #expect(result.status == 0, "\(result.stderr.prefix(500))")
         #expect(result.stdout == "\(articles)\n\(articles)\t\t独一无二\t的结\n\(articles)\t末尾单位\n2\n", "\(result.stdout.prefix(500))")
+
+        // A quarter of a million kwic rows (about 100 MB) stream to a pipe: the process holds no more
+        // than one worker's buffer of them (the file is one chunk of work), not the result.
+        func peak(_ statement: String) throws -> (kilobytes: Int, output: String) {
+            let run = try Run.shell("/usr/bin/time -f %M -o '\(path).rss' '\(TestPaths.executable)' --no-header -c '\(statement)' '\(path)' | wc -c")
+            defer { try? FileManager.default.removeItem(atPath: path + ".rss") }
+            let rss = try String(contentsOfFile: path + ".rss", encoding: .utf8).split(separator: "\n").last.flatMap { Int($0) }
+            return (try #require(rss, "\(run.stderr)"), run.stdout)
+        }
+        let loaded = try peak("count articles")
+        let streamed = try peak("kwic 本文完 width 150")
+        let bytes = try #require(Int(streamed.output.trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(bytes > 90_000_000, "\(bytes) bytes of rows")
+        #expect(streamed.kilobytes - loaded.kilobytes < 60_000, "kwic held \(streamed.kilobytes - loaded.kilobytes) KB more than the load")
     }
 
     /// 20,000 files in 200 folders load as 20,000 issues, with a process limit of 256 open

@@ -158,8 +158,41 @@ func marked(_ text: String) -> (String, Range<Int>) {
             }
         }
 
+        /// Patterns between slashes: slashes and backslash pairs inside (a lone backslash
+        /// before a slash is the same pattern as the slash alone, so it is not generated).
+        static let patterns = ["\\d+亿元", "科创/板", "a b", "(?:x)|y", "\\\\", "/", "x\\\\/y", "^开头$"]
+
+        mutating func options(_ keywords: [String]) -> [String: Int] {
+            var values: [String: Int] = [:]
+            for keyword in keywords where next(2) == 0 { values[keyword] = next(keyword == "window" ? 100 : 1000) + (keyword == "window" ? 1 : 0) }
+            return values
+        }
+
         mutating func statement() -> Statement {
             let target = Name(text: pick(["articles", "issues", "sentences", "自定义"]), span: 0..<0)
+            let filter = next(2) == 0 ? condition(0) : nil
+            switch next(7) {
+            case 3:
+                var m = MetricStatement(name: Name(text: pick(Self.words), span: 0..<0), condition: filter)
+                if next(2) == 0 { m.by = Name(text: pick(["year", "subject", "季度"]), span: 0..<0) }
+                if next(2) == 0 { m.limit = next(50) }
+                return .metric(m)
+            case 4:
+                let regex = next(2) == 0
+                let o = options(["width", "limit", "offset"])
+                return .kwic(KwicStatement(pattern: Name(text: regex ? pick(Self.patterns) : pick(Self.words), span: 0..<0), isRegex: regex,
+                                           condition: filter, width: o["width"], limit: o["limit"], offset: o["offset"]))
+            case 5:
+                let o = options(["limit", "offset"])
+                return .freq(FreqStatement(kind: Name(text: pick(["words", "chars", "bigrams", "sources", "metrics", "字"]), span: 0..<0),
+                                           condition: filter, limit: o["limit"], offset: o["offset"]))
+            case 6:
+                let o = options(["window", "limit", "offset"])
+                return .collocates(CollocatesStatement(word: Name(text: pick(Self.words), span: 0..<0), condition: filter,
+                                                       window: o["window"], limit: o["limit"], offset: o["offset"]))
+            default:
+                break
+            }
             switch next(3) {
             case 0:
                 var s = SelectStatement(target: target, fields: next(2) == 0 ? nil : (0...next(3)).map { _ in Name(text: pick(Self.fields), span: 0..<0) })

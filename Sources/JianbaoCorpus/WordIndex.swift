@@ -163,6 +163,9 @@ final class ChunkWords: @unchecked Sendable {
     static func segment(_ issues: ArraySlice<Issue>, _ segmenter: Segmenter, stoppingIf stop: () -> Bool) -> ChunkWords {
         let part = ChunkWords()
         part.usesICU = segmenter.usesICU
+        // Interned through a local: a class property touched per word costs an access check.
+        var vocabulary = ByteVocabulary()
+        defer { part.vocabulary = vocabulary }
         for issue in issues {
             if stop() {
                 part.stopped = true
@@ -182,7 +185,7 @@ final class ChunkWords: @unchecked Sendable {
                     segmenter.words(p, block.range.lower, block.range.upper, word: { s, e in
                         if pendingGap && tokens.count > first { tokens.append(0) }
                         pendingGap = false
-                        tokens.append(UInt32(part.vocabulary.id(base + s, e - s)) + 1)
+                        tokens.append(UInt32(vocabulary.id(base + s, e - s)) + 1)
                     }, gap: { pendingGap = true })
                 }
             }

@@ -1,0 +1,139 @@
+import JianbaoCorpus
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `freq`: frequency lists of words, characters, bigrams, sources and metrics (docs/WORDS.md "freq").
+extension Evaluator {
+    func runFreq(_ plan: FreqPlan, formatter: inout any ResultFormatter, to out: Output) throws {
+        let selection = try articleSelection(plan.predicate)
+        var rows: [(term: String, count: Int)]
+        switch plan.kind {
+        case .words:
+            let table = try wordTable()
+            let counts = try wordCounts(table, selection)
+            rows = []
+            for (id, n) in counts.enumerated() where n > 0 && id > 0 { rows.append((table.texts[id], n)) }
+        case .bigrams:
+            rows = try bigramCounts(selection)
+        case .chars:
+            rows = try characterCounts(selection)
+        case .sources:
+            var counts: [String: Int] = [:]
+            for (i, issue) in corpus.issues.enumerated() {
+                for (a, article) in issue.articles.enumerated() where selection?[i][a] ?? true {
+                    for name in issue.sources(of: article) { counts[name, default: 0] += 1 }
+                }
+            }
+            rows = counts.map { ($0.key, $0.value) }
+        case .metrics:
+            var counts: [String: Int] = [:]
+            for (i, figures) in corpus.figures.figures.enumerated() {
+                for figure in figures where selection?[i][Int(figure.article)] ?? true { counts[figure.metric, default: 0] += 1 }
+            }
+            rows = counts.map { ($0.key, $0.value) }
+        }
+        if isInterrupted() { throw interrupted }
+        let total = rows.reduce(0) { $0 + $1.count }
+        rows.sort { a, b in a.count != b.count ? a.count > b.count : ValueOrder.compareText(a.term, b.term) < 0 }
+        try formatter.begin(columns: ["term", "count", "share"], to: out)
+        for (term, n) in window(rows, plan.limit, plan.offset) {
+            try formatter.row([.text(term), .integer(n), .number(Self.rounded(Double(n) / Double(total), 6))], to: out)
+        }
+        try formatter.end(to: out)
+    }
+
+    /// Occurrences of each word id in the selected articles (the table's own counts when all
+    /// are selected); index 0, the gap marker, is 0.
+    func wordCounts(_ table: WordTable, _ selection: [[Bool]]?) throws -> [Int] {
+        guard let selection else { return table.counts }
+        let chunks = corpus.issueChunks(perCore: 2)
+        let corpus = self.corpus, isInterrupted = self.isInterrupted
+        let perChunk = CorpusLoader.parallelMap(chunks.count) { c -> [Int]? in
+            var counts = [Int](repeating: 0, count: table.texts.count)
+            for i in chunks[c] {
+                if isInterrupted() { return nil }
+                let words = table.issues[i]
+                for (a, article) in corpus.issues[i].articles.enumerated() where selection[i][a] {
+                    for k in words.range(ofBlocks: article.blocks) { counts[Int(words.tokens[k])] += 1 }
+                }
+            }
+            return counts
+        }
+        var counts = [Int](repeating: 0, count: table.texts.count)
+        for chunk in perChunk {
+            guard let chunk else { throw interrupted }
+            for (id, n) in chunk.enumerated() { counts[id] += n }
+        }
+        counts[0] = 0
+        return counts
+    }
+
+    /// Pairs of words next to each other with no punctuation or number between them.
+    func bigramCounts(_ selection: [[Bool]]?) throws -> [(term: String, count: Int)] {
+        let table = try wordTable()
+        let chunks = corpus.issueChunks(perCore: 2)
+        let corpus = self.corpus, isInterrupted = self.isInterrupted
+        let perChunk = CorpusLoader.parallelMap(chunks.count) { c -> [UInt64: Int]? in
+            var counts: [UInt64: Int] = [:]
+            for i in chunks[c] {
+                if isInterrupted() { return nil }
+                let words = table.issues[i]
+                for (a, article) in corpus.issues[i].articles.enumerated() where selection?[i][a] ?? true {
+                    for b in article.blocks {
+                        let range = words.range(ofBlocks: b..<(b + 1))
+                        guard range.count > 1 else { continue }
+                        for k in range.lowerBound..<(range.upperBound - 1) {
+                            let (x, y) = (words.tokens[k], words.tokens[k + 1])
+                            if x != 0 && y != 0 { counts[UInt64(x) << 32 | UInt64(y), default: 0] += 1 }
+                        }
+                    }
+                }
+            }
+            return counts
+        }
+        var counts: [UInt64: Int] = [:]
+        for chunk in perChunk {
+            guard let chunk else { throw interrupted }
+            counts.merge(chunk, uniquingKeysWith: +)
+        }
+        return counts.map { key, n in (table.texts[Int(key >> 32)] + " " + table.texts[Int(key & 0xFFFF_FFFF)], n) }
+    }
+
+    /// Letters and ideographs (CharacterClass) in the paragraphs of the selected articles.
+    func characterCounts(_ selection: [[Bool]]?) throws -> [(term: String, count: Int)] {
+        let chunks = corpus.issueChunks(perCore: 2)
+        let corpus = self.corpus, isInterrupted = self.isInterrupted
+        let perChunk = CorpusLoader.parallelMap(chunks.count) { c -> [UInt32: Int]? in
+            var plane = [Int](repeating: 0, count: 0x10000)
+            var others: [UInt32: Int] = [:]
+            for i in chunks[c] {
+                if isInterrupted() { return nil }
+                let issue = corpus.issues[i]
+                issue.text.withUnsafeBufferPointer { p in
+                    for (a, article) in issue.articles.enumerated() where selection?[i][a] ?? true {
+                        for b in article.blocks where issue.blocks[Int(b)].kind == .paragraph {
+                            let range = issue.blocks[Int(b)].range
+                            var k = range.lower
+                            while k < range.upper {
+                                let scalar = UTF8Text.scalar(p, k)
+                                k += 1
+                                while k < range.upper && p[k] & 0xC0 == 0x80 { k += 1 }
+                                guard CharacterClass.isWordCharacter(scalar) else { continue }
+                                if scalar.value < 0x10000 { plane[Int(scalar.value)] += 1 } else { others[scalar.value, default: 0] += 1 }
+                            }
+                        }
+                    }
+                }
+            }
+            for (v, n) in plane.enumerated() where n > 0 { others[UInt32(v)] = n }
+            return others
+        }
+        var counts: [UInt32: Int] = [:]
+        for chunk in perChunk {
+            guard let chunk else { throw interrupted }
+            counts.merge(chunk, uniquingKeysWith: +)
+        }
+        return counts.map { (String(Unicode.Scalar($0.key)!), $0.value) }
+    }
+}

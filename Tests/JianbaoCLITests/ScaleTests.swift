@@ -8,7 +8,7 @@ import JianbaoTestSupport
     /// 256 MB in one bulletin: half a million articles, the last one with a word no other has.
     @Test func aSingleFileOfHundredsOfMegabytes() throws {
         let path = NSTemporaryDirectory() + "jianbao-big-\(UUID().uuidString).txt"
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let handle = try #require(FileHandle(forWritingAtPath: path))
         let paragraph = String(repeating: "上海国资国企推进改革深化提升行动，营业收入同比增长百分之五。", count: 6)

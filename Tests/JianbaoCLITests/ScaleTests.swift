@@ -44,7 +44,9 @@ import JianbaoTestSupport
         let streamed = try peak("kwic 本文完 width 150")
         let bytes = try #require(Int(streamed.output.trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(bytes > 90_000_000, "\(bytes) bytes of rows")
-        #expect(streamed.kilobytes - loaded.kilobytes < 60_000, "kwic held \(streamed.kilobytes - loaded.kilobytes) KB more than the load")
+        // Without the cap the rows cost 216 MB more than the load; with it, about 30 MB in a
+        // normal build and up to 80 MB under the sanitizers (ASan keeps freed memory aside).
+        #expect(streamed.kilobytes - loaded.kilobytes < 110_000, "kwic held \(streamed.kilobytes - loaded.kilobytes) KB more than the load")
     }
 
     /// 20,000 files in 200 folders load as 20,000 issues, with a process limit of 256 open

@@ -91,8 +91,6 @@ public struct WordTable: Sendable {
     public let total: Int
     /// How long segmenting took, in milliseconds.
     public let milliseconds: Double
-    /// Whether ICU did the segmenting (else every character was a word).
-    public let usesICU: Bool
     let vocabulary: SegmentationVocabulary
 
     /// The ids of the words of `text`, segmented as the corpus was; nil for a word the corpus
@@ -121,7 +119,6 @@ public struct WordTable: Sendable {
             ChunkWords.segment(issues[(c * n / chunks)..<((c + 1) * n / chunks)], Segmenter(vocabulary), stoppingIf: stop)
         }
         if stop() || parts.contains(where: \.stopped) { return nil }
-        let usesICU = parts.allSatisfy(\.usesICU)
         // One vocabulary for all: local id → global id, chunk by chunk.
         var global = ByteVocabulary()
         let maps: [[UInt32]] = parts.map { part in
@@ -148,7 +145,7 @@ public struct WordTable: Sendable {
         clock_gettime(CLOCK_MONOTONIC, &end)
         let ms = Double(end.tv_sec - start.tv_sec) * 1000 + Double(end.tv_nsec - start.tv_nsec) / 1e6
         return WordTable(texts: texts, ids: ids, issues: parts.flatMap(\.issues), counts: counts,
-                         total: counts.reduce(0, +), milliseconds: ms, usesICU: usesICU, vocabulary: vocabulary)
+                         total: counts.reduce(0, +), milliseconds: ms, vocabulary: vocabulary)
     }
 }
 
@@ -156,13 +153,11 @@ public struct WordTable: Sendable {
 final class ChunkWords: @unchecked Sendable {
     var vocabulary = ByteVocabulary()
     var issues: [IssueWords] = []
-    var usesICU = true
     /// Whether `stop` cut the work short.
     var stopped = false
 
     static func segment(_ issues: ArraySlice<Issue>, _ segmenter: Segmenter, stoppingIf stop: () -> Bool) -> ChunkWords {
         let part = ChunkWords()
-        part.usesICU = segmenter.usesICU
         // Interned through a local: a class property touched per word costs an access check.
         var vocabulary = ByteVocabulary()
         defer { part.vocabulary = vocabulary }

@@ -93,6 +93,7 @@ import JianbaoTestSupport
     ])
     func edges(_ text: String, _ expected: String) {
         let segmenter = Segmenter(SegmentationVocabulary(Lexicon.current, names: []))
+        #expect(segmenter.usesICU, "ICU's word break iterator (libicu's data) is missing")
         #expect(segmenter.words(of: text).joined(separator: " ") == expected)
     }
 

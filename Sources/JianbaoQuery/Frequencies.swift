@@ -6,27 +6,23 @@ import Glibc
 /// `freq`: frequency lists of words, characters, bigrams, sources and metrics (docs/WORDS.md "freq").
 extension Evaluator {
     func runFreq(_ plan: FreqPlan, formatter: inout any ResultFormatter, to out: Output) throws {
-        let selection = try articleSelection(plan.predicate)
         var rows: [(term: String, count: Int)]
         switch plan.kind {
         case .words:
             let table = try wordTable()
-            let counts = try wordCounts(table, selection)
+            let counts = try wordCounts(table, try articleSelection(plan.predicate))
             rows = []
             for (id, n) in counts.enumerated() where n > 0 && id > 0 { rows.append((table.texts[id], n)) }
         case .bigrams:
-            rows = try bigramCounts(selection)
+            rows = try bigramCounts(try articleSelection(plan.predicate))
         case .chars:
-            rows = try characterCounts(selection)
+            rows = try characterCounts(try articleSelection(plan.predicate))
         case .sources:
-            var counts: [String: Int] = [:]
-            for (i, issue) in corpus.issues.enumerated() {
-                for (a, article) in issue.articles.enumerated() where selection?[i][a] ?? true {
-                    for name in issue.sources(of: article) { counts[name, default: 0] += 1 }
-                }
-            }
-            rows = counts.map { ($0.key, $0.value) }
+            // `count articles by sources`: each article once per organisation it names.
+            rows = try groups(RowSource(corpus: corpus, target: .articles), plan.predicate, .sources)
+                .compactMap { key, n in key == .null ? nil : (key.plainText, n) }
         case .metrics:
+            let selection = try articleSelection(plan.predicate)
             var counts: [String: Int] = [:]
             for (i, figures) in corpus.figures.figures.enumerated() {
                 for figure in figures where selection?[i][Int(figure.article)] ?? true { counts[figure.metric, default: 0] += 1 }

@@ -103,6 +103,20 @@ import Testing
         }
     }
 
+    /// `freq sources` is `count articles by sources` without the articles that name none,
+    /// each article counted once per organisation even when its source repeats one.
+    @Test func freqSourcesIsCountBySources() throws {
+        let corpus = Corpus(CorpusLoader.load(documents: [("x/t.txt", Array("· 动态\n标题\n正文。（甲单位、乙单位、甲单位）\n标题二\n正文。（甲单位）\n标题三\n正文。\n".utf8))]))
+        #expect(try run(corpus, "freq sources").out == "甲单位\t2\t0.666667\n乙单位\t1\t0.333333\n")
+        for condition in ["", " where section = 金融工作", " where year >= 2022"] {
+            let byCount = try run(Self.corpus, "count articles" + condition + " by sources").out
+                .split(separator: "\n").filter { !$0.hasPrefix("\t") }.map { $0.split(separator: "\t").prefix(2).joined(separator: "\t") }
+            let byFreq = try run(Self.corpus, "freq sources" + condition).out
+                .split(separator: "\n").map { $0.split(separator: "\t").prefix(2).joined(separator: "\t") }
+            #expect(byFreq == byCount, "\(condition)")
+        }
+    }
+
     @Test func freqCharsIsALetterCount() throws {
         var expected: [String: Int] = [:]
         for issue in Self.corpus.issues {

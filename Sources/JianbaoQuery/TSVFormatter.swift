@@ -32,7 +32,7 @@ public struct TSVFormatter: ResultFormatter, RawRowEncoder {
                 case .null:
                     break
                 case .integer(let n):
-                    buffer.append(contentsOf: String(n).utf8)
+                    Self.appendDecimal(n, to: &buffer)
                 case .slice(let slice):
                     slice.forEachPiece { Self.escape($0, into: &buffer) }
                 default:

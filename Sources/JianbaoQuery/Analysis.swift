@@ -16,6 +16,7 @@ extension Evaluator {
         return selection
     }
 
+    /// The error a statement stops with on Ctrl-C (or its time limit).
     var interrupted: QueryError { QueryError(.interrupted, span: 0..<0) }
 
     /// The corpus's words, segmented now if this is the first use (stoppable like the rest).

@@ -21,7 +21,7 @@ public struct Evaluator: Sendable {
         // Figures are extracted on first use, here where Ctrl-C can stop it, not in the
         // middle of a row walk.
         if plan.needsFigures, corpus.figures.figures(stoppingIf: isInterrupted) == nil {
-            throw QueryError(.interrupted, span: 0..<0)
+            throw interrupted
         }
         switch plan {
         case .select(let select):
@@ -91,13 +91,9 @@ public struct Evaluator: Sendable {
         var fields: [Field] = [.metric, .subject, .value, .unit, .change]
         if key == .subject { fields = [.metric, .period, .value, .unit, .change] }
         try formatter.begin(columns: [key.rawValue] + fields.map(\.rawValue) + ["figures", "amount"], to: out)
-        let start = offset ?? 0
-        let end = limit.map { min(keys.count, start + $0) } ?? keys.count
-        if start < end {
-            for k in keys[start..<end] {
-                let (row, count) = groups[k]!
-                try formatter.row([k] + fields.map { source.value($0, row) } + [.integer(count), source.value(.amount, row)], to: out)
-            }
+        for k in window(keys, limit, offset) {
+            let (row, count) = groups[k]!
+            try formatter.row([k] + fields.map { source.value($0, row) } + [.integer(count), source.value(.amount, row)], to: out)
         }
         try formatter.end(to: out)
     }
@@ -114,7 +110,7 @@ public struct Evaluator: Sendable {
             var seen = 0, written = 0
             for group in source.groups {
                 if let limit = plan.limit, written >= limit { break }
-                if isInterrupted() { throw QueryError(.interrupted, span: 0..<0) }
+                if isInterrupted() { throw interrupted }
                 let rows = source.rows(of: group)
                 let verdicts = try filter?.verdicts(rows)
                 for (k, row) in rows.enumerated() where verdicts?[k] ?? true {
@@ -126,31 +122,29 @@ public struct Evaluator: Sendable {
                 }
             }
         } else {
-            var rows = try matching(source, plan.predicate)
+            let rows = try matching(source, plan.predicate)
             // Keys are made text once (a slice compared as a String would be made one per
             // comparison); the sort stops on Ctrl-C like everything else.
             var keys: [[Value]] = []
             keys.reserveCapacity(rows.count)
             for (i, row) in rows.enumerated() {
-                if i % 65536 == 0, isInterrupted() { throw QueryError(.interrupted, span: 0..<0) }
+                if i % 65536 == 0, isInterrupted() { throw interrupted }
                 keys.append(plan.order.map { source.value($0.field.field, row).normalized })
             }
             var order = Array(rows.indices)
             var comparisons = 0
             try order.sort { a, b in
                 comparisons += 1
-                if comparisons % 65536 == 0, isInterrupted() { throw QueryError(.interrupted, span: 0..<0) }
+                if comparisons % 65536 == 0, isInterrupted() { throw interrupted }
                 for (k, key) in plan.order.enumerated() {
                     let c = ValueOrder.compare(keys[a][k], keys[b][k])
                     if c != 0 { return key.descending ? c > 0 : c < 0 }
                 }
                 return a < b
             }
-            rows = order.map { rows[$0] }
             try formatter.begin(columns: plan.fields.map(\.name), to: out)
-            let end = plan.limit.map { min(rows.count, offset + $0) } ?? rows.count
-            if offset < end {
-                for row in rows[offset..<end] { try formatter.row(fields.map { source.value($0, row) }, to: out) }
+            for i in window(order, plan.limit, plan.offset) {
+                try formatter.row(fields.map { source.value($0, rows[i]) }, to: out)
             }
         }
         try formatter.end(to: out)
@@ -161,7 +155,7 @@ public struct Evaluator: Sendable {
         let filter = try predicate.map { try RowFilter(source, $0, isInterrupted: isInterrupted) }
         let groups = source.groups
         let perGroup = CorpusLoader.parallelMap(groups.count) { g -> Result<[RowRef], QueryError> in
-            if isInterrupted() { return .failure(QueryError(.interrupted, span: 0..<0)) }
+            if isInterrupted() { return .failure(interrupted) }
             let rows = source.rows(of: groups[g])
             guard let filter else { return .success(rows) }
             do throws(QueryError) {
@@ -181,7 +175,7 @@ public struct Evaluator: Sendable {
         let filter = try RowFilter(source, predicate, isInterrupted: isInterrupted)
         let groups = source.groups
         let perGroup = CorpusLoader.parallelMap(groups.count) { g -> Result<Int, QueryError> in
-            if isInterrupted() { return .failure(QueryError(.interrupted, span: 0..<0)) }
+            if isInterrupted() { return .failure(interrupted) }
             do throws(QueryError) {
                 return .success(try filter.verdicts(source.rows(of: groups[g])).count { $0 })
             } catch {

@@ -54,21 +54,17 @@ public enum UTF8Text {
         return jb_count_scalars(base + start, end - start)
     }
 
-    /// The scalar whose first byte is at `i`, in well-formed UTF-8 (U+FFFD past the end).
+    /// The scalar whose first byte is at `i` and its length in bytes, in UTF-8 the loader has
+    /// made well formed (no checks, as on every other hot path here).
     @inline(__always)
-    public static func scalar(_ p: UnsafeBufferPointer<UInt8>, _ i: Int) -> Unicode.Scalar {
-        let b = UInt32(p[i])
-        var value: UInt32
-        var length: Int
-        switch b {
-        case 0..<0x80: return Unicode.Scalar(UInt8(b))
-        case 0xC0..<0xE0: value = b & 0x1F; length = 2
-        case 0xE0..<0xF0: value = b & 0x0F; length = 3
-        default: value = b & 0x07; length = 4
-        }
-        guard i + length <= p.count else { return "\u{FFFD}" }
-        for k in 1..<length { value = value << 6 | UInt32(p[i + k] & 0x3F) }
-        return Unicode.Scalar(value) ?? "\u{FFFD}"
+    public static func decode(_ p: UnsafeBufferPointer<UInt8>, _ i: Int) -> (scalar: Unicode.Scalar, length: Int) {
+        let b0 = UInt32(p[i])
+        var value: UInt32, length: Int
+        if b0 < 0x80 { value = b0; length = 1 }
+        else if b0 < 0xE0 { value = (b0 & 0x1F) << 6 | UInt32(p[i + 1] & 0x3F); length = 2 }
+        else if b0 < 0xF0 { value = (b0 & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F); length = 3 }
+        else { value = (b0 & 0x07) << 18 | UInt32(p[i + 1] & 0x3F) << 12 | UInt32(p[i + 2] & 0x3F) << 6 | UInt32(p[i + 3] & 0x3F); length = 4 }
+        return (Unicode.Scalar(value) ?? "\u{FFFD}", length)
     }
 
     /// Offset of the first byte of the last scalar in `start..<end` (which must not be empty).

@@ -90,16 +90,11 @@ struct FigureExtractor {
             offsets.withUnsafeMutableBufferPointer { op in
                 var i = range.lower
                 while i < range.upper {
-                    let b0 = UInt32(bytes[i])
-                    var value: UInt32, width: Int
-                    if b0 < 0x80 { value = b0; width = 1 }
-                    else if b0 < 0xE0 { value = (b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F); width = 2 }
-                    else if b0 < 0xF0 { value = (b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F); width = 3 }
-                    else { value = (b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F); width = 4 }
-                    sp[count] = Unicode.Scalar(value) ?? "\u{FFFD}"
+                    let (scalar, length) = UTF8Text.decode(bytes, i)
+                    sp[count] = scalar
                     op[count] = i
                     count += 1
-                    i += width
+                    i += length
                 }
                 op[count] = i
             }

@@ -92,7 +92,7 @@ public final class Segmenter {
             while t < n && Int(ends[t]) <= end { t += 1 }
             // 现代|化 → 现代化: a lone suffix character joins a word of two or more.
             if t < n, Int(ends[t]) - end <= 4, kinds[t] == UInt8(JB_SEGMENT_IDEO),
-               suffixes.contains(UTF8Text.scalar(p, lower + end)),
+               suffixes.contains(UTF8Text.decode(p, lower + end).scalar),
                UTF8Text.scalarCount(p, lower + start, lower + end) >= 2,
                UTF8Text.scalarCount(p, lower + end, lower + Int(ends[t])) == 1 {
                 end = Int(ends[t])
@@ -191,9 +191,8 @@ public final class Segmenter {
                     kind = JB_SEGMENT_NONE
                 }
             } else {
-                i += 1
-                while i < upper, p[i] & 0xC0 == 0x80 { i += 1 }
-                let scalar = UTF8Text.scalar(p, start)
+                let (scalar, length) = UTF8Text.decode(p, start)
+                i += length
                 kind = CharacterClass.isWordCharacter(scalar) ? JB_SEGMENT_IDEO : JB_SEGMENT_NONE
             }
             ends[n] = Int32(i - lower)

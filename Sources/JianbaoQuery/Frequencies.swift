@@ -112,9 +112,8 @@ extension Evaluator {
                             let range = issue.blocks[Int(b)].range
                             var k = range.lower
                             while k < range.upper {
-                                let scalar = UTF8Text.scalar(p, k)
-                                k += 1
-                                while k < range.upper && p[k] & 0xC0 == 0x80 { k += 1 }
+                                let (scalar, length) = UTF8Text.decode(p, k)
+                                k += length
                                 guard CharacterClass.isWordCharacter(scalar) else { continue }
                                 if scalar.value < 0x10000 { plane[Int(scalar.value)] += 1 } else { others[scalar.value, default: 0] += 1 }
                             }

@@ -210,18 +210,15 @@ import Testing
     }
 
     /// The same for the first figure extraction (`select figures`, `metric`, `freq metrics`).
-    @Test(arguments: ["select figures", "count figures", "freq metrics", "metric 营业收入 by year"])
+    /// (`metric` extracts in the resolver, which stops on the process's Ctrl-C flag; that flag
+    /// is shared by every test running at the same time, so it is not tested here.)
+    @Test(arguments: ["select figures", "count figures", "freq metrics"])
     func interruptedExtractionIsNotKept(_ statement: String) throws {
         let corpus = syntheticCorpus(issues: 40, seed: 5)
         var parser = try Parser(statement)
         var resolver = Resolver(corpus: corpus)
         let plan = try resolver.resolve(parser.statements()[0].0)
         var formatter: any ResultFormatter = TSVFormatter(headers: true)
-        if statement.hasPrefix("metric") {
-            // The resolver needs the metric names, so it extracts (uninterrupted here).
-            #expect(corpus.figures.milliseconds != nil)
-            return
-        }
         #expect(throws: QueryError(.interrupted, span: 0..<0)) {
             try Evaluator(corpus: corpus, isInterrupted: { true }).run(plan, formatter: &formatter, to: Output())
         }

@@ -7,6 +7,8 @@ import Glibc
 public struct LoadResult: Sendable {
     public var issues: [Issue]
     public var diagnostics: [Diagnostic]
+    /// The files read, by (device, inode): what an output must never overwrite.
+    public var files: [FileIdentity] = []
 }
 
 /// Loads corpora from paths or from bytes in memory.
@@ -19,20 +21,25 @@ public enum CorpusLoader {
         var expander = PathExpander()
         for path in paths { expander.add(path) }
         let files = expander.files
-        let results = map(files.count, parallel: parallel) { i -> (Issue?, [Diagnostic]) in
+        let results = map(files.count, parallel: parallel) { i -> (Issue?, [Diagnostic], FileIdentity?) in
             let file = files[i]
-            switch FileReader.read(file.path) {
-            case .success(let bytes):
-                return IssueReader(path: file.path, id: file.id).read(bytes)
+            switch FileReader.read(bytes: file.bytes) {
+            case .success(let (bytes, identity)):
+                let (issue, diagnostics) = IssueReader(path: file.path, id: file.id).read(bytes)
+                return (issue, diagnostics, identity)
             case .failure(.system(let reason)):
-                return (nil, [Diagnostic(.error, file: file.path, "cannot read: \(reason)")])
+                return (nil, [Diagnostic(.error, file: file.path, "cannot read: \(reason)")], nil)
             case .failure(.notAFile):
-                return (nil, [Diagnostic(.error, file: file.path, "not a regular file")])
+                return (nil, [Diagnostic(.error, file: file.path, "not a regular file")], nil)
             case .failure(.tooLarge(let size)):
-                return (nil, [Diagnostic(.error, file: file.path, "file is \(size) bytes; files of 2 GiB or more are not read")])
+                return (nil, [Diagnostic(.error, file: file.path, "file is \(size) bytes; files of 2 GiB or more are not read")], nil)
+            case .failure(.outOfMemory(let size)):
+                return (nil, [Diagnostic(.error, file: file.path, "out of memory reading this file (\(size) bytes); skipped")], nil)
             }
         }
-        return assemble(results, before: expander.diagnostics)
+        var result = assemble(results.map { ($0.0, $0.1) }, before: expander.diagnostics)
+        result.files = results.compactMap(\.2)
+        return result
     }
 
     /// Loads documents held in memory (the built-in sample corpus, tests).

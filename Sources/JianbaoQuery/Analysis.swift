@@ -31,10 +31,11 @@ extension Evaluator {
         return (x * scale).rounded() / scale
     }
 
-    /// The rows `limit` and `offset` leave.
+    /// The rows `limit` and `offset` leave. Any pair the parser accepts (up to Int.max each)
+    /// is in range: the sum saturates instead of trapping (`limit 9223372036854775807 offset 1`).
     func window<T>(_ rows: [T], _ limit: Int?, _ offset: Int?) -> ArraySlice<T> {
-        let start = min(rows.count, offset ?? 0)
-        let end = limit.map { min(rows.count, start + $0) } ?? rows.count
+        let start = min(rows.count, max(0, offset ?? 0))
+        let end = limit.map { min(rows.count - start, max(0, $0)) + start } ?? rows.count
         return rows[start..<end]
     }
 }

@@ -57,6 +57,8 @@ public final class Session {
     public private(set) var failed = false
     /// The paths the corpus was loaded from (nil: the built-in sample), for `.reload`.
     public var corpusPaths: [String]?
+    /// The history file, which `.output` must not overwrite (nil outside the shell).
+    public var historyFile: String?
     /// The shell's history, for `.history` (nil outside the shell).
     public var historyProvider: (() -> [String])?
     /// Results taller than `rows()` lines go through this command (the shell's `$PAGER`).
@@ -211,26 +213,29 @@ public final class Session {
         // On a terminal with a pager, results are gathered first and paged when tall.
         let paging = pager != nil && out === stdout
         let target = paging ? Output() : out
-        defer {
-            closeOnce()
-            if paging { page(target) }
-        }
+        defer { if paging { page(target) } }
+        var succeeded = false
         do {
             try execute(text, origin: origin, to: target)
             try target.flush()
-            return .ready
+            succeeded = true
         } catch let error as QueryError {
             try? target.flush()
             report(error, in: text, origin: origin)
-            return bail ? .stop : .ready
         } catch let closed as OutputClosed {
-            // A command behind `.output '|…'` that stopped reading ends only its redirect.
+            // A command behind `.output '|…'` that stopped reading, or a file that cannot be
+            // written, ends only its redirect; its close says what happened.
             if target === stdout { throw closed }
-            dropRedirect(target)
-            return .ready
+            succeeded = !dropRedirect(target)
         } catch {
             preconditionFailure("unexpected error \(error)")
         }
+        // A file under `.once` is put in place only when its statement succeeded.
+        if closeOnce(discard: !succeeded) {
+            failed = true
+            succeeded = false
+        }
+        return succeeded || !bail ? .ready : .stop
     }
 
     /// Parses all statements of `text` first (a syntax error anywhere runs none of them), then
@@ -248,7 +253,7 @@ public final class Session {
             let limit = timeout ?? (Self.usesMatches(text) ? Self.matchesTimeout : nil)
             // The clock is read only when there is a limit to check it against.
             let evaluator = limit.map { seconds in
-                let deadline = started + UInt64(seconds * 1e9)
+                let deadline = Clock.deadline(after: seconds, from: started)
                 return Evaluator(corpus: corpus, isInterrupted: { jb_interrupt_requested() != 0 || Clock.now() > deadline })
             } ?? Evaluator(corpus: corpus)
             do {
@@ -317,7 +322,7 @@ public final class Session {
         let lines = bytes.count { $0 == 0x0A }
         if lines >= max(1, pager.rows() - 1), case .success(let redirect) = Redirect.open("|" + pager.command) {
             _ = try? redirect.output.write(bytes: bytes)
-            redirect.close()
+            _ = redirect.close()
             return
         }
         _ = try? stdout.write(bytes: bytes)
@@ -356,38 +361,66 @@ public final class Session {
     // MARK: - Output targets
 
     func openRedirect(_ target: String, once: Bool) -> String? {
-        switch Redirect.open(target) {
+        switch Redirect.open(target, guarded: guarded) {
         case .failure(let error):
             return error.message
         case .success(let redirect):
             if once {
-                onceRedirect?.close()
+                closeOnce()
                 onceRedirect = redirect
             } else {
-                self.redirect?.close()
+                if end(self.redirect) { failed = true }
                 self.redirect = redirect
             }
             return nil
         }
     }
 
-    func closeOnce() {
-        onceRedirect?.close()
-        onceRedirect = nil
+    /// Why a file may not be written by `.output`/`.once`: it is loaded, a script being read,
+    /// or the history file; nil when it may.
+    func guarded(_ file: FileIdentity) -> String? {
+        if corpus.files.contains(file) { return "a loaded corpus file" }
+        if readStack.contains(where: { FileIdentity(path: $0.key) == file }) { return "a script being run" }
+        if let history = historyFile, FileIdentity(path: history) == file { return "the history file" }
+        return nil
     }
 
+    /// Ends a redirection and says what went wrong, if anything; true for a failure.
+    func end(_ redirect: Redirect?, discard: Bool = false) -> Bool {
+        switch redirect?.close(discard: discard) ?? .done {
+        case .done: return false
+        case .note(let message): note("note: " + message); return false
+        case .failed(let message): note("error: " + message); return true
+        }
+    }
+
+    /// Ends `.once`; true when that failed.
+    @discardableResult
+    func closeOnce(discard: Bool = false) -> Bool {
+        defer { onceRedirect = nil }
+        return end(onceRedirect, discard: discard)
+    }
+
+    /// Ends every redirection (standard output failed: files under way are still finished).
+    public func closeAllRedirects() { closeRedirects() }
+
     func closeRedirects() {
-        closeOnce()
-        redirect?.close()
+        if closeOnce() { failed = true }
+        if end(redirect) { failed = true }
         redirect = nil
     }
 
-    func dropRedirect(_ output: Output) {
-        if onceRedirect?.output === output { closeOnce() }
+    /// Ends the redirection `output` belongs to after a failed write; true when that was a
+    /// failure (not a reader that stopped).
+    func dropRedirect(_ output: Output) -> Bool {
+        var failure = false
+        if onceRedirect?.output === output { failure = closeOnce() }
         if redirect?.output === output {
-            redirect?.close()
+            failure = end(redirect) || failure
             redirect = nil
         }
+        if failure { failed = true }
+        return failure
     }
 
     // MARK: - Messages

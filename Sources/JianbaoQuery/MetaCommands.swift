@@ -37,7 +37,7 @@ public enum MetaCommands {
         MetaCommand("echo", "on|off", "write each line before running it"),
         MetaCommand("segment", "TEXT", "the words of TEXT as freq words and collocates see them (ICU plus the lexicons)"),
         MetaCommand("timer", "on|off", "print each statement's wall time to standard error"),
-        MetaCommand("timeout", "[SECONDS|off]", "stop a statement that runs longer (default: off, 60 s for matches)"),
+        MetaCommand("timeout", "[SECONDS|off]", "stop a statement that runs longer (default: off, 60 s for matches and kwic /regex/)"),
         MetaCommand("quit", "", "leave"),
         MetaCommand("exit", "", "leave"),
     ]
@@ -122,7 +122,7 @@ extension Session {
             if let r = toggle({ timer = $0 }) { return r }
         case "timeout":
             guard let value = args.first else {
-                try out.write((timeout.map { Self.seconds($0) + " s" } ?? "off (\(Self.seconds(Self.matchesTimeout)) s for statements with matches)") + "\n")
+                try out.write((timeout.map { Self.seconds($0) + " s" } ?? "off (\(Self.seconds(Self.matchesTimeout)) s for statements with matches or kwic /regex/)") + "\n")
                 break
             }
             if args.count == 1, value.lowercased() == "off" {

@@ -96,7 +96,7 @@ public struct QueryError: Error, Equatable, Sendable {
             return "interrupted"
         case .timedOut(let seconds, let matches):
             return "stopped after \(Session.seconds(seconds)) s" + (matches
-                ? ", the time limit for a statement with matches; .timeout SECONDS sets another"
+                ? ", the time limit for a statement with a regular expression; .timeout SECONDS sets another"
                 : " (.timeout)")
         case .metricKey(let key, let suggestion):
             return "metric … by takes year, issue, section or subject, not '\(key)'" + didYouMean(suggestion)

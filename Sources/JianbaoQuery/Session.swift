@@ -44,7 +44,8 @@ public final class Session {
     /// Print each statement's wall time (`.timer on`).
     public var timer = false
     /// `.timeout`: the longest a statement may run, in seconds; nil for no limit, except that a
-    /// statement with `matches` stops after `matchesTimeout` (a pattern can backtrack for long).
+    /// statement with `matches` or `kwic /regex/` stops after `matchesTimeout` (a pattern can
+    /// backtrack for long).
     public var timeout: Double?
     public static let matchesTimeout = 60.0
     /// `-D`, `.set` and script arguments.
@@ -191,9 +192,13 @@ public final class Session {
     /// Replaces the corpus (`.load` appends through here).
     public func setCorpus(_ corpus: Corpus) { self.corpus = corpus }
 
-    /// Whether a statement uses `matches` (then the default time limit applies).
+    /// Whether a statement uses a regular expression, `matches` or `kwic /…/` (then the
+    /// default time limit applies: a pattern can backtrack for long either way).
     static func usesMatches(_ text: String) -> Bool {
-        (try? Lexer(text).tokens())?.contains { $0.isKeyword("matches") } ?? false
+        (try? Lexer(text).tokens())?.contains {
+            if case .pattern = $0.kind { return true }
+            return $0.isKeyword("matches")
+        } ?? false
     }
 
     static func seconds(_ value: Double) -> String {
@@ -279,6 +284,10 @@ public final class Session {
         guard readStack.count < Self.maxReadDepth else {
             return fail("scripts nest deeper than \(Self.maxReadDepth) levels (.read \(path))")
         }
+        var st = stat()
+        if path != "-", stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFDIR {
+            return fail("cannot read script \(path): it is a folder")
+        }
         let reader: LineReader?
         let key: String
         if path == "-" {
@@ -303,9 +312,25 @@ public final class Session {
         }
         let name = path == "-" ? "<stdin>" : path
         var number = 0
-        while let line = reader.next() {
+        while let line = reader.nextLine() {
             number += 1
-            if case .stop = try feed(line, origin: LineOrigin(file: name, line: number)) { return .stop }
+            switch line {
+            case .text(let text):
+                if case .stop = try feed(text, origin: LineOrigin(file: name, line: number)) { return .stop }
+            case .tooLong(let bytes, let head, let endless):
+                // Refused while reading: memory stays within the limit (`-f /dev/zero`).
+                pending.removeAll()
+                report(QueryError(.statementTooLong(bytes, limit: Self.maxStatementBytes, skipping: false), span: 0..<0),
+                       in: head, origin: LineOrigin(file: name, line: number))
+                if endless {
+                    note("\(name):\(number): error: no end of line in \(reader.maxSkipBytes >> 20) MiB; stopped reading \(name)")
+                    return bail ? .stop : .ready
+                }
+                if bail { return .stop }
+            }
+        }
+        if let failure = reader.failure {
+            return fail("cannot read \(name): \(failure)")
         }
         if !pending.isEmpty {
             let text = pending.text

@@ -68,6 +68,20 @@ public enum MetaCommands {
         if inWord { words.append(current) }
         return words
     }
+
+    /// Where an unclosed quote starts in a meta command's text, or nil when all are closed.
+    static func unclosedQuote(_ text: String) -> String.Index? {
+        var quote: (Character, String.Index)?
+        for i in text.indices {
+            let c = text[i]
+            if let (q, _) = quote {
+                if c == q { quote = nil }
+            } else if c == "'" || c == "\"" {
+                quote = (c, i)
+            }
+        }
+        return quote?.1
+    }
 }
 
 extension Session {
@@ -78,6 +92,11 @@ extension Session {
         guard let command = MetaCommands.named(name) else {
             let suggestion = Suggest.nearest(name, in: MetaCommands.all.map(\.name)).map { "." + $0 }
             return fail(QueryError(.unknownMeta("." + name, suggestion: suggestion), span: 0..<(name.utf8.count + 1)), line, origin)
+        }
+        // `.output 'unterminated` must not create a file named `unterminated`.
+        if let quote = MetaCommands.unclosedQuote(line) {
+            let at = line.utf8.distance(from: line.startIndex, to: quote)
+            return fail(QueryError(.unterminatedQuote, span: at..<line.utf8.count), line, origin)
         }
         func usage() -> Feed {
             fail(QueryError(.metaUsage(".\(command.name) \(command.arguments)"), span: 0..<line.utf8.count), line, origin)
@@ -155,7 +174,7 @@ extension Session {
                 break
             }
             for (i, entry) in history.enumerated() {
-                try out.write(DisplayWidth.pad(String(i + 1), to: 5, right: true) + "  " + entry.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n       ") + "\n")
+                try out.write(DisplayWidth.pad(String(i + 1), to: 5, right: true) + "  " + entry.split(separator: "\n", omittingEmptySubsequences: false).map { DisplayWidth.visible(String($0)) }.joined(separator: "\n       ") + "\n")
             }
         case "read":
             guard let script = args.first else { return usage() }

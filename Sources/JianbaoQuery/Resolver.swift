@@ -357,17 +357,17 @@ enum Names {
     /// `no section is named 'X'; closest: A, B` (names containing X first, then by edit distance).
     static func unknownMessage(_ kind: String, _ value: String, known: Set<String>) -> String {
         let containing: [String] = known.filter { $0.contains(value) || value.contains($0) }.sorted()
+        let contained = Set(containing)
         let chars = Array(value)
         let limit = max(1, chars.count / 2)
         var scored: [(name: String, distance: Int)] = []
-        for name in known where !containing.contains(name) {
-            let d = Suggest.distance(chars, Array(name))
-            if d <= limit { scored.append((name, d)) }
+        for name in known where !contained.contains(name) {
+            if let d = Suggest.distance(chars, Array(name), atMost: limit) { scored.append((name, d)) }
         }
         scored.sort { a, b in a.distance != b.distance ? a.distance < b.distance : a.name < b.name }
         let closest = Array((containing + scored.map(\.name)).prefix(5))
-        var message = "no \(kind) is named '\(value)'; the result is empty"
-        if !closest.isEmpty { message += "; closest: " + closest.joined(separator: ", ") }
+        var message = "no \(kind) is named '\(QueryError.shown(value))'; the result is empty"
+        if !closest.isEmpty { message += "; closest: " + closest.map(QueryError.shown).joined(separator: ", ") }
         return message
     }
 }

@@ -27,7 +27,7 @@ struct PathExpander {
     private(set) var diagnostics: [Diagnostic] = []
     /// Folders already walked and files already listed, by (device, inode), with the path
     /// they were first reached by.
-    private var visitedFolders: Set<FileIdentity> = []
+    private var visitedFolders: [FileIdentity: String] = [:]
     private var listedFiles: [FileIdentity: String] = [:]
 
     mutating func add(_ path: String) {
@@ -44,10 +44,11 @@ struct PathExpander {
         if st.st_mode & S_IFMT == S_IFDIR {
             var found: [(key: [UInt8], file: File)] = []
             let key = FileIdentity(st)
-            guard visitedFolders.insert(key).inserted else {
-                diagnostics.append(Diagnostic(.warning, file: shown, "folder named twice; read once"))
+            if let first = visitedFolders[key] {
+                diagnostics.append(Diagnostic(.warning, file: shown, "same folder as \(first); read once"))
                 return
             }
+            visitedFolders[key] = shown
             var ancestors: Set<FileIdentity> = [key]
             walk(folder: path, shown: shown, relative: [], depth: 0, ancestors: &ancestors, into: &found)
             if found.isEmpty {
@@ -114,7 +115,11 @@ struct PathExpander {
                     continue
                 }
                 // A folder reached by a second path was walked already: its files are listed.
-                guard visitedFolders.insert(key).inserted else { continue }
+                if let first = visitedFolders[key] {
+                    diagnostics.append(Diagnostic(.warning, file: fullShown, "same folder as \(first); read once"))
+                    continue
+                }
+                visitedFolders[key] = fullShown
                 if depth >= Self.maxDepth {
                     diagnostics.append(Diagnostic(.error, file: fullShown, "folders nested deeper than \(Self.maxDepth); not followed"))
                     continue

@@ -181,7 +181,11 @@ public final class Session {
     }
 
     /// Drops a half-typed statement (Ctrl-C in the shell).
-    public func discardPending() { pending.removeAll() }
+    public func discardPending() {
+        pending.removeAll()
+        pendingByBackslash = false
+        skippingRest = false
+    }
 
     /// Records a failure found outside a statement (a script that cannot be opened).
     public func markFailed() { failed = true }

@@ -43,18 +43,21 @@ struct Shell {
 
         var statement: [String] = []
         var warnedAboutHistory = false
-        while true {
+        reading: while true {
             editor.continuing = session.isContinuing
-            guard let line = editor.readLine() else {
-                try session.out.write("\n")
-                break
-            }
-            if editor.interrupted {
+            let line: String
+            switch editor.readLine() {
+            case .line(let text):
+                line = text
+            case .interrupted:
                 session.discardPending()
                 statement = []
                 try session.out.write("\n")
                 try session.out.flush()
                 continue
+            case .end:
+                try session.out.write("\n")
+                break reading
             }
             statement.append(line)
             let result = try session.feed(line)
@@ -70,7 +73,7 @@ struct Shell {
                     }
                 }
             }
-            if case .stop = result { break }
+            if case .stop = result { break reading }
         }
     }
 

@@ -30,10 +30,13 @@ struct Shell {
         if let history, !editor.loadHistory(history) {
             session.note("jianbao: could not read the history file \(history); starting with an empty history")
         }
-        session.historyProvider = { editor.entries() }
+        let screen = session.terminal as? Screen ?? Screen(out: session.stdout)
+        screen.historySource = { [weak editor] in editor?.entries() ?? [] }
+        screen.pager = Self.pagerCommand()
+        screen.progressLine = ProgressLine()
+        session.terminal = screen
         let session = self.session
         editor.complete = { Completer(corpus: session.corpus).complete($0) }
-        session.pager = (Self.pagerCommand(), { Int(jb_terminal_rows(1)) })
 
         if !quiet { try banner() }
         if readRC, let home = getenv("HOME") {
@@ -41,7 +44,6 @@ struct Shell {
             if access(rc, R_OK) == 0, case .stop = try session.read(script: rc, arguments: []) { return }
         }
 
-        var statement: [String] = []
         var warnedAboutHistory = false
         reading: while true {
             editor.continuing = session.isContinuing
@@ -51,7 +53,6 @@ struct Shell {
                 line = text
             case .interrupted:
                 session.discardPending()
-                statement = []
                 try session.out.write("\n")
                 try session.out.flush()
                 continue
@@ -59,13 +60,11 @@ struct Shell {
                 try session.out.write("\n")
                 break reading
             }
-            statement.append(line)
             let result = try session.feed(line)
             if !session.isContinuing {
-                let text = statement.joined(separator: "\n")
-                statement = []
-                if !text.trimmingCharacters(in: " \t").isEmpty {
-                    editor.remember(text)
+                let typed = session.typedInput
+                if !typed.trimmingCharacters(in: " \t").isEmpty {
+                    editor.remember(typed)
                     // Saved after every statement, so that every way out keeps it.
                     if let history, !editor.saveHistory(history), !warnedAboutHistory {
                         session.note("jianbao: could not write the history file \(history)")

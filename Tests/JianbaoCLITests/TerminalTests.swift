@@ -169,6 +169,20 @@ import JianbaoTestSupport
         #expect(listed == "    1  select issues id \\\n       where year = 2019\njianbao> ")
     }
 
+    /// A statement continued with `\` is one history entry of two lines; recalled and entered
+    /// again it runs again (it failed with "unexpected '\'").
+    @Test func recalledBackslashStatementRunsAgain() throws {
+        let t = try shell()
+        try t.type("select issues id \\\r")
+        try t.type("where year = 2019\r")
+        try t.expect("2019-12\n")
+        try t.type("\u{1B}[A")
+        try t.expect("where year = 2019")
+        try t.send("\r")
+        let seen = try t.expect("2019-12\n")
+        #expect(!seen.contains("error"), "\(seen)")
+    }
+
     @Test func pagerForTallOutputOnly() throws {
         let t = try shell(env: ["PAGER": "sed s/^/PAGED:/"], rows: 20)
         try t.type("select paragraphs article, n\r")

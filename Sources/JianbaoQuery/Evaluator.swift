@@ -16,6 +16,11 @@ public struct Evaluator: Sendable {
         self.isInterrupted = isInterrupted
     }
 
+    /// Stops when the statement's token says so (Ctrl-C or the deadline).
+    public init(corpus: Corpus, cancellation: Cancellation) {
+        self.init(corpus: corpus, isInterrupted: cancellation.check)
+    }
+
     /// Runs a plan; throws `QueryError` (a pattern too complex, an interrupt) or `OutputClosed`.
     public func run(_ plan: Plan, formatter: inout any ResultFormatter, to out: Output) throws {
         // Figures are extracted on first use, here where Ctrl-C can stop it, not in the

@@ -111,17 +111,16 @@ extension Session {
         case "quit", "exit":
             return .stop
         case "help":
-            try out.write(args.first.map(HelpText.topic) ?? HelpText.overview())
+            return try listing(args.first.map(HelpText.topic) ?? HelpText.overview())
         case "fields":
             if let name = args.first {
                 guard let spec = Schema.target(named: name) else {
                     let span = (line.utf8.count - name.utf8.count)..<line.utf8.count
                     return fail(QueryError(.unknownTarget(name, suggestion: Suggest.nearest(name, in: Schema.targets.map(\.name))), span: span), line, origin)
                 }
-                try out.write(HelpText.fields(of: spec))
-            } else {
-                try out.write(HelpText.targets())
+                return try listing(HelpText.fields(of: spec))
             }
+            return try listing(HelpText.targets())
         case "corpus":
             try out.write(CorpusSummary.text(corpus))
         case "check":
@@ -169,13 +168,14 @@ extension Session {
             guard args.isEmpty else { return usage() }
             reload()
         case "history":
-            guard let history = historyProvider?() else {
+            guard let history = terminal?.history else {
                 note("no history: it is kept by the interactive shell")
                 break
             }
-            for (i, entry) in history.enumerated() {
-                try out.write(DisplayWidth.pad(String(i + 1), to: 5, right: true) + "  " + entry.split(separator: "\n", omittingEmptySubsequences: false).map { DisplayWidth.visible(String($0)) }.joined(separator: "\n       ") + "\n")
-            }
+            return try listing(history.enumerated().map { i, entry in
+                DisplayWidth.pad(String(i + 1), to: 5, right: true) + "  "
+                    + entry.split(separator: "\n", omittingEmptySubsequences: false).map { DisplayWidth.visible(String($0)) }.joined(separator: "\n       ") + "\n"
+            }.joined())
         case "read":
             guard let script = args.first else { return usage() }
             return try read(script: script, arguments: Array(args.dropFirst()), origin: origin)
@@ -194,6 +194,16 @@ extension Session {
         }
         try out.flush()
         return .ready
+    }
+
+    /// Writes a listing (`.help`, `.fields`, `.history`) where results go, through the pager
+    /// like results when it is taller than the screen.
+    private func listing(_ text: String) throws(OutputClosed) -> Feed {
+        try toScreen(closingOnce: false) { target throws(OutputClosed) in
+            try target.write(text)
+            try target.flush()
+            return .ready
+        }
     }
 
     /// Reports a failed command and says whether to go on.

@@ -10,8 +10,9 @@ import Glibc
 /// A regular file is written under a temporary name beside it and renamed into place when the
 /// redirection ends, so a failed write, a failed statement under `.once` or a signal leaves the
 /// old file as it was (ROBUSTNESS.md); devices and FIFOs (`/dev/null`) are written directly.
-final class Redirect {
-    let output: Output
+public final class Redirect {
+    /// Where the bytes for the target are written.
+    public let output: Output
     /// The command's process, for a pipe.
     let child: pid_t?
     let fd: Int32
@@ -31,7 +32,7 @@ final class Redirect {
 
     /// Opens `target`: `|command` starts the command, anything else is a file. `guarded`
     /// says why a file may not be written (a loaded corpus file, a running script), or nil.
-    static func open(_ target: String, guarded: (FileIdentity) -> String? = { _ in nil }) -> Result<Redirect, RedirectError> {
+    public static func open(_ target: String, guarded: (FileIdentity) -> String? = { _ in nil }) -> Result<Redirect, RedirectError> {
         if target.hasPrefix("|") { return openCommand(target) }
         guard !target.isEmpty else { return .failure(RedirectError(message: "no file name after .output")) }
         var st = stat()
@@ -86,7 +87,7 @@ final class Redirect {
     }
 
     /// What ending the redirection found.
-    enum Outcome: Equatable {
+    public enum Outcome: Equatable {
         case done
         /// Worth a note, not a failure: a command stopped reading before the end (`| head -1`),
         /// a file under `.once` kept as it was after its statement failed.
@@ -97,7 +98,8 @@ final class Redirect {
 
     /// Flushes, closes, renames a staged file into place (or, with `discard` or after a
     /// failed write, removes it and keeps the old file) and waits for a command to finish.
-    func close(discard: Bool = false) -> Outcome {
+    @discardableResult
+    public func close(discard: Bool = false) -> Outcome {
         var outcome = Outcome.done
         var writeFailure: String?
         do throws(OutputClosed) { try output.flush() } catch { writeFailure = error.failure ?? "" }
@@ -132,8 +134,9 @@ final class Redirect {
     }
 }
 
-struct RedirectError: Error {
-    var message: String
+public struct RedirectError: Error {
+    /// What went wrong, for the user.
+    public var message: String
 }
 
 func systemError(_ code: Int32 = errno) -> String { String(cString: strerror(code)).lowercased() }

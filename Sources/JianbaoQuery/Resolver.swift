@@ -1,5 +1,4 @@
 import JianbaoCorpus
-import CBytes
 
 /// `select` after resolution.
 public struct SelectPlan: Sendable {
@@ -92,10 +91,16 @@ public struct QueryNote: Sendable, Equatable {
 /// meets an unknown name or a value of the wrong type.
 public struct Resolver {
     let corpus: Corpus
+    /// The statement's stop conditions: resolving may segment the corpus or extract its
+    /// figures for the first time, which takes seconds on a large archive.
+    let cancellation: Cancellation
     /// Notes gathered while resolving; the session prints them before the result.
     public private(set) var notes: [QueryNote] = []
 
-    public init(corpus: Corpus) { self.corpus = corpus }
+    public init(corpus: Corpus, cancellation: Cancellation = .onInterrupt) {
+        self.corpus = corpus
+        self.cancellation = cancellation
+    }
 
     public mutating func resolve(_ statement: Statement) throws(QueryError) -> Plan {
         switch statement {
@@ -143,7 +148,7 @@ public struct Resolver {
     /// the metrics X is an alias of (aliases widen the search, they never add figures).
     mutating func resolveMetric(_ m: MetricStatement) throws(QueryError) -> Plan {
         let spec = Schema.spec(.figures)
-        guard let all = corpus.figures.figures(stoppingIf: { jb_interrupt_requested() != 0 }) else {
+        guard let all = corpus.figures.figures(stoppingIf: cancellation.check) else {
             throw QueryError(.interrupted, span: 0..<0)
         }
         let known = all.reduce(into: Set<String>()) { names, figures in
@@ -194,7 +199,7 @@ public struct Resolver {
     /// empty result and a note.
     mutating func resolveCollocates(_ c: CollocatesStatement) throws(QueryError) -> Plan {
         let window = c.window ?? 5
-        guard let table = corpus.words.table(stoppingIf: { jb_interrupt_requested() != 0 }) else {
+        guard let table = corpus.words.table(stoppingIf: cancellation.check) else {
             throw QueryError(.interrupted, span: 0..<0)
         }
         let ids = table.ids(of: c.word.text)

@@ -22,9 +22,9 @@ struct Driver {
 
     func run() -> Int32 {
         let err = Output(fd: 2)
-        let started = monotonicNow()
+        let started = Clock.now()
         let (corpus, named) = loadCorpus()
-        let loadMilliseconds = (monotonicNow() - started) / 1_000_000
+        let loadMilliseconds = (Clock.now() - started) / 1_000_000
         if options.check {
             let out = Output(fd: 1)
             do throws(OutputClosed) {
@@ -61,6 +61,7 @@ struct Driver {
                               variables: Variables(named: defined, arguments: options.corpus),
                               out: Output(fd: 1), err: err)
         session.timeout = options.timeout
+        if terminal { session.terminal = Screen(out: session.stdout) }
         session.corpusPaths = corpusPaths.isEmpty ? getenv("JIANBAO_CORPUS").map { [String(cString: $0)] }.flatMap { $0[0].isEmpty ? nil : $0 } : corpusPaths
         do {
             if interactive {
@@ -72,7 +73,7 @@ struct Driver {
             }
             try session.finish()
         } catch {
-            session.closeAllRedirects()
+            session.closeRedirects()
             return outcome(of: error)
         }
         return session.failed ? 1 : 0
@@ -133,11 +134,4 @@ extension Int {
 func writeError(_ text: String) {
     var text = text
     text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
-}
-
-/// CLOCK_MONOTONIC in nanoseconds.
-func monotonicNow() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }

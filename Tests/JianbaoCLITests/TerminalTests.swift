@@ -77,6 +77,31 @@ import JianbaoTestSupport
         #expect(!seen.contains("error:"))
     }
 
+    /// Ctrl-C at an empty prompt and at the continuation prompt abandons what is open and
+    /// stays, as psql and sqlite3 do: the mode and variables set before it are still there,
+    /// and the unfinished statement never runs.
+    @Test func controlCAtAnEmptyOrContinuationPromptStays() throws {
+        let t = try shell()
+        try t.type(".mode csv\r")
+        try t.type(".set who 机场集团\r")
+        try t.expect("jianbao> ")
+        try t.type("\u{03}")
+        try t.expect("jianbao> ")
+        try t.type("select issues id \\\r")
+        try t.expect("   ...> ")
+        try t.type("\u{03}")
+        try t.expect("jianbao> ")
+        try t.type("select articles id where (section = 金融工作\r")
+        try t.expect("   ...> ")
+        try t.type("\u{03}")
+        try t.type("count articles where source = $who\r")
+        let seen = try t.expect("count\n3\n")
+        #expect(!seen.contains("2019-12"), "the abandoned statement ran: \(seen)")
+        #expect(!seen.contains("error"), "\(seen)")
+        try t.type(".quit\r")
+        #expect(try t.waitForExit() == 0)
+    }
+
     /// Ctrl-C stops a statement that runs for seconds on a large generated archive; what is
     /// loaded stays loaded and the next query answers.
     @Test func controlCInterruptsALongStatement() throws {
@@ -142,6 +167,20 @@ import JianbaoTestSupport
         // One entry for the two lines, as typed; the wiped line never ran.
         let listed = try t.expect("jianbao> ")
         #expect(listed == "    1  select issues id \\\n       where year = 2019\njianbao> ")
+    }
+
+    /// A statement continued with `\` is one history entry of two lines; recalled and entered
+    /// again it runs again (it failed with "unexpected '\'").
+    @Test func recalledBackslashStatementRunsAgain() throws {
+        let t = try shell()
+        try t.type("select issues id \\\r")
+        try t.type("where year = 2019\r")
+        try t.expect("2019-12\n")
+        try t.type("\u{1B}[A")
+        try t.expect("where year = 2019")
+        try t.send("\r")
+        let seen = try t.expect("2019-12\n")
+        #expect(!seen.contains("error"), "\(seen)")
     }
 
     @Test func pagerForTallOutputOnly() throws {

@@ -14,6 +14,6 @@ import Testing
         ("kwic \"/not a pattern/\"", false),
     ])
     func usesMatches(_ statement: String, _ expected: Bool) {
-        #expect(Session.usesMatches(statement) == expected)
+        #expect(StatementRunner.usesMatches(statement) == expected)
     }
 }

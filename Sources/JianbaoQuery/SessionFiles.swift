@@ -94,7 +94,17 @@ extension Session {
     func reload() {
         let started = Clock.now()
         let result = corpusPaths.map { CorpusLoader.load(paths: $0) } ?? CorpusLoader.load(documents: SampleCorpus.documents)
-        for d in result.diagnostics where d.severity == .error { note(d.description) }
+        let errors = result.diagnostics.filter { $0.severity == .error }
+        for d in errors { note(d.description) }
+        // A named path that is gone (the folder was moved, a disk unmounted) or a load that
+        // found nothing keeps what is loaded: `.reload` must not empty the corpus.
+        let named = Set(corpusPaths ?? [])
+        if errors.contains(where: { named.contains($0.file) }) || (result.issues.isEmpty && !corpus.issues.isEmpty) {
+            markFailed()
+            note("error: .reload could not read everything it loaded before; kept the \(counted(corpus.issues.count, "issue")) already loaded")
+            return
+        }
+        if !errors.isEmpty { markFailed() }
         setCorpus(Corpus(result))
         note("reloaded \(counted(corpus.issues.count, "issue")), \(counted(corpus.articleCount, "article")) in "
              + Clock.milliseconds(since: started) + " ms")

@@ -38,6 +38,7 @@ public enum MetaCommands {
         MetaCommand("segment", "TEXT", "the words of TEXT as freq words and collocates see them (ICU plus the lexicons)"),
         MetaCommand("timer", "on|off", "print each statement's wall time to standard error"),
         MetaCommand("timeout", "[SECONDS|off]", "stop a statement that runs longer (default: off, 60 s for matches and kwic /regex/)"),
+        MetaCommand("safe", "[on]", "refuse commands, file output and reads outside the corpus and the script's folder, for the rest of the run"),
         MetaCommand("quit", "", "leave"),
         MetaCommand("exit", "", "leave"),
     ]
@@ -106,10 +107,22 @@ extension Session {
             apply(args[0].lowercased() == "on")
             return nil
         }
+        if let refused = safeModeRefusal(command.name, args) {
+            return fail(QueryError(.refusedInSafeMode(refused), span: 0..<line.utf8.count), line, origin)
+        }
         let out = self.out
         switch command.name {
         case "quit", "exit":
             return .stop
+        case "safe":
+            guard let value = args.first else {
+                try out.write(safe ? "on\n" : "off\n")
+                break
+            }
+            guard args.count == 1, ["on", "off"].contains(value.lowercased()) else { return usage() }
+            if value.lowercased() == "on" { safe = true } else if safe {
+                return fail(QueryError(.refusedInSafeMode(".safe off: it stays on for the rest of the run"), span: 0..<line.utf8.count), line, origin)
+            }
         case "help":
             return try listing(args.first.map(HelpText.topic) ?? HelpText.overview())
         case "fields":

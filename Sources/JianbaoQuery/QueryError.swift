@@ -34,6 +34,7 @@ public struct QueryError: Error, Equatable, Sendable {
         case patternNotAllowed
         case statementTooLong(Int, limit: Int, skipping: Bool)
         case unterminatedQuote
+        case refusedInSafeMode(String)
     }
 
     public var kind: Kind
@@ -116,6 +117,8 @@ public struct QueryError: Error, Equatable, Sendable {
         case .statementTooLong(let bytes, let limit, let skipping):
             return "statement of \(bytes) bytes; statements are limited to \(limit / (1 << 20)) MiB"
                 + (skipping ? "; the rest of it is skipped up to the next statement" : "")
+        case .refusedInSafeMode(let what):
+            return "safe mode refuses \(what)"
         case .unterminatedQuote:
             return "unterminated quote; close it with the same quote"
         case .undefinedVariable(let name):

@@ -52,6 +52,11 @@ public final class Session {
     private(set) var failureCount = 0
     /// The paths the corpus was loaded from (nil: the built-in sample), for `.reload`.
     public var corpusPaths: [String]?
+    /// `--safe`/`.safe on`: commands, file output and reads outside the corpus are refused
+    /// (SafeMode.swift). Once on, it stays on.
+    public var safe = false {
+        didSet { if oldValue { safe = true } }
+    }
     /// The history file, which `.output` must not overwrite (nil outside the shell).
     public var historyFile: String?
     /// The terminal standard output goes to, when it is one (set by the executable).

@@ -54,6 +54,9 @@ struct Jianbao: ParsableCommand {
     @Flag(help: "Load the corpus, print every diagnostic, exit 1 if any is an error.")
     var check = false
 
+    @Flag(help: "Refuse what a script from someone else should not do: run commands, write files, read files outside the corpus and the script's folder (as .safe on).")
+    var safe = false
+
     @Flag(name: .shortAndLong, help: "No banner in the interactive shell.")
     var quiet = false
 

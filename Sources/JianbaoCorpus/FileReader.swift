@@ -32,8 +32,7 @@ enum FileReader {
         // repaired copy and the line structure (about three times the file): ask malloc for
         // that first, so that a file too big for the memory left is skipped with a message
         // and the rest loads (issue 18: `ulimit -v` used to abort the whole load).
-        guard let probe = malloc(expected * 3 + (1 << 20)) else { return .failure(.outOfMemory(expected)) }
-        free(probe)
+        guard MemoryHeadroom.available(expected * 3) else { return .failure(.outOfMemory(expected)) }
         var failure: Failure?
         // One byte of slack tells a file that grew since fstat from one that did not.
         var bytes = [UInt8](unsafeUninitializedCapacity: expected + 1) { buffer, count in

@@ -9,6 +9,9 @@ import Glibc
 public struct OutputClosed: Error {
     /// `write error on out.csv: no space left on device`; nil for a reader that went away.
     public var failure: String?
+    /// Not the target's fault: the rows an aligned mode keeps for measuring no longer fit in
+    /// memory. The statement fails with `out of memory` and the session goes on.
+    public var outOfMemory = false
 
     public init(failure: String? = nil) { self.failure = failure }
 }

@@ -34,6 +34,7 @@ public struct QueryError: Error, Equatable, Sendable {
         case patternNotAllowed
         case statementTooLong(Int, limit: Int, skipping: Bool)
         case unterminatedQuote
+        case outOfMemory
         case refusedInSafeMode(String)
     }
 
@@ -119,6 +120,8 @@ public struct QueryError: Error, Equatable, Sendable {
                 + (skipping ? "; the rest of it is skipped up to the next statement" : "")
         case .refusedInSafeMode(let what):
             return "safe mode refuses \(what)"
+        case .outOfMemory:
+            return "out of memory: the result of this statement does not fit; narrow it with where or limit, or use a streaming mode (tsv, csv, jsonl)"
         case .unterminatedQuote:
             return "unterminated quote; close it with the same quote"
         case .undefinedVariable(let name):

@@ -186,6 +186,10 @@ public final class Session {
                 try? target.flush()
                 report(error, in: text, origin: origin)
                 return bail ? .stop : .ready
+            } catch let closed as OutputClosed where closed.outOfMemory {
+                try? target.flush()
+                report(QueryError(.outOfMemory, span: 0..<0), in: text, origin: origin)
+                return bail ? .stop : .ready
             } catch let closed as OutputClosed {
                 throw closed
             } catch {

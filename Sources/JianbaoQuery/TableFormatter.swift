@@ -14,6 +14,7 @@ public struct TableFormatter: BufferingFormatter {
     }
 
     public mutating func end(to out: Output) throws(OutputClosed) {
+        try result.ensureRoomToWrite()
         let n = result.columns.count
         guard n > 0 else { return }
         let cells = result.rows.map { $0.map(BufferedResult.text) }

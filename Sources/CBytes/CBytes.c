@@ -318,3 +318,6 @@ void jb_pending_files_watch_signals(void) {
         sigaction(signals[i], &action, NULL);
     }
 }
+
+#include <malloc.h>
+void jb_malloc_single_arena(void) { mallopt(M_ARENA_MAX, 1); }

@@ -34,7 +34,7 @@ public enum CorpusLoader {
             case .failure(.tooLarge(let size)):
                 return (nil, [Diagnostic(.error, file: file.path, "file is \(size) bytes; files of 2 GiB or more are not read")], nil)
             case .failure(.outOfMemory(let size)):
-                return (nil, [Diagnostic(.error, file: file.path, "out of memory reading this file (\(size) bytes); skipped")], nil)
+                return (nil, [Diagnostic(.error, file: file.path, size == 0 ? "out of memory; skipped" : "out of memory reading this file (\(size) bytes); skipped")], nil)
             }
         }
         var result = assemble(results.map { ($0.0, $0.1) }, before: expander.diagnostics)

@@ -19,6 +19,8 @@ enum FileReader {
 
     /// The file's bytes and its (device, inode).
     static func read(bytes path: [UInt8]) -> Result<(bytes: [UInt8], identity: FileIdentity), Failure> {
+        // Once memory runs short even a path's bytes cannot be had: stop while some is left.
+        guard MemoryHeadroom.available(margin: MemoryHeadroom.loadMargin) else { return .failure(.outOfMemory(0)) }
         // O_NONBLOCK: opening a FIFO named like a bulletin must not wait for a writer.
         let fd = withCPath(path) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
         guard fd >= 0 else { return .failure(.system(errnoText())) }
@@ -32,7 +34,7 @@ enum FileReader {
         // repaired copy and the line structure (about three times the file): ask malloc for
         // that first, so that a file too big for the memory left is skipped with a message
         // and the rest loads (issue 18: `ulimit -v` used to abort the whole load).
-        guard MemoryHeadroom.available(expected * 3) else { return .failure(.outOfMemory(expected)) }
+        guard MemoryHeadroom.available(expected * 3, margin: MemoryHeadroom.loadMargin) else { return .failure(.outOfMemory(expected)) }
         var failure: Failure?
         // One byte of slack tells a file that grew since fstat from one that did not.
         var bytes = [UInt8](unsafeUninitializedCapacity: expected + 1) { buffer, count in

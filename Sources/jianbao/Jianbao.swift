@@ -86,6 +86,7 @@ enum Main {
         // A parent may pass SIGPIPE ignored or not; either way a closed pipe must end us
         // quietly with status 0, which Output does on EPIPE.
         signal(SIGPIPE, SIG_IGN)
+        MemoryHeadroom.adaptToAddressSpaceLimit()
         // A closed standard descriptor (`jianbao … >&-`) would be reused by the next open:
         // results could land in a script's temporary output file or an internal descriptor.
         // Hold each one with /dev/null opened the wrong way, so a write fails with EBADF and

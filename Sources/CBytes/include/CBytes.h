@@ -58,4 +58,7 @@ void jb_pending_file_remove(int slot);
 /// Installs the handler for those signals (only where their action is the default).
 void jb_pending_files_watch_signals(void);
 
+/// mallopt(M_ARENA_MAX, 1): one malloc arena for all threads (malloc.h is not in Swift's Glibc).
+void jb_malloc_single_arena(void);
+
 #endif

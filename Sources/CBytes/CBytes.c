@@ -316,6 +316,12 @@ void jb_pending_files_watch_signals(void) {
         action.sa_handler = on_fatal_signal;
         sigemptyset(&action.sa_mask);
         sigaction(signals[i], &action, NULL);
+        // Inherited blocked (a parent whose threads block signals): a SIGTERM would wait
+        // until exit and the old file would be replaced after all. Unblock it here.
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, signals[i]);
+        pthread_sigmask(SIG_UNBLOCK, &set, NULL);
     }
 }
 

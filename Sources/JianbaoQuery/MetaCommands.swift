@@ -30,6 +30,7 @@ public enum MetaCommands {
         MetaCommand("headers", "on|off", "header rows in table, csv, tsv and chart output"),
         MetaCommand("output", "[FILE|'|COMMAND'|off]", "send results to a file or a command until .output off", path: true),
         MetaCommand("once", "FILE|'|COMMAND'", "send the next statement's results to a file or a command", path: true),
+        MetaCommand("export", "sqlite FILE|jsonl DIR [force]", "write every target (and the words, once segmented) to an SQLite database or JSON-lines files", path: true),
         MetaCommand("read", "SCRIPT [ARG…]", "run a script; its arguments are $1, $2, …", path: true),
         MetaCommand("set", "NAME VALUE", "define a variable, used as $NAME or ${NAME}"),
         MetaCommand("vars", "", "list the variables"),
@@ -157,6 +158,9 @@ extension Session {
             for (i, entry) in history.enumerated() {
                 try out.write(DisplayWidth.pad(String(i + 1), to: 5, right: true) + "  " + entry.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n       ") + "\n")
             }
+        case "export":
+            guard Self.isExportUsage(args) else { return usage() }
+            if !export(args), bail { return .stop }
         case "read":
             guard let script = args.first else { return usage() }
             return try read(script: script, arguments: Array(args.dropFirst()), origin: origin)

@@ -8,7 +8,7 @@ struct jb_stmt { sqlite3_stmt *handle; };
 
 jb_db *jb_db_open(const char *path, char **error) {
     sqlite3 *handle = NULL;
-    int rc = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    int rc = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         if (error) *error = sqlite3_mprintf("%s", handle ? sqlite3_errmsg(handle) : sqlite3_errstr(rc));
         sqlite3_close(handle);
@@ -67,6 +67,12 @@ int jb_stmt_bind_text(jb_stmt *stmt, int index, const uint8_t *bytes, int64_t le
     if (!bytes) { bytes = (const uint8_t *)""; length = 0; }
     return sqlite3_bind_text64(stmt->handle, index, (const char *)bytes, (sqlite3_uint64)length,
                                SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+int jb_stmt_bind_text_static(jb_stmt *stmt, int index, const uint8_t *bytes, int64_t length) {
+    if (!bytes) { bytes = (const uint8_t *)""; length = 0; }
+    return sqlite3_bind_text64(stmt->handle, index, (const char *)bytes, (sqlite3_uint64)length,
+                               SQLITE_STATIC, SQLITE_UTF8);
 }
 
 int jb_stmt_step_reset(jb_stmt *stmt) {

@@ -1,5 +1,6 @@
 import JianbaoCorpus
 import CBytes
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,14 +8,15 @@ import Glibc
 /// What `.export` hands on: every target of the schema (`.fields`) with every field, in
 /// corpus order, and the words of each article when they have been segmented. SQLite tables
 /// and JSON-lines files are two writings of the same rows (docs/EXPORT.md).
-public struct ExportSource {
-    /// One table: a target's rows, or the words.
-    public struct Table {
+public struct ExportSource: Sendable {
+    /// One table: a target's rows, or the words, made group by group (ranges of issues).
+    public struct Table: Sendable {
         public let name: String
         public let columns: [(name: String, type: FieldType)]
-        /// Calls `row` with each row's values, in order, until it returns false; false when
-        /// stopped.
-        let rows: ((([Value]) throws -> Bool)) throws -> Bool
+        /// The units rows are made in, in corpus order.
+        let groups: [Range<Int>]
+        /// The rows of one group, their values one after another (`columns.count` a row).
+        let rows: @Sendable (Range<Int>) -> [Value]
     }
 
     public let tables: [Table]
@@ -28,14 +30,13 @@ public struct ExportSource {
     public init(corpus: Corpus) {
         var tables: [Table] = Schema.targets.map { spec in
             let source = RowSource(corpus: corpus, target: spec.target)
-            return Table(name: spec.name, columns: spec.fields.map { ($0.name, $0.type) }) { emit in
-                var stopped = false
-                try source.forEach { row in
-                    let values = spec.fields.map { source.value($0.field, row) }
-                    if try !emit(values) { stopped = true; return false }
-                    return true
+            let fields = spec.fields.map(\.field)
+            return Table(name: spec.name, columns: spec.fields.map { ($0.name, $0.type) }, groups: source.groups) { group in
+                var values: [Value] = []
+                for row in source.rows(of: group) {
+                    for field in fields { values.append(source.value(field, row)) }
                 }
-                return !stopped
+                return values
             }
         }
         if corpus.words.isBuilt {
@@ -47,9 +48,12 @@ public struct ExportSource {
     /// `words(article, paragraph, position, word)`: every word of every paragraph, positions
     /// counted from 1 within the article, punctuation and numbers left out (as `freq words`).
     static func words(_ corpus: Corpus) -> Table {
-        Table(name: "words", columns: [("article", .integer), ("paragraph", .integer), ("position", .integer), ("word", .text)]) { emit in
-            let table = corpus.words.table
-            for (i, issue) in corpus.issues.enumerated() {
+        let table = corpus.words.table
+        let columns: [(name: String, type: FieldType)] = [("article", .integer), ("paragraph", .integer), ("position", .integer), ("word", .text)]
+        return Table(name: "words", columns: columns, groups: corpus.issueChunks()) { group in
+            var values: [Value] = []
+            for i in group {
+                let issue = corpus.issues[i]
                 let issueWords = table.issues[i]
                 for (a, article) in issue.articles.enumerated() {
                     let id = Value.integer(corpus.articleID(issue: i, article: a))
@@ -57,18 +61,69 @@ public struct ExportSource {
                     var paragraph = 0
                     for b in article.blocks where issue.blocks[Int(b)].kind == .paragraph {
                         paragraph += 1
-                        let ids = issueWords.range(ofBlocks: Int32(b)..<(Int32(b) + 1))
-                        for t in ids {
+                        for t in issueWords.range(ofBlocks: b..<(b + 1)) {
                             let word = issueWords.tokens[t]
                             if word == 0 { continue }
                             position += 1
-                            if try !emit([id, .integer(paragraph), .integer(position), .text(table.texts[Int(word)])]) { return false }
+                            values += [id, .integer(paragraph), .integer(position), .text(table.texts[Int(word)])]
                         }
                     }
                 }
             }
-            return true
+            return values
         }
+    }
+
+    /// Makes `table`'s rows on all cores, a window of groups at a time, while `consume` takes
+    /// the window before on the calling thread (SQLite's inserts, a file's writes): making and
+    /// writing overlap. `consume` gets each group's values in corpus order and returns false
+    /// to stop; so does `isInterrupted` between windows. Returns whether all was consumed.
+    static func pipeline<T: Sendable>(_ table: Table, encode: @escaping @Sendable ([Value]) -> T,
+                                      isInterrupted: () -> Bool,
+                                      consume: (T) throws(ExportError) -> Bool) throws(ExportError) -> Bool {
+        let window = max(2, CorpusLoader.coreCount * 2)
+        let windows = stride(from: 0, to: table.groups.count, by: window).map { start in
+            Array(table.groups[start..<min(start + window, table.groups.count)])
+        }
+        @Sendable func make(_ groups: [Range<Int>]) -> [T] {
+            CorpusLoader.parallelMap(groups.count) { encode(table.rows(groups[$0])) }
+        }
+        let ahead = WindowSlot<[T]>()
+        for (w, groups) in windows.enumerated() {
+            let made = w == 0 ? make(groups) : ahead.take()
+            if w + 1 < windows.count {
+                let next = windows[w + 1]
+                ahead.fill { make(next) }
+            }
+            for part in made where try !consume(part) {
+                if w + 1 < windows.count { _ = ahead.take() }
+                return false
+            }
+            if isInterrupted() {
+                if w + 1 < windows.count { _ = ahead.take() }
+                return false
+            }
+        }
+        return true
+    }
+}
+
+/// One result made on another thread: `fill` starts making it, `take` waits for it.
+final class WindowSlot<T>: @unchecked Sendable {
+    private var value: T?
+    private let done = DispatchSemaphore(value: 0)
+
+    func fill(_ make: @escaping @Sendable () -> T) {
+        DispatchQueue.global().async {
+            self.value = make()
+            self.done.signal()
+        }
+    }
+
+    func take() -> T {
+        done.wait()
+        defer { value = nil }
+        return value!
     }
 }
 

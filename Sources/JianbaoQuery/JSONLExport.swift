@@ -78,14 +78,29 @@ enum JSONLExport {
         guard fd >= 0 else { throw ExportError("cannot write \(path): \(ExportTarget.reason)") }
         defer { close(fd) }
         let out = Output(fd: fd)
-        var formatter = JSONLFormatter()
+        let width = table.columns.count
+        let keys = table.columns.map { JSON.string($0.name) }
         var count = 0
         do {
-            try formatter.begin(columns: table.columns.map(\.name), to: out)
-            let finished = try table.rows { values in
-                try formatter.row(values, to: out)
-                count += 1
-                return count % 4096 != 0 || !isInterrupted()
+            let finished = try ExportSource.pipeline(table, encode: { values in
+                // Encoded on the worker: a group's lines as one run of bytes.
+                var lines: [UInt8] = []
+                var start = 0
+                while start < values.count {
+                    var line = "{"
+                    for i in 0..<width {
+                        if i > 0 { line += "," }
+                        line += keys[i] + ":" + JSON.value(values[start + i])
+                    }
+                    line += "}\n"
+                    lines += line.utf8
+                    start += width
+                }
+                return (lines, values.count / max(width, 1))
+            }, isInterrupted: isInterrupted) { part throws(ExportError) in
+                do { try out.write(bytes: part.0) } catch { throw ExportError("cannot write \(path): \(ExportTarget.reason)") }
+                count += part.1
+                return true
             }
             try out.flush()
             if !finished { throw ExportError("interrupted: nothing was written") }

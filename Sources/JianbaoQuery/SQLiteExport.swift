@@ -64,7 +64,6 @@ enum SQLiteExport {
         }
         // The file is a temporary one until it is renamed into place: no journal is needed.
         try exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA application_id = \(applicationID); BEGIN")
-        var text: [UInt8] = []
         for table in source.tables {
             let columns = table.columns.map { column -> String in
                 let key = table.name == "articles" && column.name == "id" ? " PRIMARY KEY" : ""
@@ -77,23 +76,24 @@ enum SQLiteExport {
             }
             defer { jb_stmt_finalize(insert) }
             var count = 0
-            var failure: ExportError?
-            let finished: Bool
-            do {
-                finished = try table.rows { values in
-                    var rc: Int32 = 0
-                    for (i, value) in values.enumerated() where rc == 0 { rc = bind(insert, Int32(i + 1), value, &text) }
-                    if rc != 0 || jb_stmt_step_reset(insert) != 0 {
-                        failure = ExportError("sqlite: \(String(cString: jb_db_message(db)))")
-                        return false
+            let width = table.columns.count
+            let finished = try ExportSource.pipeline(table, encode: { CellBuffer($0) }, isInterrupted: isInterrupted) { cells throws(ExportError) in
+                let rc = cells.bytes.withUnsafeBufferPointer { p -> Int32 in
+                    var reader = CellReader(p)
+                    while !reader.atEnd {
+                        for i in 1...width {
+                            let rc = reader.bindNext(insert, Int32(i))
+                            if rc != 0 { return rc }
+                        }
+                        let rc = jb_stmt_step_reset(insert)
+                        if rc != 0 { return rc }
+                        count += 1
                     }
-                    count += 1
-                    return count % 4096 != 0 || !isInterrupted()
+                    return 0
                 }
-            } catch {
-                throw ExportError("export failed: \(error)")
+                if rc != 0 { throw ExportError("sqlite: \(String(cString: jb_db_message(db)))") }
+                return true
             }
-            if let failure { throw failure }
             if !finished { throw ExportError("interrupted: nothing was written") }
             for column in table.columns where ExportSource.indexedColumns.contains(column.name) {
                 try exec("CREATE INDEX \"\(table.name)_\(column.name)\" ON \"\(table.name)\" (\"\(column.name)\")")
@@ -104,24 +104,78 @@ enum SQLiteExport {
         try exec("COMMIT")
     }
 
-    /// Binds one value; text goes to SQLite from the bytes without making a String.
-    /// Returns SQLite's result code (SQLITE_TOOBIG for a value over its limit).
-    private static func bind(_ insert: OpaquePointer, _ index: Int32, _ value: Value, _ scratch: inout [UInt8]) -> Int32 {
-        func text(_ s: String) -> Int32 {
-            var s = s
-            return s.withUTF8 { p in jb_stmt_bind_text(insert, index, p.baseAddress, Int64(p.count)) }
-        }
+}
+
+/// A group's rows encoded on a worker for the thread that inserts them: per cell a tag byte,
+/// then 8 bytes (integer, double) or a 4-byte length and the UTF-8 text. The inserting thread
+/// binds straight from these bytes (no copy, no reference counting there).
+struct CellBuffer: Sendable {
+    var bytes: [UInt8] = []
+
+    init(_ values: [Value]) {
+        bytes.reserveCapacity(values.count * 16)
+        for value in values { append(value) }
+    }
+
+    private mutating func append(_ value: Value) {
         switch value {
-        case .null: return jb_stmt_bind_null(insert, index)
-        case .integer(let n): return jb_stmt_bind_int(insert, index, Int64(n))
-        case .number(let x): return x.isFinite ? jb_stmt_bind_double(insert, index, x) : jb_stmt_bind_null(insert, index)
-        case .text(let s): return text(s)
+        case .null: bytes.append(0)
+        case .integer(let n): bytes.append(1); word(UInt64(bitPattern: Int64(n)))
+        case .number(let x):
+            if x.isFinite { bytes.append(2); word(x.bitPattern) } else { bytes.append(0) }
+        case .text(var s): s.withUTF8 { text($0) }
         case .slice(let slice):
-            scratch.removeAll(keepingCapacity: true)
-            slice.forEachPiece { scratch.append(contentsOf: $0) }
-            return scratch.withUnsafeBufferPointer { p in jb_stmt_bind_text(insert, index, p.baseAddress, Int64(p.count)) }
-        case .date(let d): return text(d.description)
-        case .list: return text(JSON.value(value))
+            bytes.append(3)
+            let at = bytes.count
+            bytes += [0, 0, 0, 0]
+            slice.forEachPiece { bytes.append(contentsOf: $0) }
+            let length = UInt32(bytes.count - at - 4)
+            for k in 0..<4 { bytes[at + k] = UInt8(truncatingIfNeeded: length >> (8 * k)) }
+        case .date(let d): var s = d.description; s.withUTF8 { text($0) }
+        case .list: var s = JSON.value(value); s.withUTF8 { text($0) }
+        }
+    }
+
+    private mutating func text(_ p: UnsafeBufferPointer<UInt8>) {
+        bytes.append(3)
+        let length = UInt32(p.count)
+        for k in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: length >> (8 * k))) }
+        bytes.append(contentsOf: p)
+    }
+
+    private mutating func word(_ w: UInt64) {
+        for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: w >> (8 * k))) }
+    }
+}
+
+/// Walks a `CellBuffer`, binding one cell at a time.
+struct CellReader {
+    let p: UnsafeBufferPointer<UInt8>
+    var at = 0
+
+    init(_ p: UnsafeBufferPointer<UInt8>) { self.p = p }
+
+    var atEnd: Bool { at >= p.count }
+
+    private mutating func word(_ bytes: Int) -> UInt64 {
+        var w: UInt64 = 0
+        for k in 0..<bytes { w |= UInt64(p[at + k]) << (8 * k) }
+        at += bytes
+        return w
+    }
+
+    /// Binds the next cell to parameter `index`; SQLite's result code.
+    mutating func bindNext(_ insert: OpaquePointer, _ index: Int32) -> Int32 {
+        let tag = p[at]
+        at += 1
+        switch tag {
+        case 1: return jb_stmt_bind_int(insert, index, Int64(bitPattern: word(8)))
+        case 2: return jb_stmt_bind_double(insert, index, Double(bitPattern: word(8)))
+        case 3:
+            let length = Int(word(4))
+            defer { at += length }
+            return jb_stmt_bind_text_static(insert, index, p.baseAddress! + at, Int64(length))
+        default: return jb_stmt_bind_null(insert, index)
         }
     }
 }

@@ -232,7 +232,7 @@ enum ValueOrder {
         case (.null, _): return 1
         case (_, .null): return -1
         case (.integer(let x), .integer(let y)): return x == y ? 0 : x < y ? -1 : 1
-        case (.number(let x), .number(let y)): return x == y ? 0 : x < y ? -1 : 1
+        case (.number(let x), .number(let y)), (.amount(let x, _), .amount(let y, _)): return x == y ? 0 : x < y ? -1 : 1
         case (.date(let x), .date(let y)): return x == y ? 0 : x < y ? -1 : 1
         case (.text(let x), .text(let y)):
             return compareText(x, y)

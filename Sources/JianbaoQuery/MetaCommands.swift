@@ -27,6 +27,7 @@ public enum MetaCommands {
         MetaCommand("reload", "", "read the corpus again from its files (after they changed)"),
         MetaCommand("history", "", "the statements entered in the shell, oldest first"),
         MetaCommand("mode", "[MODE]", "show or set the output mode: " + OutputMode.allCases.map(\.rawValue).joined(separator: "|")),
+        MetaCommand("wrap", "[N]", "show or set how many lines a text cell of box output may wrap to on a terminal (3)"),
         MetaCommand("headers", "on|off", "header rows in table, csv, tsv and chart output"),
         MetaCommand("output", "[FILE|'|COMMAND'|off]", "send results to a file or a command until .output off", path: true),
         MetaCommand("once", "FILE|'|COMMAND'", "send the next statement's results to a file or a command", path: true),
@@ -111,6 +112,10 @@ extension Session {
             guard let value = args.first else { try out.write(mode.rawValue + "\n"); break }
             guard args.count == 1, let newMode = OutputMode(rawValue: value.lowercased()) else { return usage() }
             mode = newMode
+        case "wrap":
+            guard let value = args.first else { try out.write("\(style.wrap)\n"); break }
+            guard args.count == 1, let lines = Int(value), lines >= 1, lines <= 1000 else { return usage() }
+            style.wrap = lines
         case "headers":
             if let r = toggle({ style.headers = $0 }) { return r }
         case "bail":

@@ -55,7 +55,7 @@ final class ProgressLine: ProgressReporter, @unchecked Sendable {
     static func text(_ name: String, done: Int, total: Int, unit: String) -> String {
         let percent = total > 0 ? min(100, done * 100 / total) : 0
         let share = DisplayWidth.pad(String(percent) + "%", to: 4, right: true)
-        return "\(name)  \(share)  \(NumberDisplay.grouped(done))/\(NumberDisplay.grouped(total)) \(unit)"
+        return "\(name)  \(share)  \(NumberDisplay.grouped(done, minimumDigits: 4))/\(NumberDisplay.grouped(total, minimumDigits: 4)) \(unit)"
     }
 
     private func draw(_ text: String) {

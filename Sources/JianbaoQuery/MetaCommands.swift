@@ -76,6 +76,11 @@ extension Session {
         let words = MetaCommands.words(String(line.dropFirst()))
         let name = words.first ?? ""
         let args = Array(words.dropFirst())
+        // sqlite3's and psql's commands for the schema: say what lists the fields here.
+        if ["schema", "tables", "table", "indexes", "dt", "d"].contains(name.lowercased()) {
+            return fail(QueryError(.sqlHabit("." + name, instead: ".fields lists the targets and .fields TARGET their fields"),
+                                   span: 0..<(name.utf8.count + 1)), line, origin)
+        }
         guard let command = MetaCommands.named(name) else {
             let suggestion = Suggest.nearest(name, in: MetaCommands.all.map(\.name)).map { "." + $0 }
             return fail(QueryError(.unknownMeta("." + name, suggestion: suggestion), span: 0..<(name.utf8.count + 1)), line, origin)
@@ -110,7 +115,14 @@ extension Session {
             try out.write("\(counted(corpus.errorCount, "error")), \(counted(corpus.warningCount, "warning"))\n")
         case "mode":
             guard let value = args.first else { try out.write(mode.rawValue + "\n"); break }
-            guard args.count == 1, let newMode = OutputMode(rawValue: value.lowercased()) else { return usage() }
+            guard args.count == 1 else { return usage() }
+            guard let newMode = OutputMode(rawValue: value.lowercased()) else {
+                // sqlite3's `column` is what `table` does here.
+                let suggestion = value.lowercased() == "column" ? "table"
+                    : Suggest.nearest(value, in: OutputMode.allCases.map(\.rawValue))
+                let span = (line.utf8.count - value.utf8.count)..<line.utf8.count
+                return fail(QueryError(.unknownMode(value, suggestion: suggestion), span: span), line, origin)
+            }
             mode = newMode
         case "wrap":
             guard let value = args.first else { try out.write("\(style.wrap)\n"); break }

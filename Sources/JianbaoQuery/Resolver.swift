@@ -151,7 +151,7 @@ public struct Resolver {
     /// the metrics X is an alias of (aliases widen the search, they never add figures).
     mutating func resolveMetric(_ m: MetricStatement) throws(QueryError) -> Plan {
         let spec = Schema.spec(.figures)
-        guard let all = corpus.figures.figures(stoppingIf: cancellation.check) else {
+        guard let all = corpus.figures.figures(stoppingIf: cancellation.check, progress: cancellation.progress) else {
             throw QueryError(.interrupted, span: 0..<0)
         }
         let known = all.reduce(into: Set<String>()) { names, figures in
@@ -202,7 +202,7 @@ public struct Resolver {
     /// empty result and a note.
     mutating func resolveCollocates(_ c: CollocatesStatement) throws(QueryError) -> Plan {
         let window = c.window ?? 5
-        guard let table = corpus.words.table(stoppingIf: cancellation.check) else {
+        guard let table = corpus.words.table(stoppingIf: cancellation.check, progress: cancellation.progress) else {
             throw QueryError(.interrupted, span: 0..<0)
         }
         let ids = table.ids(of: c.word.text)

@@ -19,6 +19,19 @@ public enum OutputMode: String, CaseIterable, Sendable {
         }
     }
 
+    /// The mode a file's extension names (`out.csv`, `out.json`, `out.jsonl`, `out.md`), or nil.
+    public init?(fileName: String) {
+        guard !fileName.hasPrefix("|"), let dot = fileName.lastIndex(of: "."), !fileName[dot...].contains("/") else { return nil }
+        switch fileName[fileName.index(after: dot)...].lowercased() {
+        case "csv": self = .csv
+        case "tsv", "tab": self = .tsv
+        case "json": self = .json
+        case "jsonl", "ndjson": self = .jsonl
+        case "md", "markdown": self = .markdown
+        default: return nil
+        }
+    }
+
     public func makeFormatter(_ style: OutputStyle) -> any ResultFormatter {
         switch self {
         case .table: return TableFormatter(style: style, boxed: false)
@@ -44,6 +57,9 @@ public struct OutputStyle: Sendable {
     public var color = false
     /// Lines a text cell of `box` may wrap to on a terminal before it is cut (`.wrap N`).
     public var wrap = 3
+    /// csv output starts with a UTF-8 byte order mark (`.mode csv --bom`), so that Excel on
+    /// Windows reads it as UTF-8.
+    public var bom = false
 
     public init(headers: Bool = true, width: Int? = nil, color: Bool = false, wrap: Int = 3) {
         self.headers = headers

@@ -26,7 +26,8 @@ public enum MetaCommands {
         MetaCommand("load", "PATH…", "add bulletin files or folders to the corpus", path: true),
         MetaCommand("reload", "", "read the corpus again from its files (after they changed)"),
         MetaCommand("history", "", "the statements entered in the shell, oldest first"),
-        MetaCommand("mode", "[MODE]", "show or set the output mode: " + OutputMode.allCases.map(\.rawValue).joined(separator: "|")),
+        MetaCommand("mode", "[MODE] [--bom]", "show or set the output mode: " + OutputMode.allCases.map(\.rawValue).joined(separator: "|")
+                    + "; csv --bom starts files with a UTF-8 BOM (for Excel)"),
         MetaCommand("wrap", "[N]", "show or set how many lines a text cell of box output may wrap to on a terminal (3)"),
         MetaCommand("headers", "on|off", "header rows in table, csv, tsv and chart output"),
         MetaCommand("output", "[FILE|'|COMMAND'|off]", "send results to a file or a command until .output off", path: true),
@@ -114,8 +115,9 @@ extension Session {
             for d in corpus.diagnostics { try out.write(d.description + "\n") }
             try out.write("\(counted(corpus.errorCount, "error")), \(counted(corpus.warningCount, "warning"))\n")
         case "mode":
-            guard let value = args.first else { try out.write(mode.rawValue + "\n"); break }
-            guard args.count == 1 else { return usage() }
+            guard let value = args.first else { try out.write(mode.rawValue + (style.bom ? " --bom" : "") + "\n"); break }
+            let bom = args.count == 2 && args[1].lowercased() == "--bom"
+            guard args.count == 1 || bom && value.lowercased() == "csv" else { return usage() }
             guard let newMode = OutputMode(rawValue: value.lowercased()) else {
                 // sqlite3's `column` is what `table` does here.
                 let suggestion = value.lowercased() == "column" ? "table"
@@ -124,6 +126,8 @@ extension Session {
                 return fail(QueryError(.unknownMode(value, suggestion: suggestion), span: span), line, origin)
             }
             mode = newMode
+            modeIsExplicit = true
+            style.bom = bom
         case "wrap":
             guard let value = args.first else { try out.write("\(style.wrap)\n"); break }
             guard args.count == 1, let lines = Int(value), lines >= 1, lines <= 1000 else { return usage() }

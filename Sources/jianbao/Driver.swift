@@ -56,6 +56,7 @@ struct Driver {
                               variables: Variables(named: defined, arguments: options.corpus),
                               out: Output(fd: 1), err: err)
         session.timeout = options.timeout
+        session.modeIsExplicit = options.mode != nil
         if terminal { session.terminal = Screen(out: session.stdout) }
         session.corpusPaths = corpusPaths.isEmpty ? getenv("JIANBAO_CORPUS").map { [String(cString: $0)] }.flatMap { $0[0].isEmpty ? nil : $0 } : corpusPaths
         do {

@@ -25,7 +25,8 @@ struct StatementRunner {
     func run(_ text: String, to target: Output, note: (QueryNote) -> Void, timed: (UInt64) -> Void) throws {
         var started = Clock.now()
         // The progress line goes before anything else is written, whatever happens.
-        defer { progress?.finish() }
+        progress?.statementStarted()
+        defer { progress?.statementEnded() }
         var parser = try Parser(text)
         let statements = try parser.statements()
         let limit = timeout ?? (Self.usesMatches(text) ? Self.matchesTimeout : nil)

@@ -42,14 +42,15 @@ public struct TableFormatter: BufferingFormatter {
         var text = ""
         let shown = layout.shown
         let widths = layout.widths
-        let right = shown.map { result.isNumeric($0) || result.rightAligned.contains($0) }
+        let numeric = shown.map(result.isNumeric)
+        let right = shown.indices.map { numeric[$0] || result.rightAligned.contains(shown[$0]) }
+        // kwic's left context is cut at its start, so that the match column stays in place.
+        let keepsEnd = shown.indices.map { result.rightAligned.contains(shown[$0]) && !numeric[$0] }
         let wraps = shown.map { boxed && isText($0) && !result.rightAligned.contains($0) }
         // Escapes are added after padding, which measures only what the terminal shows.
         func lines(_ texts: [String], _ decorate: (String) -> String = { $0 }) -> [String] {
             let columns = shown.enumerated().map { k, c -> [String] in
-                if result.rightAligned.contains(c) && !result.isNumeric(c) {
-                    return [DisplayWidth.keepingEnd(texts[c], width: widths[k])]
-                }
+                if keepsEnd[k] { return [DisplayWidth.keepingEnd(texts[c], width: widths[k])] }
                 return wraps[k] ? TableLayout.wrap(texts[c], width: widths[k], limit: style.wrap)
                                 : [DisplayWidth.truncate(texts[c], to: widths[k])]
             }

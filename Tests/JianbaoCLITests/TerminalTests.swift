@@ -311,11 +311,19 @@ import JianbaoTestSupport
         try t.expect("600\n")
         try t.type("freq words limit 1\r")
         try t.expect("segmenting words")
-        let done = try t.expect("share", timeout: 120)
-        // Erased before the result: a carriage return and erase-line right before it.
+        try t.expect("share", timeout: 120)
+        // Erased before the result: after the last progress text, an erase comes before the
+        // result's header.
         let raw = String(decoding: t.raw, as: UTF8.self)
-        #expect(raw.contains("\r\u{1B}[K"), "\(done)")
+        let last = try #require(raw.range(of: "segmenting words", options: .backwards))
+        let after = raw[last.upperBound...]
+        let erase = try #require(after.range(of: "\r\u{1B}[K"), "the progress line was never erased")
+        let header = try #require(after.range(of: "term"))
+        #expect(erase.lowerBound < header.lowerBound, "\(after.prefix(300))")
         try t.expect("jianbao> ")
+        try t.type("count issues where year >= 2000\r")
+        let quick = try t.expect("jianbao> ")
+        #expect(!quick.contains("running") && !quick.contains("segmenting"), "\(quick)")
         let piped = try Run.jianbao(["-c", "freq words limit 1", archive])
         #expect(piped.status == 0)
         #expect(!piped.stderr.contains("segmenting"), "\(piped.stderr)")

@@ -117,6 +117,45 @@ import Testing
     }
 }
 
+/// How columns share a window, over many random tables: what is shown fits (unless one column
+/// alone is too wide), numbers keep their width, text never goes below its floor, and what is
+/// left out is the columns at the right.
+@Suite struct TableLayoutTests {
+    @Test(arguments: [false, true])
+    func layoutsFitAndNeverNarrowNumbers(_ boxed: Bool) {
+        var state: UInt64 = 17
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33) % n
+        }
+        for _ in 0..<3000 {
+            let n = 1 + next(14)
+            let natural = (0..<n).map { _ in 1 + next(60) }
+            let shrinkable = (0..<n).map { _ in next(2) == 0 }
+            let floor = (0..<n).map { _ in 4 + next(14) }
+            let width = 1 + next(200)
+            let chrome = { (k: Int) in 3 * (k - 1) + (boxed ? 4 : 0) }
+            let layout = TableLayout.fit(natural: natural, floor: floor, shrinkable: shrinkable, width: width, chrome: chrome)
+            #expect(layout.shown + layout.omitted == Array(0..<n))
+            #expect(!layout.shown.isEmpty)
+            if layout.shown.count > 1 { #expect(layout.widths.reduce(0, +) + chrome(layout.shown.count) <= width, "\(natural) \(width)") }
+            for (k, c) in layout.shown.enumerated() {
+                if shrinkable[c] {
+                    #expect(layout.widths[k] >= min(natural[c], floor[c]) && layout.widths[k] <= natural[c])
+                } else {
+                    #expect(layout.widths[k] == natural[c])
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [("一二三四五六七八九十", 4, 3, ["一二", "三四", "五…"]), ("一二三四", 4, 3, ["一二", "三四"]),
+                      ("abcdefgh", 3, 2, ["abc", "de…"]), ("短", 10, 3, ["短"]), ("一二三", 1, 3, ["…"])])
+    func wrap(_ text: String, _ width: Int, _ limit: Int, _ expected: [String]) {
+        #expect(TableLayout.wrap(text, width: width, limit: limit) == expected)
+    }
+}
+
 /// Numbers as shown in table, box, line and chart.
 @Suite struct NumberDisplayTests {
     @Test(arguments: [

@@ -121,7 +121,7 @@ struct CellBuffer: Sendable {
         switch value {
         case .null: bytes.append(0)
         case .integer(let n): bytes.append(1); word(UInt64(bitPattern: Int64(n)))
-        case .number(let x):
+        case .number(let x), .amount(let x, _):
             if x.isFinite { bytes.append(2); word(x.bitPattern) } else { bytes.append(0) }
         case .text(var s): s.withUTF8 { text($0) }
         case .slice(let slice):

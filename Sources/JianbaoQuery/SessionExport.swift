@@ -1,5 +1,4 @@
 import JianbaoCorpus
-import CBytes
 
 extension Session {
     /// `.export sqlite PATH [force]` or `.export jsonl DIR [force]`: hands the parsed corpus on
@@ -11,7 +10,8 @@ extension Session {
         do throws(ExportError) {
             try ExportTarget.checkOutsideCorpus(path, corpusPaths: corpusPaths ?? [])
             let source = ExportSource(corpus: corpus)
-            let interrupted = { jb_interrupt_requested() != 0 }
+            Cancellation.clearInterrupt()
+            let interrupted = Cancellation.onInterrupt.check
             let summary = format == "sqlite"
                 ? try SQLiteExport.write(source, to: path, force: force, isInterrupted: interrupted)
                 : try JSONLExport.write(source, to: path, force: force, isInterrupted: interrupted)

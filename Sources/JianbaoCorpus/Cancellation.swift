@@ -55,4 +55,13 @@ public protocol ProgressReporter: Sendable {
     func report(_ step: String, done: Int, total: Int, unit: String)
     /// The step is over: erase whatever was drawn.
     func finish()
+    /// A statement starts: one that runs long with no step to report says how long it has run.
+    func statementStarted()
+    /// The statement is over: erase whatever was drawn before its result is shown.
+    func statementEnded()
+}
+
+extension ProgressReporter {
+    public func statementStarted() {}
+    public func statementEnded() { finish() }
 }

@@ -36,6 +36,10 @@ public struct QueryError: Error, Equatable, Sendable {
         case unterminatedQuote
         case outOfMemory
         case refusedInSafeMode(String)
+        /// SQL that Jianbao writes otherwise (`<>`, `like`, `between`, `is null`, `distinct`,
+        /// `as`): what was typed, and what to write instead.
+        case sqlHabit(String, instead: String)
+        case unknownMode(String, suggestion: String?)
     }
 
     public var kind: Kind
@@ -124,6 +128,11 @@ public struct QueryError: Error, Equatable, Sendable {
             return "out of memory: the result of this statement does not fit; narrow it with where or limit, or use a streaming mode (tsv, csv, jsonl)"
         case .unterminatedQuote:
             return "unterminated quote; close it with the same quote"
+        case .sqlHabit(let typed, let instead):
+            return "'\(typed)' is " + (typed.hasPrefix(".") ? "sqlite3's" : "SQL") + "; \(instead)"
+        case .unknownMode(let mode, let suggestion):
+            return "unknown mode '\(mode)'" + (suggestion.map { " (did you mean '\($0)'?)" } ?? "")
+                + "; modes are " + OutputMode.allCases.map(\.rawValue).joined(separator: ", ")
         case .undefinedVariable(let name):
             return "undefined variable '\(Self.shown(name))'; define it with -D \(Self.shown(name))=VALUE or .set \(Self.shown(name)) VALUE (write $$ for a literal $)"
         }

@@ -16,6 +16,8 @@ extension Session {
             return args.first?.hasPrefix("|") == true ? ".once to a command" : ".once to a file"
         case "load":
             return ".load"
+        case "export":
+            return ".export"
         case "read":
             guard let path = args.first else { return nil }
             return isReadableInSafeMode(path) ? nil : ".read of \(path) (outside the corpus and the script's folder)"

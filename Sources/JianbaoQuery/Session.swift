@@ -27,6 +27,9 @@ public final class Session {
     /// The loaded corpus.
     public private(set) var corpus: Corpus
     public var mode: OutputMode
+    /// Whether the mode was chosen (`-m`, `.mode`): then `.once out.csv` keeps it; otherwise
+    /// the extension of a file results go to picks the mode for it.
+    public var modeIsExplicit = false
     /// Headers, and the width and colour for results that go to standard output (the width is
     /// replaced by the terminal's at each statement when there is one).
     public var style: OutputStyle
@@ -71,6 +74,9 @@ public final class Session {
     var readStack: [(key: String, name: String)] = []
     /// Lines on their way to becoming statements.
     var input = InputBuffer()
+    /// The outputs a result has been written to, for the byte order mark of `--bom`, which
+    /// goes only at the start of a file.
+    var startedOutputs: Set<ObjectIdentifier> = []
 
     public init(corpus: Corpus, mode: OutputMode, style: OutputStyle, bail: Bool,
                 variables: Variables = Variables(), out: Output, err: Output) {
@@ -93,6 +99,13 @@ public final class Session {
         var current = style
         if let terminal { current.width = terminal.columns }
         return current
+    }
+
+    /// The mode for where results go now: the mode set, unless none was set explicitly and
+    /// they go to a file whose extension names one (`.once out.csv`, `.output out.json`).
+    var currentMode: OutputMode {
+        guard !modeIsExplicit, let target = onceRedirect ?? redirect, let named = OutputMode(fileName: target.target) else { return mode }
+        return named
     }
 
     /// Whether a statement is waiting for more lines.
@@ -171,10 +184,17 @@ public final class Session {
     /// Runs one statement text (one or more statements) and reports its failure.
     func run(_ text: String, origin: LineOrigin) throws(OutputClosed) -> Feed {
         Cancellation.clearInterrupt()
+        let mode = currentMode
         let runner = StatementRunner(corpus: corpus, mode: mode, style: currentStyle, timeout: timeout,
                                      progress: terminal?.progress)
+        let destination = out
         return try toScreen { target throws(OutputClosed) in
             do {
+                // The byte order mark starts a csv file, once; never on a terminal.
+                if mode == .csv, style.bom, !(destination === stdout && terminal != nil),
+                   startedOutputs.insert(ObjectIdentifier(destination)).inserted {
+                    try target.write("\u{FEFF}")
+                }
                 try runner.run(text, to: target, note: { found in
                     self.note(self.render(note: found, in: text, origin: origin))
                 }, timed: { nanoseconds in

@@ -76,7 +76,7 @@ extension Session {
     /// `.load PATH…`: adds to the corpus; existing article ids do not change.
     func load(_ paths: [String]) {
         let started = Clock.now()
-        let result = CorpusLoader.load(paths: paths)
+        let result = CorpusLoader.load(paths: paths, progress: terminal?.progress)
         let errors = result.diagnostics.filter { $0.severity == .error }
         for d in errors { note(d.description) }
         if !errors.isEmpty { markFailed() }
@@ -93,7 +93,8 @@ extension Session {
     /// `.reload`: reads everything again from where it came from.
     func reload() {
         let started = Clock.now()
-        let result = corpusPaths.map { CorpusLoader.load(paths: $0) } ?? CorpusLoader.load(documents: SampleCorpus.documents)
+        let result = corpusPaths.map { CorpusLoader.load(paths: $0, progress: terminal?.progress) }
+            ?? CorpusLoader.load(documents: SampleCorpus.documents)
         let errors = result.diagnostics.filter { $0.severity == .error }
         for d in errors { note(d.description) }
         // A named path that is gone (the folder was moved, a disk unmounted) or a load that

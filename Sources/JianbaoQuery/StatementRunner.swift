@@ -24,6 +24,9 @@ struct StatementRunner {
     /// `timed` gets each statement's wall time in nanoseconds.
     func run(_ text: String, to target: Output, note: (QueryNote) -> Void, timed: (UInt64) -> Void) throws {
         var started = Clock.now()
+        // The progress line goes before anything else is written, whatever happens.
+        progress?.statementStarted()
+        defer { progress?.statementEnded() }
         var parser = try Parser(text)
         let statements = try parser.statements()
         let limit = timeout ?? (Self.usesMatches(text) ? Self.matchesTimeout : nil)

@@ -1,17 +1,23 @@
 @preconcurrency import Glibc
+import Dispatch
 import JianbaoCorpus
 import JianbaoQuery
 
-/// One line on standard error saying how far a long step is (`segmenting words  41%
-/// 4,100/10,000 issues`), drawn only once the step has run for half a second, redrawn at most
-/// ten times a second, and erased when the step ends. Only the interactive shell makes one,
-/// and only when standard error is a terminal: pipes, files, `-c` and scripts stay clean.
+/// One line on standard error saying how far a long step is (`segmenting words   41%
+/// 4,100/10,000 issues`), or, for a statement that runs long with no step to report (a sort of
+/// millions of rows), how long it has run (`running  2.4 s  (Ctrl-C stops it)`). Drawn only
+/// once the step or statement has run for half a second, redrawn at most ten times a second,
+/// erased before the result. Only the interactive shell makes one, and only when standard
+/// error is a terminal: pipes, files, `-c` and scripts stay clean.
 final class ProgressLine: ProgressReporter, @unchecked Sendable {
-    /// Guards everything below: workers report from several threads.
+    /// Guards everything below: workers report from several threads, the timer from another.
     private var mutex = pthread_mutex_t()
     /// The step being reported and when it began.
     private var step: String?
     private var stepStarted: UInt64 = 0
+    /// When the running statement began (nil between statements), and its timer.
+    private var statementStart: UInt64?
+    private var timer: DispatchSourceTimer?
     /// When the line was last drawn, and whether one is on the screen.
     private var lastDrawn: UInt64 = 0
     private var shown = false
@@ -26,40 +32,91 @@ final class ProgressLine: ProgressReporter, @unchecked Sendable {
         pthread_mutex_init(&mutex, nil)
     }
 
-    deinit { pthread_mutex_destroy(&mutex) }
+    deinit {
+        timer?.cancel()
+        pthread_mutex_destroy(&mutex)
+    }
 
     func report(_ name: String, done: Int, total: Int, unit: String) {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        let now = Clock.now()
-        if step != name {
-            step = name
-            stepStarted = now
+        locked {
+            let now = Clock.now()
+            if step != name {
+                step = name
+                stepStarted = now
+            }
+            guard now - stepStarted >= Self.delay, now - lastDrawn >= Self.interval else { return }
+            draw(Self.text(name, done: done, total: total, unit: unit), at: now)
         }
-        guard now - stepStarted >= Self.delay, now - lastDrawn >= Self.interval else { return }
-        lastDrawn = now
-        shown = true
-        draw("\r\u{1B}[K" + Self.text(name, done: done, total: total, unit: unit))
     }
 
     func finish() {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        step = nil
-        guard shown else { return }
-        shown = false
-        draw("\r\u{1B}[K")
+        locked {
+            step = nil
+            erase()
+        }
     }
 
-    /// `segmenting words  41%  4,100/10,000 issues`.
+    func statementStarted() {
+        let source = DispatchSource.makeTimerSource(queue: .global())
+        source.schedule(deadline: .now() + .nanoseconds(Int(Self.delay)), repeating: .nanoseconds(Int(Self.interval)))
+        source.setEventHandler { [weak self] in self?.tick() }
+        locked {
+            statementStart = Clock.now()
+            timer?.cancel()
+            timer = source
+        }
+        source.resume()
+    }
+
+    func statementEnded() {
+        locked {
+            timer?.cancel()
+            timer = nil
+            statementStart = nil
+            step = nil
+            erase()
+        }
+    }
+
+    /// The timer: the statement's running time, unless a step has the line.
+    private func tick() {
+        locked {
+            guard let start = statementStart, step == nil else { return }
+            let now = Clock.now()
+            let tenths = (now - start) / 100_000_000
+            draw("running  \(tenths / 10).\(tenths % 10) s  (Ctrl-C stops it)", at: now)
+        }
+    }
+
+    /// `segmenting words   41%  4,100/10,000 issues`.
     static func text(_ name: String, done: Int, total: Int, unit: String) -> String {
         let percent = total > 0 ? min(100, done * 100 / total) : 0
         let share = DisplayWidth.pad(String(percent) + "%", to: 4, right: true)
-        return "\(name)  \(share)  \(NumberDisplay.grouped(done))/\(NumberDisplay.grouped(total)) \(unit)"
+        return "\(name)  \(share)  \(NumberDisplay.grouped(done, minimumDigits: 4))/\(NumberDisplay.grouped(total, minimumDigits: 4)) \(unit)"
     }
 
-    private func draw(_ text: String) {
+    /// Replaces the line (the caller holds the mutex).
+    private func draw(_ text: String, at now: UInt64) {
+        lastDrawn = now
+        shown = true
+        write("\r\u{1B}[K" + text)
+    }
+
+    /// Clears the line if one is shown (the caller holds the mutex).
+    private func erase() {
+        guard shown else { return }
+        shown = false
+        write("\r\u{1B}[K")
+    }
+
+    private func write(_ text: String) {
         var text = text
-        text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+        text.withUTF8 { _ = Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+
+    private func locked(_ body: () -> Void) {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        body()
     }
 }

@@ -251,6 +251,7 @@ import JianbaoTestSupport
             .output '|touch $D/w4'
             count articles
             .load /etc
+            .export sqlite $D/w6.db
             .read $D/other/x.jbq
             .read $D/s/inner.jbq
             .safe off
@@ -260,7 +261,7 @@ import JianbaoTestSupport
             ls "$D"
             """)
         #expect(result.stdout == "27\n10\nstatus 1\nother\ns\n", "\(result.stdout)")
-        for refused in [".output to a file", ".once to a file", ".once to a command", ".output to a command", ".load",
+        for refused in [".output to a file", ".once to a file", ".once to a command", ".output to a command", ".load", ".export",
                         ".read of \(folder)/other/x.jbq (outside the corpus and the script's folder)", ".safe off: it stays on for the rest of the run"] {
             #expect(result.stderr.contains("error: safe mode refuses \(refused)\n"), "\(refused): \(result.stderr)")
         }

@@ -21,7 +21,13 @@ struct HistoryFile {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { return errno == ENOENT ? [] : nil }
         defer { close(fd) }
-        guard flock(fd, LOCK_SH) == 0 || errno == ENOLCK else { return nil }
+        guard flock(fd, LOCK_SH) == 0 || errno == ENOLCK, let lines = Self.lines(fd) else { return nil }
+        return lines.suffix(limit).map(Self.decode)
+    }
+
+    /// The encoded entries of an open history file (after the cookie line); nil when it
+    /// cannot be read.
+    static func lines(_ fd: Int32) -> [[UInt8]]? {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
@@ -31,9 +37,9 @@ struct HistoryFile {
             if n == 0 { break }
             bytes += chunk[0..<n]
         }
-        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: true)
-        if let first = lines.first, first.elementsEqual(Self.cookie.utf8) { lines.removeFirst() }
-        return lines.suffix(limit).map { Self.decode(Array($0)) }
+        var lines = bytes.split(separator: 0x0A).map(Array.init)
+        if let first = lines.first, first.elementsEqual(cookie.utf8) { lines.removeFirst() }
+        return lines
     }
 
     /// Appends one entry; false when the file cannot be written.
@@ -76,17 +82,7 @@ struct HistoryFile {
         let reader = open(path, O_RDONLY | O_CLOEXEC)
         guard reader >= 0 else { return nil }
         defer { close(reader) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(reader, $0.baseAddress!, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            bytes += chunk[0..<n]
-        }
-        var lines = bytes.split(separator: 0x0A).map(Array.init)
-        if let first = lines.first, first.elementsEqual(Self.cookie.utf8) { lines.removeFirst() }
-        return lines
+        return Self.lines(reader)
     }
 
     private func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {

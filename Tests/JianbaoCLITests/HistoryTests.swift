@@ -53,6 +53,24 @@ import JianbaoTestSupport
         #expect(!seen.contains("\u{1B}]0;"))
     }
 
+    /// A file with twice the 2,000 entries kept is cut back to the last 2,000 when one is
+    /// appended, oldest dropped.
+    @Test func aLongHistoryIsCutBack() throws {
+        let old = (0..<4100).map { "select\\040articles\\040where\\040id\\040=\\040\($0)\\040--\\040padding\\040padding" }
+        try (["_HiStOrY_V2_"] + old).joined(separator: "\n").appending("\n").write(toFile: home + "/.jianbao_history", atomically: true, encoding: .utf8)
+        let t = try shell()
+        try t.type("count issues\r")
+        try t.expect("10\n")
+        try t.type(".quit\r")
+        #expect(try t.waitForExit() == 0)
+        let lines = try String(contentsOfFile: home + "/.jianbao_history", encoding: .utf8).split(separator: "\n")
+        // Cut back when `count issues` was appended (old 2101…4099 and it), then `.quit` added.
+        #expect(lines.count == 2002, "the cookie and 2,001 entries")
+        #expect(lines.first == "_HiStOrY_V2_")
+        #expect(lines.last == ".quit" && lines[lines.count - 2] == "count\\040issues")
+        #expect(lines[1].contains("=\\0402101\\040"), "\(lines[1])")
+    }
+
     /// `.output` onto the history file is refused and the file stays.
     @Test func outputOntoTheHistoryIsRefused() throws {
         let t = try shell()

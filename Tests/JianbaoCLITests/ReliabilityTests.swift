@@ -199,13 +199,20 @@ import JianbaoTestSupport
         #expect(result.stdout == "status 1\nstatus 1\n10\n10\nstatus 1\n", "\(result.stdout)")
     }
 
-    /// 14. A command behind `.once` that fails or does not exist is reported, once.
+    /// 14. A command behind `.once` that fails or does not exist is reported, once; a reader
+    /// that stops early gets one note and is no failure.
     @Test func failingCommandsAreReported() throws {
         let result = try script("""
+            mkdir -p "$D/big"
+            python3 -c "import sys; s = open('Examples/corpus/2019-12.txt', 'rb').read(); open(sys.argv[1], 'wb').write(s + (b'\\n' + s.partition(b'\\n\\n')[2]) * 200)" "$D/big/2019-11.txt"
+            "$J" --no-bail --no-header -c ".once '|head -c 5 >/dev/null'" -c 'select paragraphs' -c 'count issues' "$D/big" 2>&1; echo "status $?"
             "$J" --no-bail -c ".once '|false'" -c 'count issues' -c ".once '|no-such-command-jb'" -c 'count issues' -c ".once '|cat >/dev/null'" -c 'count issues' Examples/corpus 2>&1 | grep -v '^/bin/sh'
             echo "status ${PIPESTATUS[0]}"
             """)
         #expect(result.stdout == """
+            note: head -c 5 >/dev/null stopped reading; the rest of the output was dropped
+            1
+            status 0
             error: command 'false' exited with status 1
             error: command 'no-such-command-jb' exited with status 127 (command not found?)
             status 1

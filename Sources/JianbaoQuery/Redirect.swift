@@ -45,6 +45,10 @@ public final class Redirect {
             guard fd >= 0 else { return .failure(RedirectError(message: "cannot write \(target): \(systemError())")) }
             return .success(Redirect(fd: fd, child: nil, target: target))
         }
+        // The file's own permissions still rule, though it is replaced rather than written.
+        if exists, access(target, W_OK) != 0 {
+            return .failure(RedirectError(message: "cannot write \(target): \(systemError())"))
+        }
         // Through a link, the file it names is replaced, not the link.
         let final = exists ? realPath(target) ?? target : target
         let folder = final.contains("/") ? String(final[..<final.lastIndex(of: "/")!]) : "."

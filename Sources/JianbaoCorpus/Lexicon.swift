@@ -36,6 +36,8 @@ public final class Lexicon: Sendable {
     public let terms: [String]
     /// Characters segmentation attaches to the word before them (suffixes.txt).
     public let suffixes: [String]
+    /// Function words the word lists leave out while `.stopwords` is on (stopwords.txt).
+    public let stopwords: Set<String>
 
     /// Everything word segmentation keeps whole, from these lexicons: terms, metrics and
     /// subjects (the corpus adds its organisations).
@@ -131,6 +133,7 @@ public final class Lexicon: Sendable {
         subjects = longestFirst(lines("subjects.txt").map { $0[0] })
         terms = longestFirst(lines("terms.txt").map { $0[0] })
         suffixes = longestFirst(lines("suffixes.txt").map { $0[0] }.filter { $0.unicodeScalars.count == 1 })
+        stopwords = Set(lines("stopwords.txt").map { $0[0] })
         unitWords = Words(units)
         notFigureWords = Words(notFigures)
         magnitudeWords = Words(magnitudes.map(\.word))

@@ -33,7 +33,7 @@ public struct Completer: Sendable {
         if command.takesPath || command.name == "load" { return (word, paths(word)) }
         switch command.name {
         case "mode": return (word, filter(OutputMode.allCases.map(\.rawValue), word))
-        case "headers", "bail", "echo", "timer": return (word, filter(["on", "off"], word))
+        case "headers", "bail", "echo", "timer", "stopwords": return (word, filter(["on", "off"], word))
         case "fields": return (word, filter(Schema.targets.map(\.name), word))
         case "help":
             let topics = MetaCommands.all.map(\.name) + Grammar.statementNames + Schema.targets.map(\.name) + OutputMode.allCases.map(\.rawValue)

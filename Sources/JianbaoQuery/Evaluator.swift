@@ -9,6 +9,8 @@ public struct Evaluator: Sendable {
     let corpus: Corpus
     /// Polled between chunks of work: true stops the statement with "interrupted".
     let isInterrupted: @Sendable () -> Bool
+    /// Whether word lists leave out the function words of stopwords.txt (`.stopwords`).
+    public var stopwords = true
 
     /// `isInterrupted` defaults to the SIGINT flag the shell sets on Ctrl-C.
     public init(corpus: Corpus, isInterrupted: @escaping @Sendable () -> Bool = { jb_interrupt_requested() != 0 }) {

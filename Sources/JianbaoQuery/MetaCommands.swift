@@ -36,6 +36,7 @@ public enum MetaCommands {
         MetaCommand("bail", "on|off", "stop at the first error"),
         MetaCommand("echo", "on|off", "write each line before running it"),
         MetaCommand("segment", "TEXT", "the words of TEXT as freq words and collocates see them (ICU plus the lexicons)"),
+        MetaCommand("stopwords", "on|off", "leave the function words of stopwords.txt out of freq words, freq ngrams, keywords and collocates (on)"),
         MetaCommand("timer", "on|off", "print each statement's wall time to standard error"),
         MetaCommand("timeout", "[SECONDS|off]", "stop a statement that runs longer (default: off, 60 s for matches)"),
         MetaCommand("quit", "", "leave"),
@@ -120,6 +121,8 @@ extension Session {
             if let r = toggle({ echo = $0 }) { return r }
         case "timer":
             if let r = toggle({ timer = $0 }) { return r }
+        case "stopwords":
+            if let r = toggle({ stopwords = $0 }) { return r }
         case "timeout":
             guard let value = args.first else {
                 try out.write((timeout.map { Self.seconds($0) + " s" } ?? "off (\(Self.seconds(Self.matchesTimeout)) s for statements with matches)") + "\n")

@@ -10,7 +10,7 @@
 ///     show       -> SHOW integer
 ///     metric     -> METRIC value [where] [BY name] [orderby] [window]
 ///     kwic       -> KWIC (value | pattern) [where] { WIDTH integer | LIMIT integer | OFFSET integer }
-///     freq       -> FREQ name [where] { LIMIT integer | OFFSET integer }
+///     freq       -> FREQ name [integer] [where] { LIMIT integer | OFFSET integer }   (the integer after ngrams only)
 ///     collocates -> COLLOCATES value [where] { WINDOW integer | LIMIT integer | OFFSET integer }
 ///     fieldlist  -> '*' | name { ',' name }
 ///     where      -> WHERE condition
@@ -291,7 +291,13 @@ public struct Parser {
 
     /// freq -> FREQ name [where] { LIMIT integer | OFFSET integer }
     mutating func parseFreq() throws(QueryError) -> Statement {
-        var statement = FreqStatement(kind: try name("words, chars, bigrams, sources or metrics"))
+        var statement = FreqStatement(kind: try name("words, chars, bigrams, ngrams, sources or metrics"))
+        if statement.kind.text.lowercased() == "ngrams" {
+            let span = current.span
+            let n = try count("ngrams")
+            guard Self.ngramRange.contains(n) else { throw QueryError(.optionOutOfRange("ngrams", Self.ngramRange), span: span) }
+            statement.n = n
+        }
         statement.condition = try optionalWhere()
         let options = try numericOptions(["limit", "offset"])
         (statement.limit, statement.offset) = (options["limit"], options["offset"])
@@ -310,6 +316,8 @@ public struct Parser {
     /// Widest `kwic` context and `collocates` window one may ask for.
     public static let widthRange = 0...1000
     public static let windowRange = 1...100
+    /// Words in an n-gram of `freq ngrams N`.
+    public static let ngramRange = 2...6
 
     /// `keyword N` options in any order, each at most once, within `ranges` where given.
     mutating func numericOptions(_ keywords: [String], ranges: [String: ClosedRange<Int>] = [:]) throws(QueryError) -> [String: Int] {

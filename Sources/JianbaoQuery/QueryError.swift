@@ -103,7 +103,7 @@ public struct QueryError: Error, Equatable, Sendable {
         case .unterminatedPattern:
             return "unterminated pattern; close it with '/' (write \\/ for a slash inside it)"
         case .unknownFreqKind(let kind, let suggestion):
-            return "freq counts words, chars, bigrams, sources or metrics, not '\(kind)'" + didYouMean(suggestion)
+            return "freq counts words, chars, bigrams, ngrams N, sources or metrics, not '\(kind)'" + didYouMean(suggestion)
         case .optionOutOfRange(let keyword, let range):
             return "\(keyword) takes a whole number from \(range.lowerBound) to \(range.upperBound)"
         case .repeatedOption(let keyword):

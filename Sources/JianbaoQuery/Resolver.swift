@@ -44,11 +44,13 @@ public struct KwicPlan: Sendable {
 
 /// What `freq` counts.
 public enum FreqKind: String, CaseIterable, Sendable {
-    case words, chars, bigrams, sources, metrics
+    case words, chars, bigrams, ngrams, sources, metrics
 }
 
 public struct FreqPlan: Sendable {
     public var kind: FreqKind
+    /// Words per n-gram (`freq ngrams N`).
+    public var n: Int?
     public var predicate: Predicate?
     public var limit: Int?
     public var offset: Int?
@@ -128,7 +130,7 @@ public struct Resolver {
                 throw QueryError(.unknownFreqKind(f.kind.text, suggestion: Suggest.nearest(f.kind.text, in: Grammar.freqKinds)),
                                  span: f.kind.span)
             }
-            return .freq(FreqPlan(kind: kind, predicate: try articlePredicate(f.condition), limit: f.limit, offset: f.offset))
+            return .freq(FreqPlan(kind: kind, n: f.n, predicate: try articlePredicate(f.condition), limit: f.limit, offset: f.offset))
         case .collocates(let c):
             return try resolveCollocates(c)
         case .show(let id, let span):

@@ -43,6 +43,8 @@ public final class Session {
     public var echo = false
     /// Print each statement's wall time (`.timer on`).
     public var timer = false
+    /// Word lists leave out stopwords.txt (`.stopwords on|off`).
+    public var stopwords = true
     /// `.timeout`: the longest a statement may run, in seconds; nil for no limit, except that a
     /// statement with `matches` stops after `matchesTimeout` (a pattern can backtrack for long).
     public var timeout: Double?
@@ -247,10 +249,11 @@ public final class Session {
             let started = Clock.now()
             let limit = timeout ?? (Self.usesMatches(text) ? Self.matchesTimeout : nil)
             // The clock is read only when there is a limit to check it against.
-            let evaluator = limit.map { seconds in
+            var evaluator = limit.map { seconds in
                 let deadline = started + UInt64(seconds * 1e9)
                 return Evaluator(corpus: corpus, isInterrupted: { jb_interrupt_requested() != 0 || Clock.now() > deadline })
             } ?? Evaluator(corpus: corpus)
+            evaluator.stopwords = stopwords
             do {
                 try evaluator.run(plan, formatter: &formatter, to: target)
             } catch let error as QueryError where error.kind == .interrupted && jb_interrupt_requested() == 0 {

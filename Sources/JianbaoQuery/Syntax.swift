@@ -55,7 +55,7 @@ public enum Statement: Equatable, Sendable {
     case metric(MetricStatement)
     /// `kwic <word>|/regex/ [where …] [width N] [limit N] [offset M]`.
     case kwic(KwicStatement)
-    /// `freq words|chars|bigrams|sources|metrics [where …] [limit N] [offset M]`.
+    /// `freq words|chars|bigrams|ngrams N|sources|metrics [where …] [limit N] [offset M]`.
     case freq(FreqStatement)
     /// `collocates <word> [where …] [window N] [limit N] [offset M]`.
     case collocates(CollocatesStatement)
@@ -74,8 +74,10 @@ public struct KwicStatement: Equatable, Sendable {
 
 /// `freq words where year = 2023 limit 20`.
 public struct FreqStatement: Equatable, Sendable {
-    /// words, chars, bigrams, sources or metrics (checked by the resolver).
+    /// words, chars, bigrams, ngrams, sources or metrics (checked by the resolver).
     public var kind: Name
+    /// N of `freq ngrams N` (2 to 6).
+    public var n: Int?
     public var condition: Condition?
     public var limit: Int?
     public var offset: Int?
@@ -138,7 +140,7 @@ extension Statement {
             text += Self.tail(k.condition, [("width", k.width), ("limit", k.limit), ("offset", k.offset)])
             return text
         case .freq(let f):
-            return "freq \(quoteIfNeeded(f.kind.text))" + Self.tail(f.condition, [("limit", f.limit), ("offset", f.offset)])
+            return "freq \(quoteIfNeeded(f.kind.text))" + (f.n.map { " \($0)" } ?? "") + Self.tail(f.condition, [("limit", f.limit), ("offset", f.offset)])
         case .collocates(let c):
             return "collocates \(quoteIfNeeded(c.word.text))"
                 + Self.tail(c.condition, [("window", c.window), ("limit", c.limit), ("offset", c.offset)])

@@ -33,6 +33,16 @@ public struct QueryError: Error, Equatable, Sendable {
         case emptyPattern
         case patternNotAllowed
         case statementTooLong(Int, limit: Int, skipping: Bool)
+        case trendKey(String, suggestion: String?)
+        case unknownAggregate(String, suggestion: String?)
+        case aggregateType(String, field: String, type: String)
+        case groupByList(String)
+        case notGrouped(String)
+        case orderNotInSelect(String)
+        case mixedBases(String, bases: [String])
+        case emptySide(String)
+        case countOrderKey(String, suggestion: String?)
+        case metricKeyRepeated(String)
     }
 
     public var kind: Kind
@@ -99,7 +109,7 @@ public struct QueryError: Error, Equatable, Sendable {
                 ? ", the time limit for a statement with matches; .timeout SECONDS sets another"
                 : " (.timeout)")
         case .metricKey(let key, let suggestion):
-            return "metric … by takes year, issue, section or subject, not '\(key)'" + didYouMean(suggestion)
+            return "metric … by takes year, issue, section or subject (or two of them), not '\(key)'" + didYouMean(suggestion)
         case .unterminatedPattern:
             return "unterminated pattern; close it with '/' (write \\/ for a slash inside it)"
         case .unknownFreqKind(let kind, let suggestion):
@@ -115,6 +125,28 @@ public struct QueryError: Error, Equatable, Sendable {
         case .statementTooLong(let bytes, let limit, let skipping):
             return "statement of \(bytes) bytes; statements are limited to \(limit / (1 << 20)) MiB"
                 + (skipping ? "; the rest of it is skipped up to the next statement" : "")
+        case .trendKey(let key, let suggestion):
+            return "trend … by takes year, month, issue, section or source, not '\(key)'" + didYouMean(suggestion)
+        case .unknownAggregate(let name, let suggestion):
+            return "unknown aggregate '\(name)'" + didYouMean(suggestion) + (suggestion == nil ? "; aggregates are count, sum, avg, min and max" : "")
+        case .aggregateType(let function, let field, let type):
+            return function == "min" || function == "max"
+                ? "\(function) needs a number, integer or date field; \(field) is \(article(type)) \(type)"
+                : "\(function) needs a number or integer field; \(field) is \(article(type)) \(type)"
+        case .groupByList(let field):
+            return "cannot group by \(field), which holds a list; count … by \(field) credits each of its values"
+        case .notGrouped(let field):
+            return "\(field) is neither in the group by nor inside an aggregate; add it to the group by"
+        case .orderNotInSelect(let label):
+            return "order by \(label) needs \(label) in the select list"
+        case .mixedBases(let label, let bases):
+            return "\(label) would add amounts in different units (\(bases.joined(separator: ", "))); add base to the group by or the where (base = \(bases[0]))"
+        case .emptySide(let side):
+            return "\(side) selects no article with words; keywords compares two sets of articles"
+        case .countOrderKey(let key, let suggestion):
+            return "count … order by takes a by field or count, not '\(key)'" + didYouMean(suggestion)
+        case .metricKeyRepeated(let key):
+            return "'\(key)' is given twice; metric … by takes two different keys"
         case .undefinedVariable(let name):
             return "undefined variable '\(name)'; define it with -D \(name)=VALUE or .set \(name) VALUE (write $$ for a literal $)"
         }

@@ -260,6 +260,7 @@ public final class Session {
                 throw QueryError(.timedOut(limit ?? 0, matches: timeout == nil), span: 0..<0)
             }
             try target.flush()
+            for note in evaluator.notes.items { self.note(render(note: note, in: text, origin: origin)) }
             if timer { note("time: " + Clock.milliseconds(since: started) + " ms") }
         }
     }

@@ -116,12 +116,12 @@ public struct Parser {
                     try selectItem(try name("a field"), into: &list)
                 }
                 try expectKeyword("from")
-                statement = SelectStatement(target: try name("a target"), fields: list.fields)
+                statement = SelectStatement(target: try name("a target"), fields: list.fields.isEmpty ? nil : list.fields)
                 statement.aggregates = list.aggregates
             } else {
                 statement = SelectStatement(target: first, fields: nil)
                 if let list = try fieldList() {
-                    statement.fields = list.fields
+                    statement.fields = list.fields.isEmpty ? nil : list.fields
                     statement.aggregates = list.aggregates
                 }
             }

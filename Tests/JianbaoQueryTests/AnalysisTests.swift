@@ -215,7 +215,7 @@ import Testing
         #expect(out.bytes.isEmpty)
         try Evaluator(corpus: corpus, isInterrupted: { false }).run(plan, formatter: &formatter, to: out)
         #expect(corpus.words.isBuilt)
-        #expect(out.text.hasPrefix("term\tcount\tshare\n"))
+        #expect(out.text.hasPrefix("term\tcount\tshare\tarticles\tdp\n"))
     }
 
     /// The same for the first figure extraction (`select figures`, `metric`, `freq metrics`).

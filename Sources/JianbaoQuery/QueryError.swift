@@ -140,7 +140,7 @@ public struct QueryError: Error, Equatable, Sendable {
         case .orderNotInSelect(let label):
             return "order by \(label) needs \(label) in the select list"
         case .mixedBases(let label, let bases):
-            return "\(label) would add amounts in different units (\(bases.joined(separator: ", "))); add base to the group by or the where (base = \(bases[0]))"
+            return "\(label) would add amounts in different units (\(bases.joined(separator: ", "))); add base to the group by or the where (base = \(bases.contains("元") ? "元" : bases[0]))"
         case .emptySide(let side):
             return "\(side) selects no article with words; keywords compares two sets of articles"
         case .countOrderKey(let key, let suggestion):

@@ -175,35 +175,55 @@ extension Evaluator {
         try formatter.end(to: out)
     }
 
-    func runAggregate(_ plan: AggregatePlan, formatter: inout any ResultFormatter, to out: Output) throws {
-        let source = RowSource(corpus: corpus, target: plan.target)
+    /// The groups of one part of the rows, in the order first met.
+    struct PartialGroups {
         var index: [[Value]: Int] = [:]
         var keys: [[Value]] = []
         var tallies: [[Tally]] = []
-        if plan.groupBy.isEmpty {
-            // Aggregates over no groups give one row, even over no rows (count 0), as in SQL.
-            index[[]] = 0
-            keys = [[]]
-            tallies = [plan.aggregates.map { _ in Tally() }]
+
+        mutating func slot(_ key: [Value], _ aggregates: Int) -> Int {
+            if let known = index[key] { return known }
+            index[key] = keys.count
+            keys.append(key)
+            tallies.append([Tally](repeating: Tally(), count: aggregates))
+            return keys.count - 1
         }
+    }
+
+    func runAggregate(_ plan: AggregatePlan, formatter: inout any ResultFormatter, to out: Output) throws {
+        let source = RowSource(corpus: corpus, target: plan.target)
         let needsBase = plan.aggregates.contains { ($0.function == .sum || $0.function == .avg) && $0.field?.field == .amount }
-        for (n, row) in try matching(source, plan.predicate).enumerated() {
-            if n % 65536 == 0, isInterrupted() { throw interrupted }
-            let key = plan.groupBy.map { source.value($0.field, row).normalized }
-            let g: Int
-            if let known = index[key] {
-                g = known
-            } else {
-                g = keys.count
-                index[key] = g
-                keys.append(key)
-                tallies.append(plan.aggregates.map { _ in Tally() })
+        // Each group of issues filters and tallies its rows on its own core; the parts merge.
+        let isInterrupted = self.isInterrupted
+        let filter = try plan.predicate.map { try RowFilter(source, $0, isInterrupted: isInterrupted) }
+        let chunks = source.groups
+        let parts = CorpusLoader.parallelMap(chunks.count) { c -> Result<PartialGroups, QueryError> in
+            if isInterrupted() { return .failure(QueryError(.interrupted, span: 0..<0)) }
+            let rows = source.rows(of: chunks[c])
+            let verdicts: [Bool]?
+            do throws(QueryError) { verdicts = try filter?.verdicts(rows) } catch { return .failure(error) }
+            var part = PartialGroups()
+            for (n, row) in rows.enumerated() where verdicts?[n] ?? true {
+                let g = part.slot(plan.groupBy.map { source.value($0.field, row).normalized }, plan.aggregates.count)
+                let base = needsBase ? source.value(.base, row).plainText : ""
+                for (k, aggregate) in plan.aggregates.enumerated() {
+                    part.tallies[g][k].add(aggregate.field.map { source.value($0.field, row).normalized }, base: base,
+                                           distinct: aggregate.distinct)
+                }
             }
-            let base = needsBase ? source.value(.base, row).plainText : ""
-            for (k, aggregate) in plan.aggregates.enumerated() {
-                tallies[g][k].add(aggregate.field.map { source.value($0.field, row).normalized }, base: base, distinct: aggregate.distinct)
+            return .success(part)
+        }
+        var all = PartialGroups()
+        // Aggregates over no groups give one row, even over no rows (count 0), as in SQL.
+        if plan.groupBy.isEmpty { _ = all.slot([], plan.aggregates.count) }
+        for part in parts {
+            let part = try part.get()
+            for (p, key) in part.keys.enumerated() {
+                let g = all.slot(key, plan.aggregates.count)
+                for k in plan.aggregates.indices { all.tallies[g][k].merge(part.tallies[p][k]) }
             }
         }
+        let keys = all.keys, tallies = all.tallies
         var results: [[Value]] = []
         for g in keys.indices {
             var values: [Value] = []
@@ -269,6 +289,18 @@ struct Tally {
         if !base.isEmpty { bases.insert(base) }
     }
 
+    /// Adds what another part of the rows saw.
+    mutating func merge(_ other: Tally) {
+        rows += other.rows
+        present += other.present
+        sum += other.sum
+        allIntegers = allIntegers && other.allIntegers
+        if let x = other.least, least.map({ ValueOrder.compare(x, $0) < 0 }) ?? true { least = x }
+        if let x = other.greatest, greatest.map({ ValueOrder.compare(x, $0) > 0 }) ?? true { greatest = x }
+        distinct.formUnion(other.distinct)
+        bases.formUnion(other.bases)
+    }
+
     func result(_ aggregate: AggregateSpec) -> Value {
         switch aggregate.function {
         case .count:
@@ -276,7 +308,7 @@ struct Tally {
             return .integer(aggregate.distinct ? distinct.count : present)
         case .sum:
             guard present > 0 else { return .null }
-            if allIntegers && aggregate.field?.type == .integer { return .integer(Int(sum)) }
+            if allIntegers && aggregate.field?.type == .integer && abs(sum) < 9e15 { return .integer(Int(sum)) }
             // Decimals added in binary pick up noise (399.19999999999993); amounts in base units
             // past a billion are whole numbers in practice and keep every digit.
             return .number(abs(sum) < 1e9 ? Evaluator.rounded(sum, 6) : sum)

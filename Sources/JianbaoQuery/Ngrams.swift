@@ -26,17 +26,62 @@ extension Evaluator {
 
     /// How often an n-gram occurs and in how many articles.
     struct GramCount {
-        var count: Int32 = 0
-        var articles: Int32 = 0
+        var count = 0
+        var articles = 0
         /// The article (its id) that last added to `articles`.
-        var lastArticle: Int32 = -1
+        var lastArticle = -1
 
         /// One more occurrence, in article `id`.
-        mutating func add(in id: Int32) {
+        mutating func add(in id: Int) {
             count += 1
             if lastArticle != id {
                 lastArticle = id
                 articles += 1
+            }
+        }
+    }
+
+    /// N-gram counts in an open-addressing table with a multiplicative hash: counting every
+    /// position of the corpus through a `Dictionary` (SipHash per key) took several times as
+    /// long as the walk itself.
+    struct GramTable {
+        private(set) var keys: [Gram] = []
+        private(set) var values: [GramCount] = []
+        private var slots = [Int32](repeating: -1, count: 1 << 12)
+
+        @inline(__always)
+        mutating func add(_ key: Gram, in article: Int) {
+            let mask = slots.count - 1
+            var h = (key.low &* 0x9E37_79B9_7F4A_7C15) ^ (key.middle &* 0xC2B2_AE3D_27D4_EB4F) ^ (key.high &* 0x1656_67B1_9E37_79F9)
+            h ^= h >> 29
+            var slot = Int(truncatingIfNeeded: h) & mask
+            while true {
+                let k = Int(slots[slot])
+                if k < 0 {
+                    slots[slot] = Int32(keys.count)
+                    keys.append(key)
+                    values.append(GramCount())
+                    values[values.count - 1].add(in: article)
+                    if keys.count * 2 > slots.count { grow() }
+                    return
+                }
+                if keys[k] == key {
+                    values[k].add(in: article)
+                    return
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+
+        private mutating func grow() {
+            slots = [Int32](repeating: -1, count: slots.count * 2)
+            let mask = slots.count - 1
+            for (k, key) in keys.enumerated() {
+                var h = (key.low &* 0x9E37_79B9_7F4A_7C15) ^ (key.middle &* 0xC2B2_AE3D_27D4_EB4F) ^ (key.high &* 0x1656_67B1_9E37_79F9)
+                h ^= h >> 29
+                var slot = Int(truncatingIfNeeded: h) & mask
+                while slots[slot] >= 0 { slot = (slot + 1) & mask }
+                slots[slot] = Int32(k)
             }
         }
     }
@@ -53,15 +98,15 @@ extension Evaluator {
         let stop = stopMask(table)
         let chunks = corpus.issueChunks(perCore: 2)
         let corpus = self.corpus, isInterrupted = self.isInterrupted
-        let perChunk = CorpusLoader.parallelMap(chunks.count) { c -> (counts: [Gram: GramCount], total: Int)? in
-            var counts: [Gram: GramCount] = [:]
+        let perChunk = CorpusLoader.parallelMap(chunks.count) { c -> (counts: GramTable, total: Int)? in
+            var counts = GramTable()
             var total = 0
             for i in chunks[c] {
                 if isInterrupted() { return nil }
                 let words = table.issues[i]
                 words.tokens.withUnsafeBufferPointer { t in
                     for (a, article) in corpus.issues[i].articles.enumerated() where selection?[i][a] ?? true {
-                        let articleID = Int32(truncatingIfNeeded: corpus.articleID(issue: i, article: a))
+                        let articleID = corpus.articleID(issue: i, article: a)
                         for b in article.blocks {
                             let range = words.range(ofBlocks: b..<(b + 1))
                             // `run` is how many words in a row end at k, without a gap.
@@ -74,7 +119,7 @@ extension Evaluator {
                                 let start = k - n + 1
                                 if stop[Int(t[start])] || stop[Int(t[k])] { continue }
                                 let key = Gram(t, start, n)
-                                counts[key, default: GramCount()].add(in: articleID)
+                                counts.add(key, in: articleID)
                             }
                         }
                     }
@@ -88,12 +133,15 @@ extension Evaluator {
             guard let chunk else { throw interrupted }
             total += chunk.total
             // Articles belong to one chunk each: ranges add up.
-            counts.merge(chunk.counts) { a, b in GramCount(count: a.count + b.count, articles: a.articles + b.articles) }
+            for (key, value) in zip(chunk.counts.keys, chunk.counts.values) {
+                counts[key, default: GramCount()].count += value.count
+                counts[key, default: GramCount()].articles += value.articles
+            }
         }
         var rows: [(term: String, count: Int, articles: Int)] = []
-        for (key, value) in counts where Int(value.articles) >= Self.ngramMinimumRange {
+        for (key, value) in counts where value.articles >= Self.ngramMinimumRange {
             let term = (0..<n).map { table.texts[key.id($0)] }.joined(separator: " ")
-            rows.append((term, Int(value.count), Int(value.articles)))
+            rows.append((term, value.count, value.articles))
         }
         rows.sort { a, b in a.count != b.count ? a.count > b.count : ValueOrder.compareText(a.term, b.term) < 0 }
         return (rows, total)

@@ -143,7 +143,7 @@ extension Evaluator {
             try formatter.row([.integer(n)], to: out)
             return try formatter.end(to: out)
         }
-        var counts: [[Value]: Int] = [:]
+        var counts: [[GroupKey]: Int] = [:]
         for row in try matching(source, plan.predicate) {
             var keys: [[Value]] = [[]]
             for field in plan.by {
@@ -155,10 +155,10 @@ extension Evaluator {
                 }
                 keys = keys.flatMap { key in values.map { key + [$0] } }
             }
-            for key in keys { counts[key, default: 0] += 1 }
+            for key in keys { counts[key.map(GroupKey.init), default: 0] += 1 }
         }
         if isInterrupted() { throw interrupted }
-        let rows = counts.sorted { a, b in
+        let rows = counts.map { (key: $0.key.map(\.value), value: $0.value) }.sorted { a, b in
             for (key, descending) in plan.order {
                 let c = key.map { ValueOrder.compare(a.key[$0], b.key[$0]) } ?? (a.value == b.value ? 0 : a.value < b.value ? -1 : 1)
                 if c != 0 { return descending ? c > 0 : c < 0 }
@@ -177,13 +177,14 @@ extension Evaluator {
 
     /// The groups of one part of the rows, in the order first met.
     struct PartialGroups {
-        var index: [[Value]: Int] = [:]
+        var index: [[GroupKey]: Int] = [:]
         var keys: [[Value]] = []
         var tallies: [[Tally]] = []
 
         mutating func slot(_ key: [Value], _ aggregates: Int) -> Int {
-            if let known = index[key] { return known }
-            index[key] = keys.count
+            let hashed = key.map(GroupKey.init)
+            if let known = index[hashed] { return known }
+            index[hashed] = keys.count
             keys.append(key)
             tallies.append([Tally](repeating: Tally(), count: aggregates))
             return keys.count - 1
@@ -203,16 +204,22 @@ extension Evaluator {
             let verdicts: [Bool]?
             do throws(QueryError) { verdicts = try filter?.verdicts(rows) } catch { return .failure(error) }
             var part = PartialGroups()
+            // A figure's base is made from its unit code: made again only when the code changes.
+            var lastCode = UInt32.max, base = ""
             for (n, row) in rows.enumerated() where verdicts?[n] ?? true {
-                let g = part.slot(plan.groupBy.map { source.value($0.field, row).normalized }, plan.aggregates.count)
-                let base = needsBase ? source.value(.base, row).plainText : ""
+                let g = part.slot(plan.groupBy.map { Self.cell(source, $0.field, row) }, plan.aggregates.count)
+                if needsBase, source.figureTable[row.issue][row.index].unitCode & 0xFFFF != lastCode {
+                    lastCode = source.figureTable[row.issue][row.index].unitCode & 0xFFFF
+                    base = source.figureTable[row.issue][row.index].base
+                }
                 for (k, aggregate) in plan.aggregates.enumerated() {
-                    part.tallies[g][k].add(aggregate.field.map { source.value($0.field, row).normalized }, base: base,
+                    part.tallies[g][k].add(aggregate.field.map { Self.cell(source, $0.field, row) }, base: base,
                                            distinct: aggregate.distinct)
                 }
             }
             return .success(part)
         }
+        if isInterrupted() { throw interrupted }
         var all = PartialGroups()
         // Aggregates over no groups give one row, even over no rows (count 0), as in SQL.
         if plan.groupBy.isEmpty { _ = all.slot([], plan.aggregates.count) }
@@ -262,6 +269,49 @@ extension Evaluator {
     }
 }
 
+extension Evaluator {
+    /// A field of a row, as grouping compares it; a figure's own fields are read straight from
+    /// the figure (the general path copies the whole figure and its issue per field).
+    @inline(__always)
+    static func cell(_ source: RowSource, _ field: Field, _ row: RowRef) -> Value {
+        guard source.target == .figures else { return source.value(field, row).normalized }
+        switch field {
+        case .subject:
+            let subject = source.figureTable[row.issue][row.index].subject
+            return subject.isEmpty ? .null : .text(subject)
+        case .metric: return .text(source.figureTable[row.issue][row.index].metric)
+        case .amount: return .number(source.figureTable[row.issue][row.index].amount)
+        case .value: return .number(source.figureTable[row.issue][row.index].value)
+        case .base: return .text(source.figureTable[row.issue][row.index].base)
+        case .period: return source.figureTable[row.issue][row.index].period.map { .integer($0) } ?? .null
+        case .change: return source.figureTable[row.issue][row.index].change.map { .number($0) } ?? .null
+        default: return source.value(field, row).normalized
+        }
+    }
+}
+
+/// A value as a dictionary key, text hashed and compared as UTF-8 bytes: `String`'s own hash
+/// normalises CJK text first, which made hashing most of a group by's time. (Text that differs
+/// only in normalisation is two groups here, as it is two values for `=`.)
+struct GroupKey: Hashable {
+    let value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func hash(into hasher: inout Hasher) {
+        if case .text(var s) = value {
+            s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        } else {
+            hasher.combine(value)
+        }
+    }
+
+    static func == (a: GroupKey, b: GroupKey) -> Bool {
+        if case .text(let x) = a.value, case .text(let y) = b.value { return ValueOrder.compareText(x, y) == 0 }
+        return a.value == b.value
+    }
+}
+
 /// What an aggregate has seen of one group. Absent values are skipped, as SQL does.
 struct Tally {
     var rows = 0
@@ -270,9 +320,12 @@ struct Tally {
     var allIntegers = true
     var least: Value?
     var greatest: Value?
-    var distinct: Set<Value> = []
+    var distinct: Set<GroupKey> = []
     /// The units of the amounts summed (a sum over several is refused).
     var bases: Set<String> = []
+    /// The unit last put in `bases`: runs of one unit are the rule, and a set insertion per
+    /// row would cost a hash each.
+    var lastBase = ""
 
     mutating func add(_ value: Value?, base: String, distinct keep: Bool) {
         rows += 1
@@ -285,8 +338,11 @@ struct Tally {
         }
         if least.map({ ValueOrder.compare(value, $0) < 0 }) ?? true { least = value }
         if greatest.map({ ValueOrder.compare(value, $0) > 0 }) ?? true { greatest = value }
-        if keep { distinct.insert(value) }
-        if !base.isEmpty { bases.insert(base) }
+        if keep { distinct.insert(GroupKey(value)) }
+        if !base.isEmpty, base != lastBase {
+            bases.insert(base)
+            lastBase = base
+        }
     }
 
     /// Adds what another part of the rows saw.

@@ -90,10 +90,43 @@ extension Evaluator {
         return Dispersion(articles: range, dp: dp)
     }
 
+    /// Range and DP over all articles, computed once per segmentation: `freq words` without
+    /// `where` repeats nothing after its first call (the counts are kept with the words too).
+    func dispersionOfAll(_ table: WordTable) throws -> Dispersion {
+        if let kept = DispersionCache.shared.value(for: corpus.words) { return kept }
+        let made = try dispersion(table, nil, table.counts)
+        DispersionCache.shared.keep(made, for: corpus.words)
+        return made
+    }
+
     /// Per word id, whether the list leaves it out (`.stopwords on` and in stopwords.txt).
     func stopMask(_ table: WordTable) -> [Bool] {
         guard stopwords else { return [Bool](repeating: false, count: table.texts.count) }
         let words = Lexicon.current.stopwords
         return table.texts.map { words.contains($0) }
+    }
+}
+
+/// The dispersion over all articles of the last corpus asked about. It belongs to that
+/// corpus's word index (held weakly: a reload makes a new index, and the old answer is gone).
+final class DispersionCache: @unchecked Sendable {
+    static let shared = DispersionCache()
+    private var mutex = pthread_mutex_t()
+    private weak var owner: WordIndex?
+    private var kept: Dispersion?
+
+    private init() { pthread_mutex_init(&mutex, nil) }
+
+    func value(for index: WordIndex) -> Dispersion? {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return owner === index ? kept : nil
+    }
+
+    func keep(_ dispersion: Dispersion, for index: WordIndex) {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        owner = index
+        kept = dispersion
     }
 }

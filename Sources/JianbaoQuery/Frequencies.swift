@@ -18,7 +18,7 @@ extension Evaluator {
             let table = try wordTable()
             let selection = try articleSelection(plan.predicate)
             let counts = try wordCounts(table, selection)
-            let spread = try dispersion(table, selection, counts)
+            let spread = selection == nil ? try dispersionOfAll(table) : try dispersion(table, selection, counts)
             let stop = stopMask(table)
             total = counts.reduce(0, +)
             rows = []

@@ -48,8 +48,18 @@ extension Evaluator {
                 tallies[i - chunk.lowerBound][Int(hit.article)].hits += 1
             }.map { tallies }
         }
-        struct Row { var count = 0, articles = 0, chars = 0 }
+        struct Row {
+            var count = 0, articles = 0, chars = 0
+
+            mutating func add(hits: Int, chars more: Int) {
+                count += hits
+                articles += hits > 0 ? 1 : 0
+                chars += more
+            }
+        }
         var rows: [Value: Row] = [:]
+        // Year, month and issue are the issue's: its articles are added up first, one key each.
+        let perIssue = plan.key == .year || plan.key == .month || plan.key == .issue
         // Where each issue key first stands, for ordering issues by date then load order.
         var issueOrder: [Value: (date: BulletinDate?, index: Int)] = [:]
         for (c, result) in perChunk.enumerated() {
@@ -57,13 +67,22 @@ extension Evaluator {
             for (offset, articles) in tallies.enumerated() {
                 let i = chunks[c].lowerBound + offset
                 let issue = corpus.issues[i]
-                for (a, tally) in articles.enumerated() where tally.chars >= 0 {
-                    for key in keys(plan.key, i, a) {
-                        rows[key, default: Row()].count += tally.hits
-                        rows[key, default: Row()].articles += tally.hits > 0 ? 1 : 0
-                        rows[key, default: Row()].chars += tally.chars
-                        if plan.key == .issue, issueOrder[key] == nil { issueOrder[key] = (issue.date, i) }
+                if perIssue {
+                    var total = Row(), selected = false
+                    for tally in articles where tally.chars >= 0 {
+                        total.add(hits: tally.hits, chars: tally.chars)
+                        selected = true
                     }
+                    guard selected else { continue }
+                    let key = keys(plan.key, i, 0)[0]
+                    rows[key, default: Row()].count += total.count
+                    rows[key, default: Row()].articles += total.articles
+                    rows[key, default: Row()].chars += total.chars
+                    if plan.key == .issue, issueOrder[key] == nil { issueOrder[key] = (issue.date, i) }
+                    continue
+                }
+                for (a, tally) in articles.enumerated() where tally.chars >= 0 {
+                    for key in keys(plan.key, i, a) { rows[key, default: Row()].add(hits: tally.hits, chars: tally.chars) }
                 }
             }
         }

@@ -33,4 +33,21 @@ import JianbaoTestSupport
         let with = try Run.jianbao(["--no-header"] + statements + [dir + "/corpus"], environment: ["JIANBAO_LEXICONS": dir])
         #expect(with.stdout.hasPrefix("发展 银发经济\n"), "\(with.stdout)")
     }
+
+    /// A word in the user's stopwords.txt leaves `freq words`; `.stopwords off` brings it back
+    /// (docs/WORDS.md "Function words").
+    @Test func userStopwordsLeaveTheWordList() throws {
+        let dir = NSTemporaryDirectory() + "jianbao-stopwords-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir + "/corpus", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "· 动态\n标题\n发展经济的关键，发展经济。（甲单位）\n".write(toFile: dir + "/corpus/a.txt", atomically: true, encoding: .utf8)
+        let statements = ["-c", "freq words", "-c", ".stopwords off", "-c", "freq words"]
+        try "# ours\n发展\n".write(toFile: dir + "/stopwords.txt", atomically: true, encoding: .utf8)
+        let run = try Run.jianbao(["--no-header"] + statements + [dir + "/corpus"], environment: ["JIANBAO_LEXICONS": dir])
+        let lists = run.stdout.components(separatedBy: "\n").map { $0.split(separator: "\t").first.map(String.init) ?? "" }
+        let on = Array(lists.prefix { $0 != "发展" })
+        #expect(!on.contains("的") && on.contains("经济"), "\(run.stdout)")
+        #expect(run.stdout.contains("发展\t2\t"), "listed again with .stopwords off: \(run.stdout)")
+        #expect(run.stdout.contains("的\t1\t"), "\(run.stdout)")
+    }
 }

@@ -3,7 +3,7 @@ import JianbaoCorpus
 /// Reads the fields of rows as grouping compares them; a figure's own fields straight from the
 /// figure (the general path copies the whole figure and its issue per field), its base once
 /// per unit code (making it compares the unit with ％, a slow comparison of non-ASCII text).
-struct CellReader {
+struct GroupCellReader {
     let source: RowSource
     private var baseByCode: [UInt32: Value] = [:]
 
@@ -17,7 +17,7 @@ struct CellReader {
             let subject = source.figureTable[row.issue][row.index].subject
             return subject.isEmpty ? .null : .text(subject)
         case .metric: return .text(source.figureTable[row.issue][row.index].metric)
-        case .amount: return .number(source.figureTable[row.issue][row.index].amount)
+        case .amount: return .amount(source.figureTable[row.issue][row.index].amount, base: base(row))
         case .value: return .number(source.figureTable[row.issue][row.index].value)
         case .base: return .text(base(row))
         case .period: return source.figureTable[row.issue][row.index].period.map { .integer($0) } ?? .null
@@ -79,7 +79,7 @@ struct Tally {
         present += 1
         switch value {
         case .integer(let n): sum += Double(n)
-        case .number(let x): sum += x; allIntegers = false
+        case .number(let x), .amount(let x, _): sum += x; allIntegers = false
         default: allIntegers = false
         }
         if least.map({ ValueOrder.compare(value, $0) < 0 }) ?? true { least = value }
@@ -113,9 +113,14 @@ struct Tally {
             if allIntegers && aggregate.field?.type == .integer && abs(sum) < 9e15 { return .integer(Int(sum)) }
             // Decimals added in binary pick up noise (399.19999999999993); amounts in base units
             // past a billion are whole numbers in practice and keep every digit.
-            return .number(abs(sum) < 1e9 ? Evaluator.rounded(sum, 6) : sum)
+            // A sum of amounts in one unit is an amount (shown 20.9万亿元 on the screen).
+            let total = abs(sum) < 1e9 ? Evaluator.rounded(sum, 6) : sum
+            if aggregate.field?.field == .amount, bases.count == 1 { return .amount(total, base: bases.first!) }
+            return .number(total)
         case .avg:
-            return present > 0 ? .number(Evaluator.rounded(sum / Double(present), 4)) : .null
+            guard present > 0 else { return .null }
+            let mean = Evaluator.rounded(sum / Double(present), 4)
+            return aggregate.field?.field == .amount && bases.count == 1 ? .amount(mean, base: bases.first!) : .number(mean)
         case .min: return least ?? .null
         case .max: return greatest ?? .null
         }

@@ -127,7 +127,7 @@ extension Evaluator {
             let verdicts: [Bool]?
             do throws(QueryError) { verdicts = try filter?.verdicts(rows) } catch { return .failure(error) }
             var part = PartialGroups()
-            var cells = CellReader(source)
+            var cells = GroupCellReader(source)
             for (n, row) in rows.enumerated() where verdicts?[n] ?? true {
                 let g = part.slot(plan.groupBy.map { cells.value($0.field, row) }, plan.aggregates.count)
                 let base = needsBase ? cells.base(row) : ""

@@ -61,7 +61,7 @@ extension Evaluator {
                 keys.append(k)
             }
             if let i = plan.keys.firstIndex(of: .issue), issueOrder[k[i]] == nil { issueOrder[k[i]] = issueOrder.count }
-            if let y = yearIndex, case .number(let amount) = source.value(.amount, row) {
+            if let y = yearIndex, let amount = Self.amount(source.value(.amount, row)) {
                 latest[Self.seriesKey(k, y, source, row, year: k[y])] = amount
             }
         }
@@ -95,8 +95,8 @@ extension Evaluator {
             if let y = yearIndex {
                 var prev: Double?
                 if case .integer(let year) = k[y] { prev = latest[Self.seriesKey(k, y, source, row, year: .integer(year - 1))] }
-                cells.append(prev.map { .number($0) } ?? .null)
-                if let prev, prev != 0, case .number(let amount) = source.value(.amount, row) {
+                cells.append(prev.map { .amount($0, base: source.value(.base, row).plainText) } ?? .null)
+                if let prev, prev != 0, let amount = Self.amount(source.value(.amount, row)) {
                     cells.append(.number(Self.rounded((amount - prev) / abs(prev) * 100, 2)))
                 } else {
                     cells.append(.null)
@@ -111,6 +111,14 @@ extension Evaluator {
                 notes.add(QueryNote(message: "the series mixes figures of \(subjects.count) subjects; "
                                     + "'by year, subject' keeps them apart, 'where subject = …' picks one", span: plan.span))
             }
+        }
+    }
+
+    /// The number of an amount cell.
+    private static func amount(_ value: Value) -> Double? {
+        switch value {
+        case .amount(let x, _), .number(let x): return x
+        default: return nil
         }
     }
 

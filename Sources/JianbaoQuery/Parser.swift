@@ -42,6 +42,9 @@ public struct Parser {
     /// later pass walks the tree recursively: this bounds the depth at about 500 + 2 × 64.
     public static let maxComparisons = 500
 
+    /// Every field name of every target: such a word is never taken for a misspelt keyword.
+    static let fieldNames = Set(Schema.targets.flatMap { $0.fields.map(\.name) })
+
     var tokens: [Token]
     var position = 0
     var depth = 0
@@ -65,12 +68,17 @@ public struct Parser {
                 // `select articles id ordr by id`: a misspelt keyword ends up here. In
                 // `select articles were section = …` the misspelling was read as a field and
                 // the word after it is the stray one: point at the misspelling.
+                // `select articles id ordr by id` reads `id` as a field, rightly: the stray
+                // word is the misspelling after it, so a word that is a field of some target
+                // is never blamed for the one after it.
+                try rejectSQLHabit()
                 let previous = tokens[position - 1]
-                if let word = previous.word, !Grammar.keywords.contains(word.lowercased()),
+                let hint = current.word.flatMap { Suggest.nearest($0, in: Grammar.keywords) }
+                if hint == nil, let word = previous.word, !Grammar.keywords.contains(word.lowercased()),
+                   !Self.fieldNames.contains(word.lowercased()),
                    let keyword = Suggest.nearest(word, in: Grammar.keywords) {
                     throw QueryError(.trailing(describe(previous), suggestion: keyword), span: previous.span)
                 }
-                let hint = current.word.flatMap { Suggest.nearest($0, in: Grammar.keywords) }
                 throw QueryError(.trailing(describe(current), suggestion: hint), span: current.span)
             }
         }
@@ -101,6 +109,10 @@ public struct Parser {
     /// select -> SELECT target [fieldlist] [where] [groupby] [orderby] [window]
     ///         | SELECT fieldlist FROM target [where] [groupby] [orderby] [window]
     mutating func parseSelect() throws(QueryError) -> SelectStatement {
+        if current.isKeyword("distinct") {
+            throw QueryError(.sqlHabit("select distinct", instead: "'count <target> by <field>' lists each value once, with how many rows have it"),
+                             span: current.span)
+        }
         var statement: SelectStatement
         if current.isSymbol("*") {
             position += 1
@@ -108,6 +120,7 @@ public struct Parser {
             statement = SelectStatement(target: try name("a target"), fields: nil)
         } else {
             let first = try name("a target or a field list")
+            try rejectSQLHabit()
             if current.isSymbol(",") || current.isKeyword("from") || current.isSymbol("(") {
                 var list = SelectList()
                 try selectItem(first, into: &list)
@@ -187,6 +200,7 @@ public struct Parser {
         } else {
             list.fields.append(first)
         }
+        try rejectSQLHabit()
     }
 
     /// aggregate -> (COUNT | SUM | AVG | MIN | MAX) '(' ( '*' | [DISTINCT] name ) ')', the name
@@ -277,6 +291,11 @@ public struct Parser {
         var negated = false
         if current.isKeyword("not") { negated = true; position += 1 }
         let condition: Condition
+        for (first, second, instead) in [("<", ">", "write '!='"), ("=", "=", "write '='")]
+        where current.isSymbol(first) && position + 1 < tokens.count && tokens[position + 1].isSymbol(second)
+            && tokens[position + 1].span.lowerBound == current.span.upperBound {
+            throw QueryError(.sqlHabit(first + second, instead: instead), span: current.span.lowerBound..<current.span.upperBound + 1)
+        }
         if current.isKeyword("in") {
             position += 1
             condition = .isIn(field: field, values: try valueList())
@@ -285,6 +304,7 @@ public struct Parser {
             position += 1
             condition = .compare(field: field, op: op, value: try value(allowPattern: op == .matches), opSpan: opSpan)
         } else {
+            try rejectSQLHabit(after: field)
             let what = negated ? "in, contains or matches after 'not'"
                 : "an operator (= != < <= > >= contains matches in)"
             throw QueryError(.expected(what, found: describe(current)), span: current.span)

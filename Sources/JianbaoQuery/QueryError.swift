@@ -43,6 +43,10 @@ public struct QueryError: Error, Equatable, Sendable {
         case emptySide(String)
         case countOrderKey(String, suggestion: String?)
         case metricKeyRepeated(String)
+        /// SQL that Jianbao writes otherwise (`<>`, `like`, `between`, `is null`, `distinct`,
+        /// `as`): what was typed, and what to write instead.
+        case sqlHabit(String, instead: String)
+        case unknownMode(String, suggestion: String?)
     }
 
     public var kind: Kind
@@ -147,6 +151,11 @@ public struct QueryError: Error, Equatable, Sendable {
             return "count … order by takes a by field or count, not '\(key)'" + didYouMean(suggestion)
         case .metricKeyRepeated(let key):
             return "'\(key)' is given twice; metric … by takes two different keys"
+        case .sqlHabit(let typed, let instead):
+            return "'\(typed)' is " + (typed.hasPrefix(".") ? "sqlite3's" : "SQL") + "; \(instead)"
+        case .unknownMode(let mode, let suggestion):
+            return "unknown mode '\(mode)'" + (suggestion.map { " (did you mean '\($0)'?)" } ?? "")
+                + "; modes are " + OutputMode.allCases.map(\.rawValue).joined(separator: ", ")
         case .undefinedVariable(let name):
             return "undefined variable '\(name)'; define it with -D \(name)=VALUE or .set \(name) VALUE (write $$ for a literal $)"
         }

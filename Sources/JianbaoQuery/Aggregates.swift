@@ -6,6 +6,7 @@ import JianbaoCorpus
 struct GroupCellReader {
     let source: RowSource
     private var baseByCode: [UInt32: Value] = [:]
+    private var lastCode = UInt32.max, lastBase = ""
 
     init(_ source: RowSource) { self.source = source }
 
@@ -29,9 +30,16 @@ struct GroupCellReader {
     /// A figure's unit without magnitude.
     mutating func base(_ row: RowRef) -> String {
         let code = source.figureTable[row.issue][row.index].unitCode & 0xFFFF
-        if case .text(let known) = baseByCode[code] { return known }
+        // Runs of one unit are the rule: the last one answers without a lookup.
+        if code == lastCode { return lastBase }
+        lastCode = code
+        if case .text(let known) = baseByCode[code] {
+            lastBase = known
+            return known
+        }
         let base = source.figureTable[row.issue][row.index].base
         baseByCode[code] = .text(base)
+        lastBase = base
         return base
     }
 }

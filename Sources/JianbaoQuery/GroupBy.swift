@@ -101,13 +101,26 @@ extension Evaluator {
     /// The groups of one part of the rows, in the order first met.
     struct PartialGroups {
         var index: [[GroupKey]: Int] = [:]
+        /// The same for a single key, which is looked up without making an array per row.
+        var single: [GroupKey: Int] = [:]
         var keys: [[Value]] = []
         var tallies: [[Tally]] = []
 
         mutating func slot(_ key: [Value], _ aggregates: Int) -> Int {
+            if key.count == 1 { return slot(single: key[0], aggregates) }
             let hashed = key.map(GroupKey.init)
             if let known = index[hashed] { return known }
             index[hashed] = keys.count
+            return add(key, aggregates)
+        }
+
+        mutating func slot(single key: Value, _ aggregates: Int) -> Int {
+            if let known = single[GroupKey(key)] { return known }
+            single[GroupKey(key)] = keys.count
+            return add([key], aggregates)
+        }
+
+        private mutating func add(_ key: [Value], _ aggregates: Int) -> Int {
             keys.append(key)
             tallies.append([Tally](repeating: Tally(), count: aggregates))
             return keys.count - 1
@@ -129,7 +142,8 @@ extension Evaluator {
             var part = PartialGroups()
             var cells = GroupCellReader(source)
             for (n, row) in rows.enumerated() where verdicts?[n] ?? true {
-                let g = part.slot(plan.groupBy.map { cells.value($0.field, row) }, plan.aggregates.count)
+                let g = plan.groupBy.count == 1 ? part.slot(single: cells.value(plan.groupBy[0].field, row), plan.aggregates.count)
+                    : part.slot(plan.groupBy.map { cells.value($0.field, row) }, plan.aggregates.count)
                 let base = needsBase ? cells.base(row) : ""
                 for (k, aggregate) in plan.aggregates.enumerated() {
                     part.tallies[g][k].add(aggregate.field.map { cells.value($0.field, row) }, base: base, distinct: aggregate.distinct)

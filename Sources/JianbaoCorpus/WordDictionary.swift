@@ -30,16 +30,18 @@ public final class WordDictionary: @unchecked Sendable {
     /// The tags segmentation rules ask about.
     public enum Tag: UInt8, Sendable {
         case other = 0, place = 1, person = 2, organisation = 3, abbreviation = 4, noun = 5, idiom = 6, numeral = 7, proper = 8
-        init(_ tag: Substring) {
-            switch tag {
-            case "ns": self = .place
-            case "nr", "nrfg", "nrt": self = .person
-            case "nt": self = .organisation
-            case "j": self = .abbreviation
-            case "i": self = .idiom
-            case "m", "mq": self = .numeral
-            case "nz": self = .proper
-            case "n", "vn", "ng": self = .noun
+        /// From jieba's tag letters (ns, nr, nt, nz, n, vn, i, j, m …).
+        init(_ t: UnsafeBufferPointer<UInt8>) {
+            let a = t.count > 0 ? t[0] : 0, b = t.count > 1 ? t[1] : 0
+            switch (a, b) {
+            case (0x6E, 0x73): self = .place            // ns
+            case (0x6E, 0x72): self = .person           // nr, nrt, nrfg
+            case (0x6E, 0x74): self = .organisation     // nt
+            case (0x6E, 0x7A): self = .proper           // nz
+            case (0x6E, 0), (0x6E, 0x67), (0x76, 0x6E): self = .noun  // n, ng, vn
+            case (0x69, 0): self = .idiom               // i
+            case (0x6A, 0): self = .abbreviation        // j
+            case (0x6D, 0), (0x6D, 0x71): self = .numeral  // m, mq
             default: self = .other
             }
         }
@@ -72,28 +74,65 @@ public final class WordDictionary: @unchecked Sendable {
     /// numerals and measure words whose pairs the dictionary lists as words (一个, 两批).
     public static func load(_ path: String, rules: [String: [String]] = Lexicon.builtIn.segmentationRules) -> WordDictionary? {
         guard case .success(let bytes) = FileReader.read(path) else { return nil }
-        let text = String(decoding: bytes, as: UTF8.self)
-        var entries: [(word: [Unicode.Scalar], frequency: Double, tag: Tag)] = []
-        entries.reserveCapacity(bytes.count / 14)
-        for line in text.split(separator: "\n") {
-            let fields = line.split(separator: " ", maxSplits: 2)
-            guard fields.count >= 2, let frequency = Double(fields[1]), frequency > 0 else { continue }
-            let word = Array(fields[0].unicodeScalars)
-            let tag = fields.count > 2 ? fields[2] : ""
-            entries.append((word, frequency, Tag(tag)))
-        }
-        guard !entries.isEmpty else { return nil }
+        let entries = bytes.withUnsafeBufferPointer(Entries.init)
+        guard entries.count > 0 else { return nil }
         return WordDictionary(path: path, entries,
-                              numerals: Set((rules["numeral"] ?? []).flatMap(\.unicodeScalars)),
-                              measures: Set((rules["measure"] ?? []).flatMap(\.unicodeScalars)))
+                              numerals: Set((rules["numeral"] ?? []).flatMap(\.unicodeScalars).map(\.value)),
+                              measures: Set((rules["measure"] ?? []).flatMap(\.unicodeScalars).map(\.value)))
     }
 
-    init(path: String, _ entries: [(word: [Unicode.Scalar], frequency: Double, tag: Tag)],
-         numerals: Set<Unicode.Scalar>, measures: Set<Unicode.Scalar>) {
+    /// The dictionary's lines ("word frequency tag"), read as bytes: a `String` per field made
+    /// loading three times slower. Words are scalars end to end.
+    struct Entries {
+        var scalars: [UInt32] = []
+        var starts: [Int] = [0]
+        var frequencies: [Double] = []
+        var tags: [Tag] = []
+        var count: Int { frequencies.count }
+
+        func word(_ i: Int) -> ArraySlice<UInt32> { scalars[starts[i]..<starts[i + 1]] }
+
+        init(_ p: UnsafeBufferPointer<UInt8>) {
+            scalars.reserveCapacity(p.count / 3)
+            var i = 0
+            while i < p.count {
+                var end = i
+                while end < p.count && p[end] != 0x0A { end += 1 }
+                var k = i
+                let before = scalars.count
+                while k < end && p[k] != 0x20 {
+                    let (scalar, length) = UTF8Text.decode(p, k)
+                    scalars.append(scalar.value)
+                    k += length
+                }
+                k += 1
+                var frequency = 0.0
+                var digits = 0
+                while k < end && p[k] >= 0x30 && p[k] <= 0x39 {
+                    frequency = frequency * 10 + Double(p[k] - 0x30)
+                    digits += 1
+                    k += 1
+                }
+                if k < end && p[k] == 0x20 { k += 1 }
+                var tagEnd = end
+                while tagEnd > k && (p[tagEnd - 1] == 0x0D || p[tagEnd - 1] == 0x20) { tagEnd -= 1 }
+                if scalars.count > before && digits > 0 && frequency > 0 {
+                    starts.append(scalars.count)
+                    frequencies.append(frequency)
+                    tags.append(Tag(UnsafeBufferPointer(rebasing: p[k..<tagEnd])))
+                } else {
+                    scalars.removeLast(scalars.count - before)
+                }
+                i = end + 1
+            }
+        }
+    }
+
+    init(path: String, _ entries: Entries, numerals: Set<UInt32>, measures: Set<UInt32>) {
         self.path = path
-        let total = entries.reduce(0) { $0 + $1.frequency }
+        let total = entries.frequencies.reduce(0, +)
         let logTotal = Float(log(total))
-        let steps = entries.reduce(0) { $0 + $1.word.count }
+        let steps = entries.scalars.count
         var size = 16
         while size < steps * 2 { size *= 2 }
         let mask = size - 1
@@ -105,10 +144,11 @@ public final class WordDictionary: @unchecked Sendable {
         tags.reserveCapacity(steps / 2)
         var longest = 0
         var count = 0
-        for entry in entries where !entry.word.isEmpty {
+        var nodes = [Int32](repeating: 0, count: entries.count)
+        for e in 0..<entries.count {
             var node: Int32 = 0
-            for scalar in entry.word {
-                let key = UInt64(node) << 21 | UInt64(scalar.value)
+            for scalar in entries.word(e) {
+                let key = UInt64(node) << 21 | UInt64(scalar)
                 var slot = Self.slot(key, mask)
                 while keys[slot] != .max && keys[slot] != key { slot = (slot + 1) & mask }
                 if keys[slot] == key {
@@ -121,13 +161,14 @@ public final class WordDictionary: @unchecked Sendable {
                     tags.append(0)
                 }
             }
-            if costs[Int(node)] == .infinity { count += 1 }
+            nodes[e] = node
             // A word listed twice keeps its first line, as jieba does.
             if costs[Int(node)] == .infinity {
-                costs[Int(node)] = logTotal - Float(log(entry.frequency))
-                tags[Int(node)] = entry.tag.rawValue
+                count += 1
+                costs[Int(node)] = logTotal - Float(log(entries.frequencies[e]))
+                tags[Int(node)] = entries.tags[e].rawValue
             }
-            longest = max(longest, entry.word.count)
+            longest = max(longest, entries.starts[e + 1] - entries.starts[e])
         }
         self.keys = keys
         self.targets = targets
@@ -139,20 +180,20 @@ public final class WordDictionary: @unchecked Sendable {
         self.unknownCost = logTotal
         // Compounds of words the dictionary also lists (上市公司, 固定资产, 劳动生产率) are left
         // out, as the PKU standard cuts them (上市 公司): a word of four or more characters that
-        // is no idiom and no place name, and that splits wholly into words of two or more.
-        var compounds: [Int32] = []
-        // An idiom is kept unless it is one of the many phrases the dictionary lists with the
+        // is no idiom and no place name, and that splits wholly into words of two or more. An
+        // idiom is kept unless it is one of the many phrases the dictionary lists with the
         // least frequency, 3 (贯彻落实, 深入开展), which are no idioms.
-        for entry in entries where entry.word.count >= 4 && entry.tag != .place
-                && (entry.tag != .idiom || entry.frequency <= 3) {
-            if splits(entry.word) { compounds.append(node(entry.word)) }
-        }
-        // A numeral with its measure word is two words (一 个, 两 批, 第一 位): the dictionary's
-        // words of numerals and one measure word are left out.
-        for entry in entries where entry.tag == .numeral && entry.word.count >= 2 && entry.word.count <= 4 {
-            guard let last = entry.word.last, measures.contains(last),
-                  entry.word.dropLast().allSatisfy(numerals.contains) else { continue }
-            compounds.append(node(entry.word))
+        var compounds: [Int32] = []
+        for e in 0..<entries.count {
+            let word = entries.word(e)
+            let tag = entries.tags[e]
+            if word.count >= 4 && tag != .place && (tag != .idiom || entries.frequencies[e] <= 3) {
+                if splits(word) { compounds.append(nodes[e]) }
+            } else if tag == .numeral && word.count >= 2 && word.count <= 4,
+                      let last = word.last, measures.contains(last), word.dropLast().allSatisfy(numerals.contains) {
+                // A numeral with its measure word is two words (一 个, 两 批, 第一 位).
+                compounds.append(nodes[e])
+            }
         }
         for node in compounds where node > 0 { self.costs[Int(node)] = .infinity }
     }
@@ -185,14 +226,15 @@ public final class WordDictionary: @unchecked Sendable {
     func tag(_ node: Int32) -> Tag { Tag(rawValue: tags[Int(node)]) ?? .other }
 
     /// Whether `word` is a sequence of two or more dictionary words of two or more characters.
-    private func splits(_ word: [Unicode.Scalar]) -> Bool {
+    private func splits(_ word: ArraySlice<UInt32>) -> Bool {
+        let word = Array(word)
         // reachable[k]: the first k characters are such words, with a cut before the end.
         var reachable = [Bool](repeating: false, count: word.count + 1)
         reachable[0] = true
         for start in 0..<(word.count - 1) where reachable[start] {
             var node = Self.root
             for k in start..<word.count {
-                node = child(node, word[k].value)
+                node = child(node, word[k])
                 if node < 0 { break }
                 let end = k + 1
                 if end - start >= 2, end - start < word.count, cost(node) < .infinity { reachable[end] = true }

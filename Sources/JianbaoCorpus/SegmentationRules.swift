@@ -188,8 +188,8 @@ extension Segmenter {
     static let properNames: Set<UInt8> = [WordDictionary.Tag.place, .person, .proper, .organisation].map(\.rawValue).reduce(into: []) { $0.insert($1) }
 
     /// The length of the person's name that starts at character `i` right after a title, or 0:
-    /// a surname, then one or two characters — two unless the third is a function character
-    /// or starts a word (总经理秦琳对 → 秦琳, 副总经理王勇主持 → 王勇, 董事长王祥明 → 王 祥明).
+    /// a surname, then one or two characters (总经理秦琳对 → 秦 琳, 副总经理王勇主持 → 王 勇,
+    /// 董事长王祥明主持 → 王 祥明).
     private func nameLength(at i: Int, _ m: Int, _ dictionary: WordDictionary) -> Int {
         guard i + 2 <= m, rules.surnames.contains(Unicode.Scalar(graph.scalars[i]) ?? " "),
               !rules.functions.contains(Unicode.Scalar(graph.scalars[i + 1]) ?? " ") else { return 0 }
@@ -197,13 +197,23 @@ extension Segmenter {
         // A word of the dictionary that is not a name (高度, 王府井) is not taken apart.
         if j - i > 1 && !(graph.tags[i] == WordDictionary.Tag.person.rawValue && j - i <= 3) { return 0 }
         if i + 3 > m || rules.functions.contains(Unicode.Scalar(graph.scalars[i + 2]) ?? " ") { return 2 }
-        var node = dictionary.child(WordDictionary.root, graph.scalars[i + 2])
-        var k = i + 3
-        while node >= 0 && k < m {
-            node = dictionary.child(node, graph.scalars[k])
-            k += 1
-            if node >= 0 && dictionary.cost(node) < .infinity { return 2 }
+        // Three characters when what follows them reads well (董事长王祥明主持: 主持), two when
+        // only the third starts a word (副总经理王勇主持会议: 主持, not 持会议).
+        if i + 3 == m || rules.functions.contains(Unicode.Scalar(graph.scalars[i + 3]) ?? " ") || startsWord(at: i + 3, m, dictionary) {
+            return 3
         }
-        return 3
+        return startsWord(at: i + 2, m, dictionary) ? 2 : 3
+    }
+
+    /// Whether a dictionary word of two characters or more starts at character `k`.
+    private func startsWord(at k: Int, _ m: Int, _ dictionary: WordDictionary) -> Bool {
+        var node = dictionary.child(WordDictionary.root, graph.scalars[k])
+        var j = k + 1
+        while node >= 0 && j < m {
+            node = dictionary.child(node, graph.scalars[j])
+            j += 1
+            if node >= 0 && dictionary.cost(node) < .infinity { return true }
+        }
+        return false
     }
 }

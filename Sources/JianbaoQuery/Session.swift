@@ -78,6 +78,8 @@ public final class Session {
     /// After a statement refused for its length while still open: its remaining lines are
     /// dropped up to the next line that starts a statement or a meta command.
     var skippingRest = false
+    /// Whether the note that jieba's dictionary is missing has been written.
+    var notedMissingDictionary = false
 
     public init(corpus: Corpus, mode: OutputMode, style: OutputStyle, bail: Bool,
                 variables: Variables = Variables(), out: Output, err: Output) {
@@ -258,7 +260,17 @@ public final class Session {
             }
             try target.flush()
             if timer { note("time: " + Clock.milliseconds(since: started) + " ms") }
+            noteMissingDictionary()
         }
+    }
+
+    /// Once per session, after the first segmentation without jieba's dictionary: words are
+    /// cut less well (docs/WORDS.md "The dictionary").
+    func noteMissingDictionary() {
+        guard !notedMissingDictionary, corpus.words.isBuilt || corpus.words.hasSegmented,
+              let message = WordIndex.missingDictionaryNote else { return }
+        notedMissingDictionary = true
+        note("note: " + message)
     }
 
     // MARK: - Scripts

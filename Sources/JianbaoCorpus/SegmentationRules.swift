@@ -27,6 +27,24 @@ struct SegmentationRules: Sendable {
     }
 }
 
+/// What a segmenter adds to the dictionary (or to ICU): lexicon words, the quantity words read
+/// as part of a number, suffix characters and the rules for names and affixes.
+public struct SegmentationVocabulary: Sendable {
+    public let words: ByteTrie
+    public let quantities: ByteTrie
+    let suffixes: ScalarSet
+    let rules: SegmentationRules
+
+    /// The lexicon's terms, metrics and subjects plus `names` (a corpus's organisations); with
+    /// `joining` false, only the quantities (ICU's words as they are, for comparison).
+    public init(_ lexicon: Lexicon, names: [String], joining: Bool = true) {
+        words = ByteTrie(joining ? lexicon.segmentationWords + names : [])
+        quantities = ByteTrie(lexicon.quantityWords)
+        suffixes = ScalarSet(joining ? lexicon.suffixes.flatMap(\.unicodeScalars) : [])
+        rules = SegmentationRules(joining ? lexicon.segmentationRules : [:])
+    }
+}
+
 extension ByteTrie {
     /// Whether `p[start..<end]` is one of the words.
     @inline(__always)

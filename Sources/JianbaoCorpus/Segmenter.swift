@@ -284,21 +284,3 @@ public enum CharacterClass {
         c.value < 0x10000 ? table[Int(c.value)] : classify(c)
     }
 }
-
-/// What a segmenter joins on top of ICU: lexicon words, the quantity words read as part of a
-/// number, and suffix characters.
-public struct SegmentationVocabulary: Sendable {
-    public let words: ByteTrie
-    public let quantities: ByteTrie
-    let suffixes: ScalarSet
-    let rules: SegmentationRules
-
-    /// The lexicon's terms, metrics and subjects plus `names` (a corpus's organisations); with
-    /// `joining` false, only the quantities (ICU's words as they are, for comparison).
-    public init(_ lexicon: Lexicon, names: [String], joining: Bool = true) {
-        words = ByteTrie(joining ? lexicon.segmentationWords + names : [])
-        quantities = ByteTrie(lexicon.quantityWords)
-        suffixes = ScalarSet(joining ? lexicon.suffixes.flatMap(\.unicodeScalars) : [])
-        rules = SegmentationRules(joining ? lexicon.segmentationRules : [:])
-    }
-}

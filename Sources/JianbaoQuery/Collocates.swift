@@ -72,35 +72,47 @@ extension Evaluator {
     /// G² at or above this (p < 0.05 with one degree of freedom) counts as more than chance.
     static let significance = 3.84
 
-    /// Calls `collocate` with each word within `window` words of each occurrence of `node` in
-    /// `t[range]`, skipping gap markers; the node's own words are not in its window.
+    /// Calls `collocate` once for each position within `window` words of an occurrence of
+    /// `node` in `t[range]`, skipping gap markers and the node's own positions. A position
+    /// near two occurrences is one position (counted twice, a collocate's `together` could
+    /// exceed its own frequency and inflate G²).
     static func windows(_ t: UnsafeBufferPointer<UInt32>, _ range: Range<Int>, _ node: [UInt32], _ window: Int,
                         _ collocate: (UInt32) -> Void) {
         let m = node.count
-        guard range.count >= m else { return }
+        guard m > 0, range.count >= m else { return }
+        var starts: [Int] = []
         var k = range.lowerBound
         while k + m <= range.upperBound {
-            guard t[k] == node[0], (1..<m).allSatisfy({ t[k + $0] == node[$0] }) else { k += 1; continue }
-            var j = k - 1, taken = 0
-            while j >= range.lowerBound && taken < window {
-                if t[j] != 0 { collocate(t[j]); taken += 1 }
-                j -= 1
-            }
-            j = k + m
-            taken = 0
-            while j < range.upperBound && taken < window {
-                if t[j] != 0 { collocate(t[j]); taken += 1 }
-                j += 1
-            }
+            if t[k] == node[0], (1..<m).allSatisfy({ t[k + $0] == node[$0] }) { starts.append(k) }
             k += 1
+        }
+        guard !starts.isEmpty else { return }
+        // Which positions belong to an occurrence (occurrences of a multi-word node may overlap).
+        var isNode = [Bool](repeating: false, count: range.count)
+        for s in starts { for j in s..<(s + m) { isNode[j - range.lowerBound] = true } }
+        var next = range.lowerBound
+        for s in starts {
+            var lo = s, taken = 0
+            while lo > range.lowerBound && taken < window {
+                lo -= 1
+                if t[lo] != 0 { taken += 1 }
+            }
+            var hi = s + m
+            taken = 0
+            while hi < range.upperBound && taken < window {
+                if t[hi] != 0 { taken += 1 }
+                hi += 1
+            }
+            for j in max(lo, next)..<max(hi, next) where t[j] != 0 && !isNode[j - range.lowerBound] { collocate(t[j]) }
+            next = max(next, hi)
         }
     }
 
     /// Dunning's log-likelihood G² = 2 Σ O ln(O / E) over the 2×2 table of a collocate: `o`
-    /// times in the windows, `r` window slots in all, `c` occurrences in the corpus, `n` words.
-    /// Cells that windows overlapping each other would make negative count as 0.
+    /// times in the windows, `r` window positions in all, `c` occurrences in the corpus, `n`
+    /// words. Each position is counted once, so no cell is negative.
     static func logLikelihood(o: Double, r: Double, c: Double, n: Double) -> Double {
-        let observed = [o, r - o, c - o, n - r - c + o].map { max(0, $0) }
+        let observed = [o, r - o, c - o, n - r - c + o]
         let expected = [r * c / n, r * (n - c) / n, (n - r) * c / n, (n - r) * (n - c) / n]
         var sum = 0.0
         for (x, e) in zip(observed, expected) where x > 0 && e > 0 { sum += x * log(x / e) }

@@ -33,7 +33,7 @@ public struct Completer: Sendable {
         if command.takesPath || command.name == "load" { return (word, paths(word)) }
         switch command.name {
         case "mode": return (word, filter(OutputMode.allCases.map(\.rawValue), word))
-        case "headers", "bail", "echo", "timer": return (word, filter(["on", "off"], word))
+        case "headers", "bail", "echo", "timer", "stopwords": return (word, filter(["on", "off"], word))
         case "fields": return (word, filter(Schema.targets.map(\.name), word))
         case "help":
             let topics = MetaCommands.all.map(\.name) + Grammar.statementNames + Schema.targets.map(\.name) + OutputMode.allCases.map(\.rawValue)
@@ -136,26 +136,35 @@ public struct Completer: Sendable {
 
     /// The clauses after `kwic X`, `freq KIND` and `collocates X`.
     static let analysisOptions = ["kwic": ["where", "width", "limit", "offset"], "freq": ["where", "limit", "offset"],
-                                  "collocates": ["where", "window", "limit", "offset"]]
+                                  "collocates": ["where", "window", "limit", "offset"], "trend": ["where", "by"],
+                                  "keywords": ["where", "vs", "min", "limit", "offset", "negative"]]
 
     /// `kwic`, `freq`, `collocates`: the kinds after `freq`; article fields and their values
     /// after `where`; the options after the rest.
     func analysis(_ first: String, _ words: [String], _ options: [String], _ word: String) -> (word: String, candidates: [String]) {
-        if words.count == 1 { return (word, first == "freq" ? filter(Grammar.freqKinds, word) : []) }
+        if words.count == 1 {
+            switch first {
+            case "freq": return (word, filter(Grammar.freqKinds, word))
+            case "keywords": return (word, filter(["where"], word))
+            default: return (word, [])
+            }
+        }
         let articles = Schema.spec(.articles)
         let fields = articles.fields.map(\.name)
         let previous = words.last!.lowercased()
         let before = words.count >= 2 ? words[words.count - 2].lowercased() : ""
         switch previous {
-        case "where", "and", "or", "not", "(": return (word, filter(fields, word))
+        case "where", "and", "or", "not", "(", "vs": return (word, filter(fields, word))
         case "=", "!=", "contains": return (word, values(for: before, articles, word))
-        case "width", "window", "limit", "offset": return (word, [])
+        case "by" where first == "trend": return (word, filter(TrendKey.allCases.map(\.rawValue), word))
+        case "width", "window", "limit", "offset", "min": return (word, [])
         default:
             if articles.field(named: previous) != nil, ["where", "and", "or", "not", "("].contains(before) {
                 return (word, filter(["contains", "matches", "in", "not"], word))
             }
             let hasWhere = words.contains { $0.lowercased() == "where" }
-            return (word, filter(hasWhere ? options.filter { $0 != "where" } + ["and", "or"] : options, word))
+            let used = Set(words.map { $0.lowercased() })
+            return (word, filter(hasWhere ? options.filter { !used.contains($0) } + ["and", "or"] : options, word))
         }
     }
 

@@ -9,6 +9,10 @@ public struct Evaluator: Sendable {
     let corpus: Corpus
     /// Polled between chunks of work: true stops the statement with "interrupted".
     let isInterrupted: @Sendable () -> Bool
+    /// Whether word lists leave out the function words of stopwords.txt (`.stopwords`).
+    public var stopwords = true
+    /// Notes found while running (a series that mixes subjects); the session prints them.
+    public let notes = NoteCollector()
     /// Where first segmentation and figure extraction say how far they are, if anywhere.
     var progress: (any ProgressReporter)?
 
@@ -34,76 +38,25 @@ public struct Evaluator: Sendable {
         switch plan {
         case .select(let select):
             try runSelect(select, formatter: &formatter, to: out)
-        case .count(let target, let predicate, let by):
-            // Everything that can fail runs before the first byte is written.
-            let source = RowSource(corpus: corpus, target: target)
-            if let by {
-                let counted = try groups(source, predicate, by.field)
-                try formatter.begin(columns: [by.name, "count"], to: out)
-                for (key, n) in counted { try formatter.row([key, .integer(n)], to: out) }
-            } else {
-                let n = try predicate.map { try count(source, $0) } ?? source.count()
-                try formatter.begin(columns: ["count"], to: out)
-                try formatter.row([.integer(n)], to: out)
-            }
-            try formatter.end(to: out)
+        case .count(let plan):
+            try runCount(plan, formatter: &formatter, to: out)
+        case .aggregate(let plan):
+            try runAggregate(plan, formatter: &formatter, to: out)
         case .show(let issueIndex, let articleIndex, let id):
             try formatter.document(document(issueIndex, articleIndex, id), to: out)
-        case .metricBy(let predicate, let key, let order, let limit, let offset):
-            try runMetricBy(predicate, key, order, limit, offset, formatter: &formatter, to: out)
+        case .metricBy(let plan):
+            try runMetricBy(plan, formatter: &formatter, to: out)
         case .kwic(let plan):
             try runKwic(plan, formatter: &formatter, to: out)
         case .freq(let plan):
             try runFreq(plan, formatter: &formatter, to: out)
         case .collocates(let plan):
             try runCollocates(plan, formatter: &formatter, to: out)
+        case .trend(let plan):
+            try runTrend(plan, formatter: &formatter, to: out)
+        case .keywords(let plan):
+            try runKeywords(plan, formatter: &formatter, to: out)
         }
-    }
-
-    /// `metric X by key`: one row per key with the latest figure of that key (the last one
-    /// in corpus order: later issues revise earlier ones), how many figures the key has, and
-    /// the amount last, for `chart`. `year` is the figure's period, else its issue's year.
-    func runMetricBy(_ predicate: Predicate, _ key: MetricKey, _ order: [(field: FieldSpec, descending: Bool)],
-                     _ limit: Int?, _ offset: Int?, formatter: inout any ResultFormatter, to out: Output) throws {
-        let source = RowSource(corpus: corpus, target: .figures)
-        var groups: [Value: (row: RowRef, count: Int)] = [:]
-        var keys: [Value] = []
-        for row in try matching(source, predicate) {
-            let k: Value
-            switch key {
-            case .year:
-                let period = source.value(.period, row)
-                k = period == .null ? source.value(.year, row) : period
-            case .issue: k = source.value(.issue, row)
-            case .section: k = source.value(.section, row).normalized
-            case .subject: k = source.value(.subject, row)
-            }
-            if let existing = groups[k] {
-                groups[k] = (row, existing.count + 1)
-            } else {
-                groups[k] = (row, 1)
-                keys.append(k)
-            }
-        }
-        if key != .issue { keys.sort { ValueOrder.compare($0, $1) < 0 } }
-        if !order.isEmpty {
-            keys.sort { a, b in
-                for o in order {
-                    let c = ValueOrder.compare(source.value(o.field.field, groups[a]!.row).normalized,
-                                               source.value(o.field.field, groups[b]!.row).normalized)
-                    if c != 0 { return o.descending ? c > 0 : c < 0 }
-                }
-                return false
-            }
-        }
-        var fields: [Field] = [.metric, .subject, .value, .unit, .change]
-        if key == .subject { fields = [.metric, .period, .value, .unit, .change] }
-        try formatter.begin(columns: [key.rawValue] + fields.map(\.rawValue) + ["figures", "amount"], to: out)
-        for k in window(keys, limit, offset) {
-            let (row, count) = groups[k]!
-            try formatter.row([k] + fields.map { source.value($0, row) } + [.integer(count), source.value(.amount, row)], to: out)
-        }
-        try formatter.end(to: out)
     }
 
     func runSelect(_ plan: SelectPlan, formatter: inout any ResultFormatter, to out: Output) throws {

@@ -7,12 +7,35 @@ import Glibc
 extension Evaluator {
     func runFreq(_ plan: FreqPlan, formatter: inout any ResultFormatter, to out: Output) throws {
         var rows: [(term: String, count: Int)]
+        // Columns after term, count and share, with their values by row (words and n-grams).
+        var extraColumns: [String] = []
+        var extra: [[Value]] = []
+        // What share divides by: every word counted, function words too (they are left out
+        // of the list, not of the text).
+        var total: Int?
         switch plan.kind {
         case .words:
             let table = try wordTable()
-            let counts = try wordCounts(table, try articleSelection(plan.predicate))
+            let selection = try articleSelection(plan.predicate)
+            let counts = try wordCounts(table, selection)
+            let spread = selection == nil ? try dispersionOfAll(table) : try dispersion(table, selection, counts)
+            let stop = stopMask(table)
+            total = counts.reduce(0, +)
             rows = []
-            for (id, n) in counts.enumerated() where n > 0 && id > 0 { rows.append((table.texts[id], n)) }
+            var byTerm: [String: [Value]] = [:]
+            for (id, n) in counts.enumerated() where n > 0 && id > 0 && !stop[id] {
+                rows.append((table.texts[id], n))
+                byTerm[table.texts[id]] = [.integer(spread.articles[id]), spread.dp[id].map { .number(Self.rounded($0, 4)) } ?? .null]
+            }
+            extraColumns = ["articles", "dp"]
+            rows.sort(by: Self.frequencyOrder)
+            extra = rows.map { byTerm[$0.term]! }
+        case .ngrams:
+            let grams = try ngramCounts(plan.n ?? 2, try articleSelection(plan.predicate))
+            total = grams.total
+            rows = grams.rows.map { ($0.term, $0.count) }
+            extraColumns = ["articles"]
+            extra = grams.rows.map { [.integer($0.articles)] }
         case .bigrams:
             rows = try bigramCounts(try articleSelection(plan.predicate))
         case .chars:
@@ -30,13 +53,20 @@ extension Evaluator {
             rows = counts.map { ($0.key, $0.value) }
         }
         if isInterrupted() { throw interrupted }
-        let total = rows.reduce(0) { $0 + $1.count }
-        rows.sort { a, b in a.count != b.count ? a.count > b.count : ValueOrder.compareText(a.term, b.term) < 0 }
-        try formatter.begin(columns: ["term", "count", "share"], to: out)
-        for (term, n) in window(rows, plan.limit, plan.offset) {
-            try formatter.row([.text(term), .integer(n), .number(Self.rounded(Double(n) / Double(total), 6))], to: out)
+        let all = total ?? rows.reduce(0) { $0 + $1.count }
+        if extra.isEmpty { rows.sort(by: Self.frequencyOrder) }
+        try formatter.begin(columns: ["term", "count", "share"] + extraColumns, to: out)
+        for k in window(Array(rows.indices), plan.limit, plan.offset) {
+            let (term, n) = rows[k]
+            try formatter.row([.text(term), .integer(n), .number(Self.rounded(Double(n) / Double(all), 6))]
+                              + (extra.isEmpty ? [] : extra[k]), to: out)
         }
         try formatter.end(to: out)
+    }
+
+    /// Most frequent first, ties in code-point order.
+    static func frequencyOrder(_ a: (term: String, count: Int), _ b: (term: String, count: Int)) -> Bool {
+        a.count != b.count ? a.count > b.count : ValueOrder.compareText(a.term, b.term) < 0
     }
 
     /// Occurrences of each word id in the selected articles (the table's own counts when all

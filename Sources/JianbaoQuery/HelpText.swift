@@ -3,12 +3,20 @@ public enum HelpText {
     static let statements: [(name: String, usage: String, help: String)] = [
         ("select", "select <target> [field, …] [where …] [order by …] [limit N] [offset M]", "rows of a target (all fields when none are named)"),
         ("select", "select field, … from <target> …", "the same, in SQL order"),
-        ("count", "count <target> [where …] [by field]", "number of rows, or rows per value of a field"),
+        ("select", "select <target> field, …, count(*), sum(f), avg(f), min(f), max(f), count(distinct f) [where …] group by field, … [order by …]",
+         "one row per group with aggregates; amounts in several units are never summed"),
+        ("count", "count <target> [where …] [by field, …] [order by field|count [desc]] [limit N] [offset M]",
+         "number of rows, or rows per combination of values"),
         ("show", "show <article-id>", "one whole article"),
-        ("metric", "metric <name> [where …] [by year|issue|section|subject] [order by …] [limit N]", "the figures of a metric, or the latest per key"),
+        ("metric", "metric <name> [where …] [by year|issue|section|subject[, second key]] [order by …] [limit N]",
+         "the figures of a metric, or the latest per key; by year adds prev and growth"),
         ("kwic", "kwic <word>|/regex/ [where …] [width N] [limit N] [offset M]", "every occurrence in paragraphs with N characters of context (20)"),
-        ("freq", "freq words|chars|bigrams|sources|metrics [where …] [limit N] [offset M]", "frequency list: term, count, share"),
+        ("freq", "freq words|chars|bigrams|ngrams N|sources|metrics [where …] [limit N] [offset M]",
+         "frequency list: term, count, share (words: articles and dp; ngrams: articles)"),
         ("collocates", "collocates <word> [where …] [window N] [limit N] [offset M]", "words within N (5) of the word more often than chance, by log-likelihood"),
+        ("trend", "trend <word>|/regex/ [where …] by year|month|issue|section|source", "occurrences per key: count, articles, chars, per_10k"),
+        ("keywords", "keywords where <cond> [vs <cond>] [min N] [limit N] [offset M] [negative]",
+         "words more frequent in the first set of articles than the second (all others), by log-likelihood"),
     ]
 
     public static func overview() -> String {

@@ -3,16 +3,21 @@
 /// The grammar (LANGUAGE.md "Statements", "Conditions"):
 ///
 ///     script     -> statement { ';' statement } [';']
-///     statement  -> select | count | show | metric | kwic | freq | collocates
-///     select     -> SELECT target [fieldlist] [where] [orderby] [window]
-///                 | SELECT fieldlist FROM target [where] [orderby] [window]
-///     count      -> COUNT target [where] [BY name]
+///     statement  -> select | count | show | metric | kwic | freq | collocates | trend | keywords
+///     select     -> SELECT target [fieldlist] [where] [groupby] [orderby] [window]
+///                 | SELECT fieldlist FROM target [where] [groupby] [orderby] [window]
+///     count      -> COUNT target [where] [BY name { ',' name }] [orderby] [window]
 ///     show       -> SHOW integer
-///     metric     -> METRIC value [where] [BY name] [orderby] [window]
+///     metric     -> METRIC value [where] [BY name [',' name]] [orderby] [window]
+///     trend      -> TREND (value | pattern) [where] BY name
+///     keywords   -> KEYWORDS where [VS condition] { MIN integer | LIMIT integer | OFFSET integer | NEGATIVE }
 ///     kwic       -> KWIC (value | pattern) [where] { WIDTH integer | LIMIT integer | OFFSET integer }
-///     freq       -> FREQ name [where] { LIMIT integer | OFFSET integer }
+///     freq       -> FREQ name [integer] [where] { LIMIT integer | OFFSET integer }   (the integer after ngrams only)
 ///     collocates -> COLLOCATES value [where] { WINDOW integer | LIMIT integer | OFFSET integer }
-///     fieldlist  -> '*' | name { ',' name }
+///     fieldlist  -> '*' | item { ',' item }
+///     item       -> name | aggregate
+///     aggregate  -> (COUNT | SUM | AVG | MIN | MAX) '(' ( '*' | [DISTINCT] name ) ')'
+///     groupby    -> GROUP BY name { ',' name }
 ///     where      -> WHERE condition
 ///     condition  -> conjunct { OR conjunct }
 ///     conjunct   -> negation { AND negation }
@@ -22,7 +27,8 @@
 ///                 | name [NOT] CONTAINS value
 ///                 | name [NOT] MATCHES (value | pattern)
 ///                 | name ('=' | '!=' | '<' | '<=' | '>' | '>=') value
-///     orderby    -> ORDER BY name [ASC | DESC] { ',' name [ASC | DESC] }
+///     orderby    -> ORDER BY key [ASC | DESC] { ',' key [ASC | DESC] }
+///     key        -> name | aggregate
 ///     window     -> LIMIT integer [OFFSET integer] | OFFSET integer
 ///     value      -> word | string
 ///     pattern    -> '/' text '/'
@@ -92,14 +98,16 @@ public struct Parser {
         case "kwic": position += 1; return try parseKwic()
         case "freq": position += 1; return try parseFreq()
         case "collocates": position += 1; return try parseCollocates()
+        case "trend": position += 1; return try parseTrend()
+        case "keywords": position += 1; return try parseKeywords()
         default:
             throw QueryError(.unknownStatement(word, suggestion: Suggest.nearest(word, in: Grammar.statementNames)),
                              span: current.span)
         }
     }
 
-    /// select -> SELECT target [fieldlist] [where] [orderby] [window]
-    ///         | SELECT fieldlist FROM target [where] [orderby] [window]
+    /// select -> SELECT target [fieldlist] [where] [groupby] [orderby] [window]
+    ///         | SELECT fieldlist FROM target [where] [groupby] [orderby] [window]
     mutating func parseSelect() throws(QueryError) -> SelectStatement {
         if current.isKeyword("distinct") {
             throw QueryError(.sqlHabit("select distinct", instead: "'count <target> by <field>' lists each value once, with how many rows have it"),
@@ -113,48 +121,116 @@ public struct Parser {
         } else {
             let first = try name("a target or a field list")
             try rejectSQLHabit()
-            if current.isSymbol(",") || current.isKeyword("from") {
-                var fields = [first]
+            if current.isSymbol(",") || current.isKeyword("from") || current.isSymbol("(") {
+                var list = SelectList()
+                try selectItem(first, into: &list)
                 while current.isSymbol(",") {
                     position += 1
-                    fields.append(try name("a field"))
+                    try selectItem(try name("a field"), into: &list)
                 }
                 try expectKeyword("from")
-                statement = SelectStatement(target: try name("a target"), fields: fields)
+                statement = SelectStatement(target: try name("a target"), fields: list.fields.isEmpty ? nil : list.fields)
+                statement.aggregates = list.aggregates
             } else {
-                statement = SelectStatement(target: first, fields: try fieldList())
+                statement = SelectStatement(target: first, fields: nil)
+                if let list = try fieldList() {
+                    statement.fields = list.fields.isEmpty ? nil : list.fields
+                    statement.aggregates = list.aggregates
+                }
             }
         }
         statement.condition = try optionalWhere()
+        if current.isKeyword("group") {
+            position += 1
+            try expectKeyword("by")
+            statement.groupBy = try nameList("a field to group by")
+        }
         statement.order = try optionalOrder()
         (statement.limit, statement.offset) = try optionalWindow()
         return statement
     }
 
-    /// count -> COUNT target [where] [BY name]
+    /// count -> COUNT target [where] [BY name { ',' name }] [orderby] [window]
     mutating func parseCount() throws(QueryError) -> Statement {
-        let target = try name("a target")
-        let condition = try optionalWhere()
-        var by: Name?
+        var statement = CountStatement(target: try name("a target"))
+        statement.condition = try optionalWhere()
         if current.isKeyword("by") {
             position += 1
-            by = try name("a field to count by")
+            statement.by = try nameList("a field to count by")
         }
-        return .count(target: target, condition: condition, by: by)
+        statement.order = try optionalOrder()
+        (statement.limit, statement.offset) = try optionalWindow()
+        return .count(statement)
     }
 
-    /// fieldlist -> '*' | name { ',' name }   (optional after a target)
-    mutating func fieldList() throws(QueryError) -> [Name]? {
-        if current.isSymbol("*") { position += 1; return nil }
-        guard let word = current.word, !Grammar.clauseKeywords.contains(word.lowercased()) else { return nil }
-        var fields = [try name("a field")]
-        try rejectSQLHabit()
+    /// name { ',' name }
+    mutating func nameList(_ what: String) throws(QueryError) -> [Name] {
+        var names = [try name(what)]
         while current.isSymbol(",") {
             position += 1
-            fields.append(try name("a field"))
-            try rejectSQLHabit()
+            names.append(try name(what))
         }
-        return fields
+        return names
+    }
+
+    /// The fields and aggregates of a select list, in column order.
+    struct SelectList {
+        var fields: [Name] = []
+        var aggregates: [SelectAggregate] = []
+    }
+
+    /// fieldlist -> '*' | item { ',' item }   (optional after a target)
+    mutating func fieldList() throws(QueryError) -> SelectList? {
+        if current.isSymbol("*") { position += 1; return nil }
+        guard let word = current.word, !Grammar.clauseKeywords.contains(word.lowercased()) else { return nil }
+        var list = SelectList()
+        try selectItem(try name("a field"), into: &list)
+        while current.isSymbol(",") {
+            position += 1
+            try selectItem(try name("a field"), into: &list)
+        }
+        return list
+    }
+
+    /// item -> name | aggregate, the name already read.
+    mutating func selectItem(_ first: Name, into list: inout SelectList) throws(QueryError) {
+        let column = list.fields.count + list.aggregates.count
+        if current.isSymbol("(") {
+            list.aggregates.append(SelectAggregate(call: try aggregate(first), position: column))
+        } else {
+            list.fields.append(first)
+        }
+        try rejectSQLHabit()
+    }
+
+    /// aggregate -> (COUNT | SUM | AVG | MIN | MAX) '(' ( '*' | [DISTINCT] name ) ')', the name
+    /// already read and standing before '('.
+    mutating func aggregate(_ function: Name) throws(QueryError) -> Aggregate {
+        guard let kind = AggregateFunction(rawValue: function.text.lowercased()) else {
+            throw QueryError(.unknownAggregate(function.text,
+                                               suggestion: Suggest.nearest(function.text, in: AggregateFunction.allCases.map(\.rawValue))),
+                             span: function.span)
+        }
+        position += 1
+        var call = Aggregate(function: kind, argument: nil, span: function.span)
+        if current.isSymbol("*") {
+            guard kind == .count else {
+                throw QueryError(.expected("a field in \(kind.rawValue)(…); only count takes *", found: "'*'"), span: current.span)
+            }
+            position += 1
+        } else {
+            if kind == .count, current.isKeyword("distinct") {
+                position += 1
+                call.distinct = true
+            }
+            call.argument = try name(kind == .count ? "*, distinct or a field" : "a field")
+        }
+        guard current.isSymbol(")") else {
+            throw QueryError(.expected("')' to close \(kind.rawValue)(", found: describe(current)), span: current.span)
+        }
+        call.span = function.span.lowerBound..<current.span.upperBound
+        position += 1
+        return call
     }
 
     /// where -> WHERE condition
@@ -262,11 +338,16 @@ public struct Parser {
         var keys: [OrderKey] = []
         repeat {
             if !keys.isEmpty { position += 1 }
-            let field = try name("a field to order by")
+            var field = try name("a field to order by")
+            var call: Aggregate?
+            if current.isSymbol("(") {
+                call = try aggregate(field)
+                field = Name(text: call!.label, span: call!.span)
+            }
             var descending = false
             if current.isKeyword("desc") { descending = true; position += 1 }
             else if current.isKeyword("asc") { position += 1 }
-            keys.append(OrderKey(field: field, descending: descending))
+            keys.append(OrderKey(field: field, descending: descending, aggregate: call))
         } while current.isSymbol(",")
         return keys
     }
@@ -285,13 +366,17 @@ public struct Parser {
         return (limit, offset)
     }
 
-    /// metric -> METRIC value [where] [BY name] [orderby] [window]
+    /// metric -> METRIC value [where] [BY name [',' name]] [orderby] [window]
     mutating func parseMetric() throws(QueryError) -> Statement {
         var statement = MetricStatement(name: try name("a metric name (营业收入 …)"))
         statement.condition = try optionalWhere()
         if current.isKeyword("by") {
             position += 1
-            statement.by = try name("year, issue, section or subject")
+            statement.by = [try name("year, issue, section or subject")]
+            if current.isSymbol(",") {
+                position += 1
+                statement.by.append(try name("a second key: year, issue, section or subject"))
+            }
         }
         statement.order = try optionalOrder()
         (statement.limit, statement.offset) = try optionalWindow()
@@ -312,7 +397,13 @@ public struct Parser {
 
     /// freq -> FREQ name [where] { LIMIT integer | OFFSET integer }
     mutating func parseFreq() throws(QueryError) -> Statement {
-        var statement = FreqStatement(kind: try name("words, chars, bigrams, sources or metrics"))
+        var statement = FreqStatement(kind: try name("words, chars, bigrams, ngrams, sources or metrics"))
+        if statement.kind.text.lowercased() == "ngrams" {
+            let span = current.span
+            let n = try count("ngrams")
+            guard Self.ngramRange.contains(n) else { throw QueryError(.optionOutOfRange("ngrams", Self.ngramRange), span: span) }
+            statement.n = n
+        }
         statement.condition = try optionalWhere()
         let options = try numericOptions(["limit", "offset"])
         (statement.limit, statement.offset) = (options["limit"], options["offset"])
@@ -328,9 +419,55 @@ public struct Parser {
         return .collocates(statement)
     }
 
+    /// trend -> TREND (value | pattern) [where] BY name
+    mutating func parseTrend() throws(QueryError) -> Statement {
+        let isRegex: Bool
+        if case .pattern = current.kind { isRegex = true } else { isRegex = false }
+        let pattern = try value(allowPattern: true, what: "a word or a /pattern/ to follow")
+        let condition = try optionalWhere()
+        guard current.isKeyword("by") else {
+            throw QueryError(.expected("'by' and year, month, issue, section or source", found: describe(current)), span: current.span)
+        }
+        position += 1
+        return .trend(TrendStatement(pattern: pattern, isRegex: isRegex, condition: condition,
+                                     by: try name("year, month, issue, section or source")))
+    }
+
+    /// keywords -> KEYWORDS where [VS condition] { MIN integer | LIMIT integer | OFFSET integer | NEGATIVE }
+    mutating func parseKeywords() throws(QueryError) -> Statement {
+        guard current.isKeyword("where") else {
+            throw QueryError(.expected("'where' and the articles to study (keywords where year = 2024 vs year = 2023)",
+                                       found: describe(current)), span: current.span)
+        }
+        let focusStart = tokens[position + 1].span.lowerBound
+        let focus = try optionalWhere()!
+        var statement = KeywordsStatement(focus: focus, focusSpan: focusStart..<tokens[position - 1].span.upperBound)
+        if current.isKeyword("vs") {
+            position += 1
+            let start = current.span.lowerBound
+            comparisons = 0
+            statement.reference = try parseCondition()
+            statement.referenceSpan = start..<tokens[position - 1].span.upperBound
+        }
+        var seen: Set<String> = []
+        while let word = current.word?.lowercased(), ["min", "limit", "offset", "negative"].contains(word) {
+            if !seen.insert(word).inserted { throw QueryError(.repeatedOption(word), span: current.span) }
+            position += 1
+            switch word {
+            case "min": statement.minimum = try count("min")
+            case "limit": statement.limit = try count("limit")
+            case "offset": statement.offset = try count("offset")
+            default: statement.negative = true
+            }
+        }
+        return .keywords(statement)
+    }
+
     /// Widest `kwic` context and `collocates` window one may ask for.
     public static let widthRange = 0...1000
     public static let windowRange = 1...100
+    /// Words in an n-gram of `freq ngrams N`.
+    public static let ngramRange = 2...6
 
     /// `keyword N` options in any order, each at most once, within `ranges` where given.
     mutating func numericOptions(_ keywords: [String], ranges: [String: ClosedRange<Int>] = [:]) throws(QueryError) -> [String: Int] {
@@ -423,13 +560,14 @@ public struct Parser {
 
 /// Keyword lists shared by the parser, error messages and completion.
 public enum Grammar {
-    public static let statementNames = ["select", "count", "show", "metric", "kwic", "freq", "collocates"]
+    public static let statementNames = ["select", "count", "show", "metric", "kwic", "freq", "collocates", "trend", "keywords"]
     /// Words that end a field list after a target.
-    public static let clauseKeywords: Set<String> = ["from", "where", "order", "limit", "offset", "by"]
+    public static let clauseKeywords: Set<String> = ["from", "where", "order", "limit", "offset", "by", "group"]
     /// Every keyword, for completion and suggestions.
     public static let keywords = ["select", "count", "show", "metric", "from", "where", "and", "or", "not", "in",
                                   "contains", "matches", "order", "by", "asc", "desc", "limit", "offset",
-                                  "kwic", "freq", "collocates", "width", "window"]
+                                  "kwic", "freq", "collocates", "width", "window", "trend", "keywords", "vs", "min", "negative",
+                                  "group", "distinct"]
     /// What `freq` counts.
     public static let freqKinds = FreqKind.allCases.map(\.rawValue)
 }

@@ -36,6 +36,16 @@ public struct QueryError: Error, Equatable, Sendable {
         case unterminatedQuote
         case outOfMemory
         case refusedInSafeMode(String)
+        case trendKey(String, suggestion: String?)
+        case unknownAggregate(String, suggestion: String?)
+        case aggregateType(String, field: String, type: String)
+        case groupByList(String)
+        case notGrouped(String)
+        case orderNotInSelect(String)
+        case mixedBases(String, bases: [String])
+        case emptySide(String)
+        case countOrderKey(String, suggestion: String?)
+        case metricKeyRepeated(String)
         /// SQL that Jianbao writes otherwise (`<>`, `like`, `between`, `is null`, `distinct`,
         /// `as`): what was typed, and what to write instead.
         case sqlHabit(String, instead: String)
@@ -106,11 +116,11 @@ public struct QueryError: Error, Equatable, Sendable {
                 ? ", the time limit for a statement with a regular expression; .timeout SECONDS sets another"
                 : " (.timeout)")
         case .metricKey(let key, let suggestion):
-            return "metric … by takes year, issue, section or subject, not '\(Self.shown(key))'" + didYouMean(suggestion)
+            return "metric … by takes year, issue, section or subject (or two of them), not '\(Self.shown(key))'" + didYouMean(suggestion)
         case .unterminatedPattern:
             return "unterminated pattern; close it with '/' (write \\/ for a slash inside it)"
         case .unknownFreqKind(let kind, let suggestion):
-            return "freq counts words, chars, bigrams, sources or metrics, not '\(Self.shown(kind))'" + didYouMean(suggestion)
+            return "freq counts words, chars, bigrams, ngrams N, sources or metrics, not '\(Self.shown(kind))'" + didYouMean(suggestion)
         case .optionOutOfRange(let keyword, let range):
             return "\(keyword) takes a whole number from \(range.lowerBound) to \(range.upperBound)"
         case .repeatedOption(let keyword):
@@ -128,6 +138,28 @@ public struct QueryError: Error, Equatable, Sendable {
             return "out of memory: the result of this statement does not fit; narrow it with where or limit, or use a streaming mode (tsv, csv, jsonl)"
         case .unterminatedQuote:
             return "unterminated quote; close it with the same quote"
+        case .trendKey(let key, let suggestion):
+            return "trend … by takes year, month, issue, section or source, not '\(key)'" + didYouMean(suggestion)
+        case .unknownAggregate(let name, let suggestion):
+            return "unknown aggregate '\(name)'" + didYouMean(suggestion) + (suggestion == nil ? "; aggregates are count, sum, avg, min and max" : "")
+        case .aggregateType(let function, let field, let type):
+            return function == "min" || function == "max"
+                ? "\(function) needs a number, integer or date field; \(field) is \(article(type)) \(type)"
+                : "\(function) needs a number or integer field; \(field) is \(article(type)) \(type)"
+        case .groupByList(let field):
+            return "cannot group by \(field), which holds a list; count … by \(field) credits each of its values"
+        case .notGrouped(let field):
+            return "\(field) is neither in the group by nor inside an aggregate; add it to the group by"
+        case .orderNotInSelect(let label):
+            return "order by \(label) needs \(label) in the select list"
+        case .mixedBases(let label, let bases):
+            return "\(label) would add amounts in different units (\(bases.joined(separator: ", "))); add base to the group by or the where (base = \(bases.contains("元") ? "元" : bases[0]))"
+        case .emptySide(let side):
+            return "\(side) selects no article with words; keywords compares two sets of articles"
+        case .countOrderKey(let key, let suggestion):
+            return "count … order by takes a by field or count, not '\(key)'" + didYouMean(suggestion)
+        case .metricKeyRepeated(let key):
+            return "'\(key)' is given twice; metric … by takes two different keys"
         case .sqlHabit(let typed, let instead):
             return "'\(typed)' is " + (typed.hasPrefix(".") ? "sqlite3's" : "SQL") + "; \(instead)"
         case .unknownMode(let mode, let suggestion):

@@ -15,13 +15,17 @@ public struct SelectPlan: Sendable {
 /// A statement checked against the schema and the corpus: what the evaluator runs.
 public enum Plan: Sendable {
     case select(SelectPlan)
-    case count(target: Target, predicate: Predicate?, by: FieldSpec?)
+    case count(CountPlan)
+    /// `select … group by` with aggregates.
+    case aggregate(AggregatePlan)
     case show(issue: Int, article: Int, id: Int)
-    /// `metric … by key`: one row per key, the latest figure of each.
-    case metricBy(predicate: Predicate, key: MetricKey, order: [(field: FieldSpec, descending: Bool)], limit: Int?, offset: Int?)
+    /// `metric … by key[, key]`: one row per key, the latest figure of each.
+    case metricBy(MetricByPlan)
     case kwic(KwicPlan)
     case freq(FreqPlan)
     case collocates(CollocatesPlan)
+    case trend(TrendPlan)
+    case keywords(KeywordsPlan)
 }
 
 /// What `kwic` looks for.
@@ -44,11 +48,13 @@ public struct KwicPlan: Sendable {
 
 /// What `freq` counts.
 public enum FreqKind: String, CaseIterable, Sendable {
-    case words, chars, bigrams, sources, metrics
+    case words, chars, bigrams, ngrams, sources, metrics
 }
 
 public struct FreqPlan: Sendable {
     public var kind: FreqKind
+    /// Words per n-gram (`freq ngrams N`).
+    public var n: Int?
     public var predicate: Predicate?
     public var limit: Int?
     public var offset: Int?
@@ -69,17 +75,13 @@ extension Plan {
     var needsFigures: Bool {
         switch self {
         case .select(let s): return s.target == .figures
-        case .count(let target, _, _): return target == .figures
+        case .count(let c): return c.target == .figures
+        case .aggregate(let a): return a.target == .figures
         case .metricBy: return true
         case .freq(let f): return f.kind == .metrics
-        case .show, .kwic, .collocates: return false
+        case .show, .kwic, .collocates, .trend, .keywords: return false
         }
     }
-}
-
-/// What `metric … by` groups on.
-public enum MetricKey: String, CaseIterable, Sendable {
-    case year, issue, section, subject
 }
 
 /// Something worth saying about a statement that still runs (a name found nowhere).
@@ -109,6 +111,9 @@ public struct Resolver {
     public mutating func resolve(_ statement: Statement) throws(QueryError) -> Plan {
         switch statement {
         case .select(let s):
+            if !s.aggregates.isEmpty || !s.groupBy.isEmpty || s.order.contains(where: { $0.aggregate != nil }) {
+                return try resolveAggregate(s)
+            }
             let spec = try target(s.target)
             var fields: [FieldSpec] = []
             for name in s.fields ?? [] {
@@ -123,11 +128,12 @@ public struct Resolver {
             return .select(SelectPlan(target: spec.target, fields: s.fields == nil ? spec.fields : fields,
                                       predicate: try s.condition.map { c throws(QueryError) in try predicate(c, spec) },
                                       order: order, limit: s.limit, offset: s.offset))
-        case .count(let targetName, let condition, let by):
-            let spec = try target(targetName)
-            return .count(target: spec.target,
-                          predicate: try condition.map { c throws(QueryError) in try predicate(c, spec) },
-                          by: try by.map { b throws(QueryError) in try field(b, of: spec) })
+        case .count(let c):
+            return try resolveCount(c)
+        case .trend(let t):
+            return try resolveTrend(t)
+        case .keywords(let k):
+            return try resolveKeywords(k)
         case .metric(let m):
             return try resolveMetric(m)
         case .kwic(let k):
@@ -137,7 +143,7 @@ public struct Resolver {
                 throw QueryError(.unknownFreqKind(f.kind.text, suggestion: Suggest.nearest(f.kind.text, in: Grammar.freqKinds)),
                                  span: f.kind.span)
             }
-            return .freq(FreqPlan(kind: kind, predicate: try articlePredicate(f.condition), limit: f.limit, offset: f.offset))
+            return .freq(FreqPlan(kind: kind, n: f.n, predicate: try articlePredicate(f.condition), limit: f.limit, offset: f.offset))
         case .collocates(let c):
             return try resolveCollocates(c)
         case .show(let id, let span):
@@ -172,15 +178,20 @@ public struct Resolver {
         if let condition = m.condition { predicate = .and(predicate, try self.predicate(condition, spec)) }
         var order: [(field: FieldSpec, descending: Bool)] = []
         for key in m.order { order.append((try field(key.field, of: spec), key.descending)) }
-        guard let by = m.by else {
+        guard !m.by.isEmpty else {
             let fields = ["issue", "date", "article", "subject", "metric", "period", "value", "unit", "change", "qualifier"]
             return .select(SelectPlan(target: .figures, fields: fields.compactMap { spec.field(named: $0) },
                                       predicate: predicate, order: order, limit: m.limit, offset: m.offset))
         }
-        guard let key = MetricKey(rawValue: by.text.lowercased()) else {
-            throw QueryError(.metricKey(by.text, suggestion: Suggest.nearest(by.text, in: MetricKey.allCases.map(\.rawValue))), span: by.span)
+        var keys: [MetricKey] = []
+        for by in m.by {
+            guard let key = MetricKey(rawValue: by.text.lowercased()) else {
+                throw QueryError(.metricKey(by.text, suggestion: Suggest.nearest(by.text, in: MetricKey.allCases.map(\.rawValue))), span: by.span)
+            }
+            if keys.contains(key) { throw QueryError(.metricKeyRepeated(by.text), span: by.span) }
+            keys.append(key)
         }
-        return .metricBy(predicate: predicate, key: key, order: order, limit: m.limit, offset: m.offset)
+        return .metricBy(MetricByPlan(predicate: predicate, keys: keys, order: order, limit: m.limit, offset: m.offset, span: m.name.span))
     }
 
     mutating func resolveKwic(_ k: KwicStatement) throws(QueryError) -> Plan {

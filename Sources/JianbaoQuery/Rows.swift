@@ -74,11 +74,16 @@ public struct RowSource: Sendable {
     public let target: Target
     /// Filled for the `sources` target only.
     let sources: [SourceSummary]
+    /// The figures per issue, for the `figures` target only: taken once here, since the
+    /// index hands them out under a lock (taken per field read, it cost a `group by` over a
+    /// million figures most of its time).
+    let figureTable: [[Figure]]
 
     public init(corpus: Corpus, target: Target) {
         self.corpus = corpus
         self.target = target
         sources = target == .sources ? SourceSummary.all(in: corpus) : []
+        figureTable = target == .figures ? corpus.figures.figures : []
     }
 
     /// The units rows are produced and filtered in: ranges of issue indices, several per
@@ -134,7 +139,7 @@ public struct RowSource: Sendable {
                 }
             }
         case .figures:
-            for f in corpus.figures.figures[i].indices where try !body(RowRef(issue: i, index: f)) { return false }
+            for f in figureTable[i].indices where try !body(RowRef(issue: i, index: f)) { return false }
         case .sources:
             break
         }
@@ -220,7 +225,7 @@ public struct RowSource: Sendable {
 
     private func figureValue(_ field: Field, _ row: RowRef) -> Value {
         let issue = corpus.issues[row.issue]
-        let f = corpus.figures.figures[row.issue][row.index]
+        let f = figureTable[row.issue][row.index]
         switch field {
         case .article: return .integer(corpus.articleID(issue: row.issue, article: Int(f.article)))
         case .issue: return .text(issue.id)

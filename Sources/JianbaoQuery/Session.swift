@@ -39,6 +39,8 @@ public final class Session {
     public var echo = false
     /// Print each statement's wall time (`.timer on`).
     public var timer = false
+    /// Word lists leave out stopwords.txt (`.stopwords on|off`).
+    public var stopwords = true
     /// `.timeout`: the longest a statement may run, in seconds; nil for no limit, except that a
     /// statement with `matches` stops after `matchesTimeout`.
     public var timeout: Double?
@@ -77,6 +79,8 @@ public final class Session {
     /// The outputs a result has been written to, for the byte order mark of `--bom`, which
     /// goes only at the start of a file.
     var startedOutputs: Set<ObjectIdentifier> = []
+    /// Whether the note that jieba's dictionary is missing has been written.
+    var notedMissingDictionary = false
 
     public init(corpus: Corpus, mode: OutputMode, style: OutputStyle, bail: Bool,
                 variables: Variables = Variables(), out: Output, err: Output) {
@@ -185,8 +189,9 @@ public final class Session {
     func run(_ text: String, origin: LineOrigin) throws(OutputClosed) -> Feed {
         Cancellation.clearInterrupt()
         let mode = currentMode
-        let runner = StatementRunner(corpus: corpus, mode: mode, style: currentStyle, timeout: timeout,
+        var runner = StatementRunner(corpus: corpus, mode: mode, style: currentStyle, timeout: timeout,
                                      progress: terminal?.progress)
+        runner.stopwords = stopwords
         let destination = out
         return try toScreen { target throws(OutputClosed) in
             do {
@@ -199,6 +204,7 @@ public final class Session {
                     self.note(self.render(note: found, in: text, origin: origin))
                 }, timed: { nanoseconds in
                     if self.timer { self.note("time: " + Self.milliseconds(nanoseconds) + " ms") }
+                    self.noteMissingDictionary()
                 })
                 try target.flush()
                 return .ready
@@ -255,4 +261,15 @@ func realPath(_ path: String) -> String? {
     guard let resolved = realpath(path, nil) else { return nil }
     defer { free(resolved) }
     return String(cString: resolved)
+}
+
+extension Session {
+    /// Once per session, after the first segmentation without jieba's dictionary: words are
+    /// cut less well (docs/WORDS.md "The dictionary").
+    func noteMissingDictionary() {
+        guard !notedMissingDictionary, corpus.words.isBuilt || corpus.words.hasSegmented,
+              let message = WordIndex.missingDictionaryNote else { return }
+        notedMissingDictionary = true
+        note("note: " + message)
+    }
 }

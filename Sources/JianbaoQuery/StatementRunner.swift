@@ -14,6 +14,8 @@ struct StatementRunner {
     let timeout: Double?
     /// Where long steps report progress (the shell's progress line), if anywhere.
     let progress: (any ProgressReporter)?
+    /// Whether word lists leave out stopwords.txt (`.stopwords`).
+    var stopwords = true
 
     /// A statement with `matches` or `kwic /regex/` stops after this many seconds when no
     /// `.timeout` is set: a pattern can backtrack for long.
@@ -37,7 +39,11 @@ struct StatementRunner {
                 let plan = try resolver.resolve(statement)
                 for found in resolver.notes { note(found) }
                 var formatter = mode.makeFormatter(style)
-                try Evaluator(corpus: corpus, cancellation: token).run(plan, formatter: &formatter, to: target)
+                var evaluator = Evaluator(corpus: corpus, cancellation: token)
+                evaluator.stopwords = stopwords
+                try evaluator.run(plan, formatter: &formatter, to: target)
+                // Notes found while running (a series that mixes subjects) follow the result.
+                for found in evaluator.notes.items { note(found) }
             } catch let error as QueryError where error.kind == .interrupted && token.isPastDeadline {
                 throw QueryError(.timedOut(limit ?? 0, matches: timeout == nil), span: 0..<0)
             }

@@ -30,8 +30,11 @@ public indirect enum Condition: Equatable, Sendable {
 
 /// One key of `order by`.
 public struct OrderKey: Equatable, Sendable {
+    /// The field (for an aggregate, its label and span).
     public var field: Name
     public var descending: Bool
+    /// `order by sum(amount)`: the aggregate named (select … group by only).
+    public var aggregate: Aggregate? = nil
 }
 
 /// `select …`: target, fields (nil: all), condition, ordering and window.
@@ -42,23 +45,31 @@ public struct SelectStatement: Equatable, Sendable {
     public var order: [OrderKey] = []
     public var limit: Int?
     public var offset: Int?
+    /// `count(*)`, `sum(amount)` … in the select list.
+    public var aggregates: [SelectAggregate] = []
+    /// `group by f, …`.
+    public var groupBy: [Name] = []
 }
 
 /// A parsed statement, before any name is checked against the schema.
 public enum Statement: Equatable, Sendable {
     case select(SelectStatement)
-    /// `count <target> [where …] [by field]`.
-    case count(target: Name, condition: Condition?, by: Name?)
+    /// `count <target> [where …] [by field, …] [order by …] [limit N] [offset M]`.
+    case count(CountStatement)
     /// `show <article-id>`.
     case show(id: Int, span: Range<Int>)
     /// `metric <name> [where …] [by key] [order by …] [limit N] [offset M]`.
     case metric(MetricStatement)
     /// `kwic <word>|/regex/ [where …] [width N] [limit N] [offset M]`.
     case kwic(KwicStatement)
-    /// `freq words|chars|bigrams|sources|metrics [where …] [limit N] [offset M]`.
+    /// `freq words|chars|bigrams|ngrams N|sources|metrics [where …] [limit N] [offset M]`.
     case freq(FreqStatement)
     /// `collocates <word> [where …] [window N] [limit N] [offset M]`.
     case collocates(CollocatesStatement)
+    /// `trend <word>|/regex/ [where …] by key`.
+    case trend(TrendStatement)
+    /// `keywords where … [vs …] [min N] [limit N] [offset M] [negative]`.
+    case keywords(KeywordsStatement)
 }
 
 /// `kwic 科创板 width 10`: every occurrence in paragraph text, with its context.
@@ -74,8 +85,10 @@ public struct KwicStatement: Equatable, Sendable {
 
 /// `freq words where year = 2023 limit 20`.
 public struct FreqStatement: Equatable, Sendable {
-    /// words, chars, bigrams, sources or metrics (checked by the resolver).
+    /// words, chars, bigrams, ngrams, sources or metrics (checked by the resolver).
     public var kind: Name
+    /// N of `freq ngrams N` (2 to 6).
+    public var n: Int?
     public var condition: Condition?
     public var limit: Int?
     public var offset: Int?
@@ -90,11 +103,12 @@ public struct CollocatesStatement: Equatable, Sendable {
     public var offset: Int?
 }
 
-/// `metric 营业收入 …`: the figures of a metric, optionally one row per key.
+/// `metric 营业收入 …`: the figures of a metric, optionally one row per key (or pair of keys).
 public struct MetricStatement: Equatable, Sendable {
     public var name: Literal
     public var condition: Condition?
-    public var by: Name?
+    /// None, one or two keys.
+    public var by: [Name] = []
     public var order: [OrderKey] = []
     public var limit: Int?
     public var offset: Int?
@@ -108,37 +122,29 @@ extension Statement {
         switch self {
         case .select(let s):
             var text = "select \(quoteIfNeeded(s.target.text))"
-            if let fields = s.fields { text += " " + fields.map { quoteIfNeeded($0.text) }.joined(separator: ", ") }
+            if let list = s.listText { text += " " + list }
             if let condition = s.condition { text += " where " + condition.canonicalText }
-            if !s.order.isEmpty {
-                text += " order by " + s.order.map { quoteIfNeeded($0.field.text) + ($0.descending ? " desc" : "") }.joined(separator: ", ")
-            }
-            if let limit = s.limit { text += " limit \(limit)" }
-            if let offset = s.offset { text += " offset \(offset)" }
-            return text
-        case .count(let target, let condition, let by):
-            var text = "count \(quoteIfNeeded(target.text))"
-            if let condition { text += " where " + condition.canonicalText }
-            if let by { text += " by " + quoteIfNeeded(by.text) }
-            return text
+            if !s.groupBy.isEmpty { text += " group by " + s.groupBy.map { quoteIfNeeded($0.text) }.joined(separator: ", ") }
+            return text + Self.orderText(s.order) + Self.windowText(s.limit, s.offset)
+        case .count(let c):
+            return Self.countText(c)
+        case .trend(let t):
+            return Self.trendText(t)
+        case .keywords(let k):
+            return Self.keywordsText(k)
         case .show(let id, _):
             return "show \(id)"
         case .metric(let m):
             var text = "metric \(quoteIfNeeded(m.name.text))"
             if let condition = m.condition { text += " where " + condition.canonicalText }
-            if let by = m.by { text += " by " + quoteIfNeeded(by.text) }
-            if !m.order.isEmpty {
-                text += " order by " + m.order.map { quoteIfNeeded($0.field.text) + ($0.descending ? " desc" : "") }.joined(separator: ", ")
-            }
-            if let limit = m.limit { text += " limit \(limit)" }
-            if let offset = m.offset { text += " offset \(offset)" }
-            return text
+            if !m.by.isEmpty { text += " by " + m.by.map { quoteIfNeeded($0.text) }.joined(separator: ", ") }
+            return text + Self.orderText(m.order) + Self.windowText(m.limit, m.offset)
         case .kwic(let k):
             var text = "kwic " + (k.isRegex ? "/" + k.pattern.text.replacingSlashes() + "/" : quoteIfNeeded(k.pattern.text))
             text += Self.tail(k.condition, [("width", k.width), ("limit", k.limit), ("offset", k.offset)])
             return text
         case .freq(let f):
-            return "freq \(quoteIfNeeded(f.kind.text))" + Self.tail(f.condition, [("limit", f.limit), ("offset", f.offset)])
+            return "freq \(quoteIfNeeded(f.kind.text))" + (f.n.map { " \($0)" } ?? "") + Self.tail(f.condition, [("limit", f.limit), ("offset", f.offset)])
         case .collocates(let c):
             return "collocates \(quoteIfNeeded(c.word.text))"
                 + Self.tail(c.condition, [("window", c.window), ("limit", c.limit), ("offset", c.offset)])
@@ -159,18 +165,34 @@ extension Statement {
             s.target.span = 0..<0
             s.fields = s.fields?.map { Name(text: $0.text, span: 0..<0) }
             s.condition = s.condition?.withoutSpans
-            s.order = s.order.map { OrderKey(field: Name(text: $0.field.text, span: 0..<0), descending: $0.descending) }
+            s.order = s.order.map(\.withoutSpans)
+            s.aggregates = s.aggregates.map { SelectAggregate(call: $0.call.withoutSpans, position: $0.position) }
+            s.groupBy = s.groupBy.map(Self.bare)
             return .select(s)
-        case .count(let target, let condition, let by):
-            return .count(target: Name(text: target.text, span: 0..<0), condition: condition?.withoutSpans,
-                          by: by.map { Name(text: $0.text, span: 0..<0) })
+        case .count(var c):
+            c.target = Self.bare(c.target)
+            c.condition = c.condition?.withoutSpans
+            c.by = c.by.map(Self.bare)
+            c.order = c.order.map(\.withoutSpans)
+            return .count(c)
+        case .trend(var t):
+            t.pattern = Self.bare(t.pattern)
+            t.condition = t.condition?.withoutSpans
+            t.by = Self.bare(t.by)
+            return .trend(t)
+        case .keywords(var k):
+            k.focus = k.focus.withoutSpans
+            k.focusSpan = 0..<0
+            k.reference = k.reference?.withoutSpans
+            k.referenceSpan = k.reference == nil ? nil : 0..<0
+            return .keywords(k)
         case .show(let id, _):
             return .show(id: id, span: 0..<0)
         case .metric(var m):
             m.name.span = 0..<0
             m.condition = m.condition?.withoutSpans
-            m.by = m.by.map { Name(text: $0.text, span: 0..<0) }
-            m.order = m.order.map { OrderKey(field: Name(text: $0.field.text, span: 0..<0), descending: $0.descending) }
+            m.by = m.by.map(Self.bare)
+            m.order = m.order.map(\.withoutSpans)
             return .metric(m)
         case .kwic(var k):
             k.pattern.span = 0..<0
@@ -248,7 +270,7 @@ extension Condition {
 func quoteIfNeeded(_ text: String) -> String {
     let stops: Set<Character> = [",", "(", ")", ";", "=", "<", ">", "!", "\"", "'", " ", "\t", "\n", "\r", "#", "\\"]
     let reserved: Set<String> = ["and", "or", "not", "in", "where", "order", "by", "limit", "offset", "asc", "desc", "from", "contains", "matches",
-                                 "width", "window"]
+                                 "width", "window", "group", "vs", "negative", "distinct", "min"]
     if !text.isEmpty, !text.contains(where: { stops.contains($0) }), !text.hasPrefix("--"), !text.hasPrefix("/"),
        !reserved.contains(text.lowercased()), text != "*" {
         return text

@@ -133,12 +133,14 @@ import Testing
         #expect(expected["，"] == nil && expected["3"] == nil && expected["科"] != nil)
     }
 
-    /// Windows skip gap markers, stop at the paragraph's ends and leave the node out.
+    /// Windows skip gap markers, stop at the paragraph's ends and leave the node out; a
+    /// position near two occurrences is given once.
     @Test(arguments: [
         ([1, 2, 3, 4, 5] as [UInt32], [3] as [UInt32], 1, [2, 4] as [UInt32]),
         ([1, 0, 2, 3, 0, 0, 4, 5], [3], 2, [1, 2, 4, 5]),
-        ([3, 1, 3], [3], 5, [1, 1, 3, 3]),
-        ([1, 2, 3, 4, 2, 3], [2, 3], 1, [1, 4, 4]),
+        ([3, 1, 3], [3], 5, [1]),
+        ([5, 3, 1, 3, 6], [3], 1, [5, 1, 6]),
+        ([1, 2, 3, 4, 2, 3], [2, 3], 1, [1, 4]),
         ([2, 3], [2, 3], 3, []),
         ([1, 2], [3], 5, []),
     ])
@@ -162,7 +164,9 @@ import Testing
         #expect(abs(Evaluator.logLikelihood(o: 1, r: 100, c: 100, n: 10_000)) < 1e-9)
     }
 
-    /// Collocates by hand on the synthetic corpus: together counts equal a naive window count.
+    /// Collocates by hand on the synthetic corpus: `together` is the number of positions within
+    /// 3 words of some occurrence of the node (a position near two occurrences counts once),
+    /// so it never exceeds the word's own frequency, which is what `freq words` gives.
     @Test func collocatesCountWindowsLikeANaiveScan() throws {
         let table = Self.corpus.words.table
         guard let node = table.ids["基金"] else { Issue.record("基金 is not a word"); return }
@@ -172,18 +176,23 @@ import Testing
                 for b in article.blocks {
                     let range = table.issues[i].range(ofBlocks: b..<(b + 1))
                     let words = table.issues[i].tokens[range].filter { $0 != 0 }
-                    for (k, id) in words.enumerated() where id == node {
-                        for j in max(0, k - 3)..<min(words.count, k + 4) where j != k && words[j] != node {
-                            together[words[j], default: 0] += 1
-                        }
+                    let nodes = words.indices.filter { words[$0] == node }
+                    for (j, id) in words.enumerated() where id != node && nodes.contains(where: { abs($0 - j) <= 3 }) {
+                        together[id, default: 0] += 1
                     }
                 }
             }
         }
+        let frequency = Dictionary(uniqueKeysWithValues: try run(Self.corpus, "freq words").out.split(separator: "\n").map {
+            let cells = $0.split(separator: "\t")
+            return (String(cells[0]), Int(cells[1])!)
+        })
         let rows = try run(Self.corpus, "collocates 基金 window 3").out.split(separator: "\n").map { $0.split(separator: "\t") }
         #expect(!rows.isEmpty)
         for row in rows {
             #expect(Int(row[1])! == together[table.ids[String(row[0])]!], "\(row)")
+            #expect(Int(row[2])! == frequency[String(row[0])], "\(row)")
+            #expect(Int(row[1])! <= Int(row[2])!, "\(row)")
             #expect(Double(row[5])! >= Evaluator.significance)
         }
         let lls = rows.map { Double($0[5])! }
@@ -206,7 +215,7 @@ import Testing
         #expect(out.bytes.isEmpty)
         try Evaluator(corpus: corpus, isInterrupted: { false }).run(plan, formatter: &formatter, to: out)
         #expect(corpus.words.isBuilt)
-        #expect(out.text.hasPrefix("term\tcount\tshare\n"))
+        #expect(out.text.hasPrefix("term\tcount\tshare\tarticles\tdp\n"))
     }
 
     /// The same for the first figure extraction (`select figures`, `metric`, `freq metrics`).

@@ -7,8 +7,12 @@ import Testing
 
     /// The text before the cursor → the word being completed and the first candidates.
     @Test(arguments: [
-        ("", "", ["collocates", "count", "freq", "kwic", "metric", "select", "show"]),
-        ("freq ", "", ["bigrams", "chars", "metrics", "sources", "words"]),
+        ("", "", ["collocates", "count", "freq", "keywords", "kwic", "metric", "select", "show", "trend"]),
+        ("freq ", "", ["bigrams", "chars", "metrics", "ngrams", "sources", "words"]),
+        ("trend 科创 ", "", ["by", "where"]),
+        ("trend 科创 by ", "", ["issue", "month", "section", "source", "year"]),
+        ("keywords ", "", ["where"]),
+        ("keywords where year = 2023 ", "", ["and", "limit", "min", "negative", "offset", "or", "vs"]),
         ("freq words where sec", "sec", ["section"]),
         ("kwic 科创 where section = 金融", "金融", ["金融工作"]),
         ("kwic 科创 w", "w", ["where", "width"]),

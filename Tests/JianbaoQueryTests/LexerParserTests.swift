@@ -72,6 +72,17 @@ func marked(_ text: String) -> (String, Range<Int>) {
         ("select articles order by date desc, id asc limit 5 offset 10", "select articles order by date desc, id limit 5 offset 10"),
         ("select articles offset 3", "select articles offset 3"),
         ("count articles where year >= 2020 by section", "count articles where year >= 2020 by section"),
+        ("count articles by year, section order by count desc, year limit 5", "count articles by year, section order by count desc, year limit 5"),
+        ("select figures subject, count(*), sum(amount) where base = 元 group by subject order by sum(amount) desc limit 3",
+         "select figures subject, count(*), sum(amount) where base = 元 group by subject order by sum(amount) desc limit 3"),
+        ("SELECT subject, COUNT(DISTINCT metric) FROM figures GROUP BY subject", "select figures subject, count(distinct metric) group by subject"),
+        ("select count(*) from figures", "select figures count(*)"),
+        ("trend 科创 where section = 金融工作 by year", "trend 科创 where section = 金融工作 by year"),
+        ("trend /科创\\w/ by month", "trend /科创\\w/ by month"),
+        ("keywords where year = 2024 vs year = 2023 min 5 limit 10 negative", "keywords where year = 2024 vs year = 2023 min 5 limit 10 negative"),
+        ("keywords where section = 金融工作", "keywords where section = 金融工作"),
+        ("metric 营业收入 by year, subject", "metric 营业收入 by year, subject"),
+        ("freq ngrams 3 limit 5", "freq ngrams 3 limit 5"),
         ("show 12", "show 12"),
     ])
     func roundTrip(_ input: String, _ printed: String) throws {
@@ -171,10 +182,49 @@ func marked(_ text: String) -> (String, Range<Int>) {
         mutating func statement() -> Statement {
             let target = Name(text: pick(["articles", "issues", "sentences", "自定义"]), span: 0..<0)
             let filter = next(2) == 0 ? condition(0) : nil
-            switch next(7) {
+            switch next(10) {
+            case 7:
+                let regex = next(2) == 0
+                return .trend(TrendStatement(pattern: Name(text: regex ? pick(Self.patterns) : pick(Self.words), span: 0..<0),
+                                             isRegex: regex, condition: filter, by: Name(text: pick(["year", "month", "来源"]), span: 0..<0)))
+            case 8:
+                var k = KeywordsStatement(focus: condition(0), focusSpan: 0..<0)
+                if next(2) == 0 { k.reference = condition(0); k.referenceSpan = 0..<0 }
+                let o = options(["min", "limit", "offset"])
+                (k.minimum, k.limit, k.offset) = (o["min"], o["limit"], o["offset"])
+                k.negative = next(2) == 0
+                return .keywords(k)
+            case 9:
+                // select with aggregates, group by and order by an aggregate.
+                let calls = (0...next(2)).map { _ -> Aggregate in
+                    let function = pick(AggregateFunction.allCases)
+                    let star = function == .count && next(2) == 0
+                    return Aggregate(function: function, argument: star ? nil : Name(text: pick(Self.fields), span: 0..<0),
+                                     distinct: function == .count && !star && next(2) == 0, span: 0..<0)
+                }
+                var fields = (0..<next(3)).map { _ in Name(text: pick(Self.fields), span: 0..<0) }
+                var aggregates: [SelectAggregate] = []
+                for call in calls { aggregates.append(SelectAggregate(call: call, position: next(fields.count + aggregates.count + 1))) }
+                // Positions must be distinct and within the list: place them in order.
+                aggregates = aggregates.enumerated().map { k, a in SelectAggregate(call: a.call, position: min(a.position, fields.count + k)) }
+                aggregates.sort { $0.position < $1.position }
+                for k in aggregates.indices where k > 0 && aggregates[k].position <= aggregates[k - 1].position {
+                    aggregates[k].position = aggregates[k - 1].position + 1
+                }
+                if fields.isEmpty && next(2) == 0 { fields = [] }
+                var s = SelectStatement(target: target, fields: fields.isEmpty ? nil : fields)
+                s.aggregates = aggregates
+                if next(2) == 0 { s.condition = condition(0) }
+                s.groupBy = (0..<next(3)).map { _ in Name(text: pick(Self.fields), span: 0..<0) }
+                if next(2) == 0 {
+                    let call = calls[next(calls.count)]
+                    s.order = [OrderKey(field: Name(text: call.label, span: 0..<0), descending: next(2) == 0, aggregate: call)]
+                }
+                if next(2) == 0 { s.limit = next(100) }
+                return .select(s)
             case 3:
                 var m = MetricStatement(name: Name(text: pick(Self.words), span: 0..<0), condition: filter)
-                if next(2) == 0 { m.by = Name(text: pick(["year", "subject", "季度"]), span: 0..<0) }
+                if next(2) == 0 { m.by = (0...next(2)).map { _ in Name(text: pick(["year", "subject", "季度"]), span: 0..<0) } }
                 if next(2) == 0 { m.limit = next(50) }
                 return .metric(m)
             case 4:
@@ -184,7 +234,8 @@ func marked(_ text: String) -> (String, Range<Int>) {
                                            condition: filter, width: o["width"], limit: o["limit"], offset: o["offset"]))
             case 5:
                 let o = options(["limit", "offset"])
-                return .freq(FreqStatement(kind: Name(text: pick(["words", "chars", "bigrams", "sources", "metrics", "字"]), span: 0..<0),
+                let kind = pick(["words", "chars", "bigrams", "sources", "metrics", "字", "ngrams"])
+                return .freq(FreqStatement(kind: Name(text: kind, span: 0..<0), n: kind == "ngrams" ? 2 + next(5) : nil,
                                            condition: filter, limit: o["limit"], offset: o["offset"]))
             case 6:
                 let o = options(["window", "limit", "offset"])
@@ -202,8 +253,12 @@ func marked(_ text: String) -> (String, Range<Int>) {
                 if next(3) == 0 { s.offset = next(100) }
                 return .select(s)
             case 1:
-                return .count(target: target, condition: next(2) == 0 ? condition(0) : nil,
-                              by: next(2) == 0 ? Name(text: pick(Self.fields), span: 0..<0) : nil)
+                var c = CountStatement(target: target, condition: next(2) == 0 ? condition(0) : nil)
+                c.by = (0..<next(3)).map { _ in Name(text: pick(Self.fields), span: 0..<0) }
+                if next(2) == 0 { c.order = [OrderKey(field: Name(text: pick(Self.fields + ["count"]), span: 0..<0), descending: next(2) == 0)] }
+                if next(2) == 0 { c.limit = next(100) }
+                if next(3) == 0 { c.offset = next(100) }
+                return .count(c)
             default:
                 return .show(id: next(1000) + 1, span: 0..<0)
             }

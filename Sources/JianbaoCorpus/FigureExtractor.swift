@@ -13,6 +13,8 @@ struct FigureExtractor {
     let subjects: [String]
     /// The reporting organisations alone: one named inside a longer subject is the subject.
     var organisations: [String] = []
+    /// The article's first reporting organisation (each figure's `source`).
+    var source = ""
     /// The issue's year, for 今年 and 去年.
     let issueYear: Int?
     /// Answers to `strip` and `splitSubject` for phrases seen before, and buffers (one per
@@ -168,14 +170,17 @@ struct FigureExtractor {
         guard !candidates.isEmpty else { return [] }
         // Candidates are in text order: one walk numbers their sentences.
         var sentence = 0, position = 0
+        cache.sentenceStarts.removeAll(keepingCapacity: true)
+        cache.sentenceStarts.append(0)
         for i in candidates.indices {
             while position < candidates[i].start {
-                if sentenceEnds.contains(s[position]) { sentence += 1 }
+                if sentenceEnds.contains(s[position]) { sentence += 1; cache.sentenceStarts.append(position + 1) }
                 position += 1
             }
             candidates[i].sentence = sentence
         }
         attachChanges(&candidates)
+        if cache.stopped || cache.stop() { cache.stopped = true; return [] }
         name(&candidates)
         nameParts(&candidates)
         carrySubjects(&candidates)
@@ -186,7 +191,12 @@ struct FigureExtractor {
     func numbers() -> [Candidate] {
         var result: [Candidate] = []
         var i = 0
+        var nextCheck = 4096
         while i < s.count {
+            if i >= nextCheck {
+                nextCheck = i + 4096
+                if cache.stopped || cache.stop() { cache.stopped = true; return [] }
+            }
             guard isDigit(s[i]), let (value, end) = Quantity.number(s, from: i) else { i += 1; continue }
             defer { i = max(end, i + 1) }
             if i > 0, s[i - 1] == "第" || isASCIILetter(s[i - 1]) || s[i - 1] == "." { continue }
@@ -230,10 +240,19 @@ struct FigureExtractor {
     /// A change phrase after a figure (a breakdown in parentheses and a comma may stand
     /// between) belongs to it; `同比分别增长 a%、b%` pairs with the figures of the list before.
     func attachChanges(_ c: inout [Candidate]) {
+        // Candidates are in text order and start at distinct positions: one table finds the
+        // one at a position (a search per figure made long paragraphs quadratic).
+        var byStart: [Int: Int] = [:]
+        byStart.reserveCapacity(c.count)
+        for k in c.indices { byStart[c[k].start] = k }
         for k in c.indices where !c[k].consumed && c[k].parent == nil {
             var j = c[k].end
             if j < s.count, s[j] == "（" || s[j] == "(", let close = closing(from: j) {
-                for m in c.indices where c[m].start > j && c[m].start < close { c[m].parent = k }
+                var m = k + 1
+                while m < c.count, c[m].start < close {
+                    if c[m].start > j { c[m].parent = k }
+                    m += 1
+                }
                 j = close + 1
             }
             if j < s.count, s[j] == "，" || s[j] == "," { j += 1 }
@@ -252,7 +271,7 @@ struct FigureExtractor {
             // The percentages right after the phrase, separated by 、 和 及 and commas.
             var percents: [Int] = []
             var position = after
-            while let m = c.firstIndex(where: { $0.start == position && $0.isPercent && !$0.consumed }) {
+            while let m = byStart[position], c[m].isPercent, !c[m].consumed {
                 percents.append(m)
                 position = c[m].end
                 if position < s.count, Self.listJoiners.contains(s[position]) { position += 1 } else { break }
@@ -262,7 +281,7 @@ struct FigureExtractor {
             // the same sentence that have no change yet.
             var owners = [k]
             var m = k - 1
-            while owners.count < percents.count, m >= 0, c[m].sentence == c[k].sentence {
+            while owners.count < percents.count, m >= 0, k - m <= 2 * percents.count + 8, c[m].sentence == c[k].sentence {
                 if !c[m].consumed, c[m].parent == nil, c[m].change == nil { owners.insert(m, at: 0) }
                 m -= 1
             }
@@ -274,9 +293,12 @@ struct FigureExtractor {
         }
     }
 
+    /// The parenthesis that closes the one at `open`, within the sentence and at most
+    /// `maximumParenthetical` characters on (a longer one is no breakdown, and an unclosed
+    /// one must not be searched for from every figure of a long sentence).
     func closing(from open: Int) -> Int? {
         var depth = 0
-        for i in open..<s.count {
+        for i in open..<min(s.count, open + Self.maximumParenthetical) {
             if s[i] == "（" || s[i] == "(" { depth += 1 }
             if s[i] == "）" || s[i] == ")" { depth -= 1; if depth == 0 { return i } }
             if sentenceEnds.contains(s[i]) { return nil }
@@ -338,7 +360,7 @@ struct FigureExtractor {
             // In a 其中 sentence what stands before a number is a part's subject; the metric
             // is that of the figure before (其中，洋山港区完成1980万标准箱).
             if split.subject.isEmpty, before.subject.isEmpty,
-               clauseStartsWithAmong(before.phrase.start) || sentenceStartsWithAmong(c[k].start),
+               clauseStartsWithAmong(before.phrase.start) || sentenceStartsWithAmong(c[k].sentence),
                cachedSubjectLike(split.metric),
                let previous = previousNamed(c, k, unit: c[k].unitKey) {
                 c[k].subject = strip(split.metric)
@@ -585,9 +607,8 @@ struct FigureExtractor {
     }
 
     /// Whether the sentence holding position `i` opens with 其中.
-    func sentenceStartsWithAmong(_ i: Int) -> Bool {
-        var k = i
-        while k > 0, !sentenceEnds.contains(s[k - 1]) { k -= 1 }
+    func sentenceStartsWithAmong(_ sentence: Int) -> Bool {
+        let k = cache.sentenceStarts[sentence]
         return k + 1 < s.count && s[k] == "其" && s[k + 1] == "中"
     }
 
@@ -601,7 +622,7 @@ struct FigureExtractor {
     /// The nearest percentage before `k` with a metric.
     func previousPercent(_ c: [Candidate], _ k: Int) -> Int? {
         var m = k - 1
-        while m >= 0 {
+        while m >= 0, k - m <= Self.lookBack {
             if !c[m].consumed, !c[m].metric.isEmpty, c[m].isPercent { return m }
             m -= 1
         }
@@ -611,7 +632,7 @@ struct FigureExtractor {
     /// The nearest figure before `k` with a metric and the same unit.
     func previousNamed(_ c: [Candidate], _ k: Int, unit: Int) -> Int? {
         var m = k - 1
-        while m >= 0 {
+        while m >= 0, k - m <= Self.lookBack {
             if !c[m].consumed, !c[m].metric.isEmpty, c[m].unitKey == unit { return m }
             m -= 1
         }
@@ -700,15 +721,13 @@ struct FigureExtractor {
     }
 
     static let comparisonMarks = ScalarSet("较比与同")
+    static let maximumParenthetical = 400
+    /// How many figures back a figure without a name looks for one with the same unit.
+    static let lookBack = 64
 
-    /// The year a figure describes: the nearest YYYY年 before it in the paragraph that is not
-    /// a comparison; else the nearest 今年 or 去年, from the issue date.
-    func period(before start: Int, _ marks: [(position: Int, year: Int?, relative: Int)]) -> Int? {
-        let before = marks.filter { $0.position < start }
-        if let year = before.last(where: { $0.year != nil })?.year { return year }
-        if let issueYear, let relative = before.last { return issueYear + relative.relative }
-        return nil
-    }
+    /// The year a figure describes (worked out in `figures` while walking the marks): the
+    /// nearest YYYY年 before it in the paragraph that is not a comparison; else the nearest
+    /// 今年 or 去年, from the issue date.
 
     /// The finished figures of the paragraph.
     func figures(article: Int32, block: Int32) -> [Figure] {
@@ -718,7 +737,15 @@ struct FigureExtractor {
         guard !found.isEmpty else { return [] }
         let sentenceRanges = sentences()
         let marks = periodMarks()
+        var mark = 0
+        var lastYear: Int?, lastRelative: Int?
         return found.map { c in
+            // Figures come in text order: the marks before each are found by walking on.
+            while mark < marks.count, marks[mark].position < c.start {
+                if let year = marks[mark].year { lastYear = year } else { lastRelative = marks[mark].relative }
+                mark += 1
+            }
+            let period = lastYear ?? issueYear.flatMap { year in lastRelative.map { year + $0 } }
             var exact: Double? = c.value
             if c.exponent > 0 {
                 // An integer times a power of ten is exact; other cases round once from text.
@@ -732,12 +759,13 @@ struct FigureExtractor {
 
             let textStart = min(c.metricStart, c.start)
             let textEnd = max(c.unitEnd, c.end)
-            let sentence = sentenceRanges.first { $0.contains(c.start) } ?? 0..<s.count
+            let sentence = c.sentence < sentenceRanges.count ? sentenceRanges[c.sentence] : 0..<s.count
             return Figure(article: article, block: block, metric: c.metric, value: c.value,
                           unitCode: UInt32(c.magnitudeIndex) << 16 | UInt32(c.unitIndex), amount: exact ?? c.value,
-                          qualifier: joinedQualifiers(c.qualifiers), change: c.change, period: period(before: c.start, marks),
+                          qualifier: joinedQualifiers(c.qualifiers), change: c.change, period: period,
                           subject: c.subject, text: ByteRange(offsets[textStart], offsets[textEnd]),
-                          sentence: ByteRange(offsets[sentence.lowerBound], offsets[sentence.upperBound]))
+                          sentence: ByteRange(offsets[sentence.lowerBound], offsets[sentence.upperBound]),
+                          source: source)
         }
     }
 
@@ -777,6 +805,12 @@ final class PhraseCache {
     /// The paragraph being read, decoded; reused from paragraph to paragraph.
     var scalars: [Unicode.Scalar] = []
     var offsets: [Int] = []
+    /// Asked every few thousand characters of a paragraph (Ctrl-C); once it says yes,
+    /// `stopped` stays set and the paragraph yields nothing.
+    var stop: () -> Bool = { false }
+    /// Where each sentence of the paragraph starts (scalar positions), up to the last figure.
+    var sentenceStarts: [Int] = []
+    var stopped = false
 }
 
 /// A hedge or bound and where it stood: before the number (约, 累计超过) or after it (以上, 余).

@@ -43,8 +43,9 @@ public final class FigureIndex: @unchecked Sendable {
             let cache = PhraseCache()
             var figures: [[Figure]] = []
             for i in (c * n / chunks)..<((c + 1) * n / chunks) {
-                if stop() { return nil }
-                figures.append(FigureIndex.extract(issues[i], lexicon: lexicon, subjects: subjects, organisations: organisations, cache: cache))
+                guard let found = FigureIndex.extract(issues[i], lexicon: lexicon, subjects: subjects, organisations: organisations,
+                                                      cache: cache, stop: stop) else { return nil }
+                figures.append(found)
             }
             return figures
         }
@@ -59,22 +60,30 @@ public final class FigureIndex: @unchecked Sendable {
 
     public var count: Int { figures.reduce(0) { $0 + $1.count } }
 
+    /// The figures of one issue; nil when `stop` said so on the way (it is asked before each
+    /// paragraph and, inside a long one, every few thousand characters).
     static func extract(_ issue: Issue, lexicon: Lexicon, subjects: [String], organisations: [String],
-                        cache: PhraseCache = PhraseCache()) -> [Figure] {
+                        cache: PhraseCache = PhraseCache(), stop: @escaping () -> Bool = { false }) -> [Figure]? {
         var result: [Figure] = []
+        cache.stop = stop
+        cache.stopped = false
+        defer { cache.stop = { false } }
         issue.text.withUnsafeBufferPointer { p in
             for (a, article) in issue.articles.enumerated() {
+                let source = issue.sources(of: article).first ?? ""
                 for b in article.blocks where issue.blocks[Int(b)].kind == .paragraph {
+                    if cache.stopped || stop() { cache.stopped = true; return }
                     let range = issue.blocks[Int(b)].range
                     guard FigureExtractor.hasDigit(p, range) else { continue }
                     var extractor = FigureExtractor(lexicon: lexicon, subjects: subjects, issueYear: issue.date?.year,
                                                     bytes: p, range: range, cache: cache, text: issue.text)
                     extractor.organisations = organisations
+                    extractor.source = source
                     result += extractor.figures(article: Int32(a), block: b)
                 }
             }
         }
-        return result
+        return cache.stopped ? nil : result
     }
 }
 

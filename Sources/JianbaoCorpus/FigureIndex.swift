@@ -35,6 +35,8 @@ public final class FigureIndex: @unchecked Sendable {
         let byLength: (String, String) -> Bool = { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
         let subjects = Array(names.sources.union(lexicon.subjects)).sorted(by: byLength)
         let organisations = names.sources.sorted(by: byLength)
+        // Two-character names (基金, 项目) are too often part of other words to count as named.
+        let subjectWords = Words(subjects.filter { $0.unicodeScalars.count >= 3 })
         let issues = self.issues
         // Chunks of issues, each with its own phrase cache.
         let n = issues.count
@@ -44,7 +46,7 @@ public final class FigureIndex: @unchecked Sendable {
             var figures: [[Figure]] = []
             for i in (c * n / chunks)..<((c + 1) * n / chunks) {
                 guard let found = FigureIndex.extract(issues[i], lexicon: lexicon, subjects: subjects, organisations: organisations,
-                                                      cache: cache, stop: stop) else { return nil }
+                                                      subjectWords: subjectWords, cache: cache, stop: stop) else { return nil }
                 figures.append(found)
             }
             return figures
@@ -63,7 +65,7 @@ public final class FigureIndex: @unchecked Sendable {
     /// The figures of one issue; nil when `stop` said so on the way (it is asked before each
     /// paragraph and, inside a long one, every few thousand characters).
     static func extract(_ issue: Issue, lexicon: Lexicon, subjects: [String], organisations: [String],
-                        cache: PhraseCache = PhraseCache(), stop: @escaping () -> Bool = { false }) -> [Figure]? {
+                        subjectWords: Words? = nil, cache: PhraseCache = PhraseCache(), stop: @escaping () -> Bool = { false }) -> [Figure]? {
         var result: [Figure] = []
         cache.stop = stop
         cache.stopped = false
@@ -79,6 +81,8 @@ public final class FigureIndex: @unchecked Sendable {
                                                     bytes: p, range: range, cache: cache, text: issue.text)
                     extractor.organisations = organisations
                     extractor.source = source
+                    extractor.subjectWords = subjectWords
+                    extractor.issueMonth = issue.date?.month
                     result += extractor.figures(article: Int32(a), block: b)
                 }
             }

@@ -107,7 +107,8 @@ import JianbaoTestSupport
         }
     }
 
-    /// The seed's paragraph of four figures comes out exactly, field by field (FORMAT.md).
+    /// The seed's paragraph of four figures comes out exactly, field by field (FORMAT.md): the
+    /// subject named before the first carries to all four (issue 13).
     @Test func seedParagraphExactly() throws {
         let corpus = Corpus(CorpusLoader.load(paths: [TestPaths.seed]))
         let issue = corpus.issues[0]
@@ -117,9 +118,9 @@ import JianbaoTestSupport
         }
         #expect(rows == [
             "营业收入 | 3.65 | 万亿元 | 3650000000000 | 0.8 | 2023 | 本市地方国有企业",
-            "利润总额 | 2629.87 | 亿元 | 262987000000 | 3.4 | 2023 | ",
-            "归母净利润 | 1685.16 | 亿元 | 168516000000 | 0 | 2023 | ",
-            "资产总额 | 29.07 | 万亿元 | 29070000000000 | 4.2 | 2023 | ",
+            "利润总额 | 2629.87 | 亿元 | 262987000000 | 3.4 | 2023 | 本市地方国有企业",
+            "归母净利润 | 1685.16 | 亿元 | 168516000000 | 0 | 2023 | 本市地方国有企业",
+            "资产总额 | 29.07 | 万亿元 | 29070000000000 | 4.2 | 2023 | 本市地方国有企业",
         ])
         #expect(figures.map { issue.string($0.text) } == ["营业收入3.65万亿元", "利润总额2629.87亿元", "归母净利润1685.16亿元", "资产总额29.07万亿元"])
         #expect(figures.allSatisfy { $0.base == "元" && $0.qualifier.isEmpty })

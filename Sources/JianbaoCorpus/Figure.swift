@@ -53,7 +53,6 @@ public struct Figure: Sendable, Equatable {
 
     /// The unit without its magnitude (`元`; `%` for `％`).
     public var base: String {
-        let unit = Lexicon.current.unitWords.strings[Int(unitCode & 0xFFFF)]
-        return unit == "％" ? "%" : unit
+        Quantity.baseUnit(Lexicon.current.unitWords.strings[Int(unitCode & 0xFFFF)])
     }
 }

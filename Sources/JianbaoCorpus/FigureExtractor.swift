@@ -267,7 +267,13 @@ struct FigureExtractor {
                     between, lexicon.unitWords.strings[unit.index], unit.index, j + unit.length, magnitude.map { $0.index + 1 } ?? 0)
         }
         if let magnitude = lexicon.magnitudeWords.first(in: s, at: end), let r = read(magnitude) { return r }
-        return read(nil)
+        if let r = read(nil) { return r }
+        // 1300多亿元: the qualifier before the magnitude.
+        guard let q = lexicon.betweenWords.first(in: s, at: end), let magnitude = lexicon.magnitudeWords.first(in: s, at: end + q.length),
+              let unit = lexicon.unitWords.first(in: s, at: end + q.length + magnitude.length) else { return nil }
+        return (lexicon.magnitudeWords.strings[magnitude.index], lexicon.magnitudeExponents[magnitude.index],
+                [lexicon.betweenWords.strings[q.index]], lexicon.unitWords.strings[unit.index], unit.index,
+                end + q.length + magnitude.length + unit.length, magnitude.index + 1)
     }
 
     /// The parenthesis that closes the one at `open`, within the sentence and at most
@@ -728,7 +734,9 @@ struct FigureExtractor {
         for k in c.indices {
             guard let parent = c[k].parent else { continue }
             let before = phraseBefore(c[k].start, percent: c[k].isPercent)
-            let phrase = strip(before.phrase.text)
+            var phrase = strip(before.phrase.text)
+            // A conversion (折合74.3亿美元) is the same figure in another unit: same metric.
+            if Self.conversionWords.contains(phrase) || Self.conversionWords.contains(before.phrase.text) { phrase = "" }
             // A part named by what it is rather than whose it is (其中港澳台航线旅客88.3万人次)
             // is a metric of its own, of the parent's subject.
             if !phrase.isEmpty, !cachedSubjectLike(phrase) {
@@ -777,6 +785,8 @@ struct FigureExtractor {
     /// What a subject never starts with: the tail of a date or a count (年本市…, 家省属企业).
     static let fragmentStarts = ScalarSet("年月个家户项余多")
     static let maximumParenthetical = 400
+    /// Words that open a conversion in parentheses (（折合74.3亿美元）).
+    static let conversionWords: Set<String> = ["折合", "约合", "合", "折", "相当于"]
     /// Endings of an owner written in front of its metric without a verb between.
     static let ownerSuffixes = ["企业", "集团", "公司", "机场", "国企", "央企", "基金", "港口", "港"]
     /// What may stand alone before a change verb without naming a metric (两年平均增长13.8%).
@@ -864,7 +874,7 @@ struct FigureExtractor {
     /// the span ends after the issue's month (1-12月 in an issue of January). A span of a
     /// whole year, or no span, gives none.
     func periodFromIssue(_ mark: TimeMark?) -> Int? {
-        guard let issueYear, let mark, mark.span != "year", let end = mark.endMonth else { return nil }
+        guard let issueYear, let mark, mark.span != "year" || mark.months, let end = mark.endMonth else { return nil }
         if let issueMonth, end > issueMonth { return issueYear - 1 }
         return issueYear
     }

@@ -12,6 +12,8 @@ struct TimeMark {
     var span: String?
     /// The last month the span covers (for a period taken from the issue date).
     var endMonth: Int?
+    /// Written as months (1-12月, 截至12月末), so its year may come from the issue date.
+    var months = false
 }
 
 extension FigureExtractor {
@@ -115,7 +117,7 @@ extension FigureExtractor {
         if j < s.count, s[j] == "月", j + 1 < s.count, Self.rangeJoiners.contains(s[j + 1]), j + 2 < s.count, isDigit(s[j + 2]) { j += 1 }
         if j < s.count, Self.rangeJoiners.contains(s[j]), let (b, bEnd) = smallNumber(at: j + 1), bEnd < s.count, s[bEnd] == "月" {
             if !comparison, (1...12).contains(a), (a...12).contains(b), let span = Self.span(from: a, to: b) {
-                marks.append(TimeMark(position: i, span: span, endMonth: b))
+                marks.append(TimeMark(position: i, span: span, endMonth: b, months: true))
             }
             return bEnd + 1
         }
@@ -124,9 +126,9 @@ extension FigureExtractor {
         if k + 1 < s.count, isDigit(s[k + 1]) || matches("以来", at: k + 1) { return k + 1 }
         let end = matches("末", at: k + 1) || matches("底", at: k + 1)
         if end || precededByUntil(i) {
-            marks.append(TimeMark(position: i, span: Self.span(throughMonth: a), endMonth: a))
+            marks.append(TimeMark(position: i, span: Self.span(throughMonth: a), endMonth: a, months: true))
         } else {
-            marks.append(TimeMark(position: i, span: "month", endMonth: a))
+            marks.append(TimeMark(position: i, span: "month", endMonth: a, months: true))
         }
         return k + 1
     }

@@ -36,6 +36,18 @@ public final class Lexicon: Sendable {
     public let terms: [String]
     /// Characters segmentation attaches to the word before them (suffixes.txt).
     public let suffixes: [String]
+    /// Every name of an organisation (organisations.txt) → its canonical name.
+    public let organisationKeys: [String: String]
+
+    /// The canonical name of an organisation (`市国资委` → `上海市国资委`); the name itself
+    /// when the lexicon does not know it.
+    public func canonicalName(_ name: String) -> String { organisationKeys[name] ?? name }
+
+    /// All names of the organisation `name` is a name of, itself included.
+    public func names(sameAs name: String) -> [String] {
+        let key = canonicalName(name)
+        return [name] + organisationKeys.filter { $0.value == key && $0.key != name }.map(\.key).sorted()
+    }
 
     /// Everything word segmentation keeps whole, from these lexicons: terms, metrics and
     /// subjects (the corpus adds its organisations).
@@ -131,6 +143,14 @@ public final class Lexicon: Sendable {
         subjects = longestFirst(lines("subjects.txt").map { $0[0] })
         terms = longestFirst(lines("terms.txt").map { $0[0] })
         suffixes = longestFirst(lines("suffixes.txt").map { $0[0] }.filter { $0.unicodeScalars.count == 1 })
+        var keys: [String: String] = [:]
+        // Tabs only: an organisation's name may hold a space.
+        for line in (files["organisations.txt"] ?? "").split(separator: "\n") where !line.hasPrefix("#") {
+            let names = line.split(separator: "\t").map { $0.trimmingCharacters(in: " \r") }.filter { !$0.isEmpty }
+            guard let canonical = names.first else { continue }
+            for name in names { keys[name] = canonical }
+        }
+        organisationKeys = keys
         unitWords = Words(units)
         notFigureWords = Words(notFigures)
         magnitudeWords = Words(magnitudes.map(\.word))

@@ -139,6 +139,47 @@ public struct Resolver {
         }
     }
 
+    /// Every span shorter than a year.
+    static let partialSpans = ["h1", "h2", "q1", "q2", "q3", "q4", "month"] + (1...12).map { "ytd-\($0)" }
+
+    /// Whether a condition names a field.
+    static func mentions(_ condition: Condition, _ field: String) -> Bool {
+        switch condition {
+        case .and(let l, let r), .or(let l, let r): return mentions(l, field) || mentions(r, field)
+        case .not(let c): return mentions(c, field)
+        case .isIn(let name, _), .compare(let name, _, _, _): return name.text.lowercased() == field
+        }
+    }
+
+    /// Notes on what a yearly series still mixes: several subjects, several spans, running
+    /// totals (累计). Read from the figures the statement selects.
+    mutating func seriesNotes(_ predicate: Predicate, span: Range<Int>) {
+        let source = RowSource(corpus: corpus, target: .figures)
+        guard let filter = try? RowFilter(source, predicate, isInterrupted: { false }) else { return }
+        var subjects: [String: Int] = [:], spans = Set<String>(), cumulative = 0
+        for group in source.groups {
+            let rows = source.rows(of: group)
+            guard let verdicts = try? filter.verdicts(rows) else { return }
+            for (k, row) in rows.enumerated() where verdicts[k] {
+                let f = corpus.figures.figures[row.issue][row.index]
+                subjects[f.subject.isEmpty ? "(none)" : Lexicon.current.canonicalName(f.subject), default: 0] += 1
+                if !f.span.isEmpty { spans.insert(f.span) }
+                if f.cumulative { cumulative += 1 }
+            }
+        }
+        if subjects.count > 1 {
+            let top = subjects.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(4).map(\.key)
+            notes.append(QueryNote(message: "the series mixes \(subjects.count) subjects (\(top.joined(separator: ", "))\(subjects.count > 4 ? ", …" : "")); `where subject = …` keeps one",
+                                   span: span))
+        }
+        if spans.count > 1 {
+            notes.append(QueryNote(message: "the series mixes spans (\(spans.sorted().joined(separator: ", "))); `where span = …` keeps one", span: span))
+        }
+        if cumulative > 0 {
+            notes.append(QueryNote(message: "\(cumulative) of its figures are running totals (累计); `where cumulative = 0` leaves them out", span: span))
+        }
+    }
+
     /// `metric X`: the figures whose metric is X; else whose metric contains X; else those of
     /// the metrics X is an alias of (aliases widen the search, they never add figures).
     mutating func resolveMetric(_ m: MetricStatement) throws(QueryError) -> Plan {
@@ -170,6 +211,14 @@ public struct Resolver {
         }
         guard let key = MetricKey(rawValue: by.text.lowercased()) else {
             throw QueryError(.metricKey(by.text, suggestion: Suggest.nearest(by.text, in: MetricKey.allCases.map(\.rawValue))), span: by.span)
+        }
+        if key == .year {
+            // A yearly series is of whole years: a quarter or a year to date beside a full year
+            // would read as a collapse (docs/FIGURES.md "Span"). `where span = …` asks otherwise.
+            if !(m.condition.map { Self.mentions($0, "span") } ?? false), let span = spec.field(named: "span") {
+                predicate = .and(predicate, .not(.test(span, .textIn(Self.partialSpans), span: by.span)))
+            }
+            seriesNotes(predicate, span: by.span)
         }
         return .metricBy(predicate: predicate, key: key, order: order, limit: m.limit, offset: m.offset)
     }
@@ -263,7 +312,7 @@ public struct Resolver {
             // `amount >= 1000亿元` also means the figure is counted in 元.
             if field.field == .amount, let unit = Quantity(parsing: value.text)?.unit, !unit.isEmpty,
                let base = spec.field(named: "base") {
-                leaf = .and(leaf, .test(base, .textIn([unit == "％" ? "%" : unit]), span: value.span))
+                leaf = .and(leaf, .test(base, .textIn([Quantity.baseUnit(unit)]), span: value.span))
             }
             return op == .notEqual ? .not(leaf) : leaf
         }
@@ -274,6 +323,11 @@ public struct Resolver {
         switch field.type {
         case .text, .list:
             noteUnknownNames(field, values, spec)
+            // Organisations compare by canonical name (organisations.txt): 市国资委 finds
+            // 上海市国资委 too.
+            if [.source, .sources, .subject, .subjectKey].contains(field.field) {
+                return .textIn(values.flatMap { Lexicon.current.names(sameAs: $0.text) })
+            }
             return .textIn(values.map(\.text))
         case .integer, .number:
             var numbers: [Double] = []
@@ -312,6 +366,12 @@ public struct Resolver {
         guard quantity.unit.isEmpty || field.field == .amount else {
             throw QueryError(.unitNotAllowed(field: field.name, value: value.text, unit: quantity.unit), span: value.span)
         }
+        // An amount in a unit no figure can have (100亿块) would match nothing, silently.
+        if !quantity.unit.isEmpty, !Lexicon.current.units.contains(quantity.unit) {
+            let units = Lexicon.current.units
+            throw QueryError(.unknownUnit(value: value.text, unit: quantity.unit, suggestion: Suggest.nearest(quantity.unit, in: units)),
+                             span: value.span)
+        }
         return quantity.amount
     }
 
@@ -347,6 +407,8 @@ public struct Resolver {
         }
         let known = kind == "section" ? corpus.names.sections : corpus.names.sources
         for value in values where !known.contains(value.text) {
+            // Another name of the same organisation (organisations.txt) is found too.
+            if kind == "source", Lexicon.current.names(sameAs: value.text).contains(where: { known.contains($0) }) { continue }
             notes.append(QueryNote(message: Names.unknownMessage(kind, value.text, known: known), span: value.span))
         }
     }

@@ -368,9 +368,9 @@ public struct Resolver {
         }
         // An amount in a unit no figure can have (100亿块) would match nothing, silently.
         if !quantity.unit.isEmpty, !Lexicon.current.units.contains(quantity.unit) {
-            let units = Lexicon.current.units
-            throw QueryError(.unknownUnit(value: value.text, unit: quantity.unit, suggestion: Suggest.nearest(quantity.unit, in: units)),
-                             span: value.span)
+            // A suggestion only where the unit is a known one with a character more or less.
+            let near = Lexicon.current.units.first { $0.count > 1 && ($0.hasPrefix(quantity.unit) || quantity.unit.hasPrefix($0)) }
+            throw QueryError(.unknownUnit(value: value.text, unit: quantity.unit, suggestion: near), span: value.span)
         }
         return quantity.amount
     }

@@ -34,7 +34,7 @@ extension FigureExtractor {
         if change(at: j) != nil { return j }
         guard j < s.count else { return nil }
         let opens = s[j] == "较" || s[j] == "比" || s[j] == "与" || matches("两年平均", at: j) || matches("同比", at: j)
-            || matches("环比", at: j)
+            || matches("环比", at: j) || matches("分别", at: j)
         guard opens else { return nil }
         var m = j + 1
         while m < s.count, m - j <= 10, change(at: m) == nil, !isBoundary(s[m]) || isDigit(s[m]) { m += 1 }
@@ -84,6 +84,7 @@ extension FigureExtractor {
                 guard let verb = changeStart(at: j), let (length, sign) = change(at: verb) else { break }
                 var after = verb + length
                 if after < s.count, s[after] == "了" { after += 1 }
+                if after < s.count, s[after] == " " { after += 1 }
                 let basis = basis(j, after)
                 if sign == 0 {
                     c[k].change = 0
@@ -116,10 +117,13 @@ extension FigureExtractor {
             if position < s.count, Self.listJoiners.contains(s[position]) { position += 1 } else { break }
         }
         guard !percents.isEmpty else { return }
-        var owners = [k]
+        // A list of percentage changes goes to the amounts before it, passing percentages
+        // between (完成年计划的50.5%、52.7%，同比分别增长23.6%、30.1%).
+        let points = c[percents[0]].isPoints
+        var owners = percents.count > 1 && c[k].isPercent && !points ? [] : [k]
         var m = k - 1
-        while owners.count < percents.count, m >= 0, k - m <= 2 * percents.count + 8, c[m].sentence == c[k].sentence {
-            if !c[m].consumed, c[m].parent == nil, c[m].change == nil { owners.insert(m, at: 0) }
+        while owners.count < percents.count, m >= 0, k - m <= 3 * percents.count + 8, c[m].sentence == c[k].sentence {
+            if !c[m].consumed, c[m].parent == nil, c[m].change == nil, points || !c[m].isPercent || percents.count == 1 { owners.insert(m, at: 0) }
             m -= 1
         }
         guard owners.count == percents.count else { return }

@@ -226,14 +226,15 @@ struct FigureExtractor {
                 high = h
                 end = highEnd
             }
-            guard let unit = unit(after: end) else { continue }
+            // One space may stand between a number and its unit (2764 亿元, as some pages print).
+            guard let unit = unit(after: end) ?? (end + 1 < s.count && s[end] == " " ? unit(after: end + 1) : nil) else { continue }
             // Ranks (前10位) are no figures.
             if i > 0, s[i - 1] == "前", Self.rankUnits.contains(unit.unit) { continue }
             var j = unit.end
             var after: [String] = []
             while let q = lexicon.afterWords.first(in: s, at: j) { after.append(lexicon.afterWords.strings[q.index]); j += q.length }
             // A threshold that names a category (年营业收入2000万元以上的企业) is no figure.
-            if !after.isEmpty, j < s.count, s[j] == "的" { continue }
+            if j < s.count, s[j] == "的", !after.isEmpty || boundBefore(i) { continue }
             var candidate = Candidate(start: i, numberEnd: end, unitEnd: unit.end, end: j, value: value,
                                       magnitude: unit.magnitude, unit: unit.unit,
                                       qualifiers: (unit.between + after).map { Qualifier(text: $0, before: false) },
@@ -340,7 +341,7 @@ struct FigureExtractor {
                 split.offset += q.length
                 c[k].qualifiers.insert(Qualifier(text: lexicon.beforeWords.strings[q.index], before: true), at: 0)
             }
-            c[k].metric = split.metric
+            c[k].metric = split.metric.hasSuffix("实际") && split.metric.count > 3 ? String(split.metric.dropLast(2)) : split.metric
             c[k].subject = split.subject.isEmpty ? strip(at: before.subjectRange, before.subject) : split.subject
             if c[k].subject.isEmpty, !before.owner.isEmpty { c[k].subject = before.owner }
             c[k].metricStart = before.phrase.start + split.offset
@@ -359,7 +360,7 @@ struct FigureExtractor {
             if c[k].isPercent, before.changeSign != 0, c[k].change != nil,
                cachedSubjectLike(c[k].metric) || c[k].metric.isEmpty || Self.basisWords.contains(c[k].metric)
                 || c[k].metric.hasSuffix("后") || c[k].metric.hasPrefix("较") || c[k].metric.hasPrefix("比"),
-               let previous = previousAmount(c, k) {
+               let previous = previousAmount(c, k) ?? previousPercent(c, k) {
                 if cachedSubjectLike(c[k].metric) { c[k].subject = strip(c[k].metric) }
                 c[k].metric = c[previous].metric
             }
@@ -413,6 +414,17 @@ struct FigureExtractor {
         }
         // Subjects: the last item carries the metric after a subject as long as the first one.
         let last = items[items.count - 1]
+        // 甲和乙的旅客吞吐量分别…: the metric follows 的.
+        if let de = last.firstIndex(of: "的"), last.index(after: de) < last.endIndex {
+            let metric = String(last[last.index(after: de)...])
+            let names = Array(items.dropLast()) + [String(last[..<de])]
+            for (m, name) in zip(run, names) {
+                c[m].metric = metric
+                c[m].subject = name
+                c[m].metricStart = c[m].start
+            }
+            return
+        }
         let known = subjects.first { last.hasPrefix($0) && last.count > $0.count }
         let subjectLength = known?.count ?? min(items[0].count, max(0, last.count - 1))
         let metric = String(last.dropFirst(subjectLength))
@@ -451,7 +463,8 @@ struct FigureExtractor {
 
     func phraseBefore(_ start: Int, percent: Bool) -> Before {
         var result = Before()
-        var i = start
+        // Some pages print a space between the words and the number (利润总额 2764 亿元).
+        var i = start > 0 && s[start - 1] == " " && start > 1 && !punctuation.contains(s[start - 2]) ? start - 1 : start
         var progress = true
         while progress {
             progress = false
@@ -496,7 +509,7 @@ struct FigureExtractor {
             phraseStart += prefix.length
         }
         // X的Y names Y (被投资的科创企业平均估值 → 科创企业平均估值).
-        if let de = (phraseStart..<i).last(where: { s[$0] == "的" }), de + 1 < i {
+        if !result.respectively, let de = (phraseStart..<i).last(where: { s[$0] == "的" }), de + 1 < i {
             let x = strip(text(phraseStart, de))
             if cachedSubjectLike(x) { result.owner = x }
             phraseStart = de + 1
@@ -520,7 +533,8 @@ struct FigureExtractor {
             result.subject = text(counted, end)
             if counted != b, lexicon.notFigureWords.first(in: s, at: b) == nil {
                 // After a count the counted noun is the subject only when it reads as an owner.
-                if !looksLikeSubject(strip(result.subject)) || subjects.contains(strip(result.subject)) { result.subject = "" }
+                let noun = strip(result.subject)
+                if !looksLikeSubject(noun) || subjects.contains(noun) || noun.count < 3 { result.subject = "" }
                 // 华东地区47个机场完成…: the owner is what stands before the count when it names one.
                 var a = b - 1
                 while a > 0, isDigit(s[a - 1]) || s[a - 1] == "." { a -= 1 }
@@ -609,7 +623,13 @@ struct FigureExtractor {
 
     func splitSubjectUncached(_ phrase: String) -> (subject: String, metric: String, offset: Int) {
         if let known = subjects.first(where: { phrase.hasPrefix($0) && phrase.count > $0.count + 1 }) {
-            return (known, String(phrase.dropFirst(known.count)), known.unicodeScalars.count)
+            let rest = String(phrase.dropFirst(known.count))
+            // 全市 + 国有企业资产总额: the owner goes on up to a known metric.
+            if let metric = lexicon.metrics.first(where: { rest.hasSuffix($0) && rest.count > $0.count + 1 }) {
+                let owner = known + String(rest.dropLast(metric.count))
+                if looksLikeSubject(owner) { return (owner, metric, owner.unicodeScalars.count) }
+            }
+            return (known, rest, known.unicodeScalars.count)
         }
         if !lexicon.metrics.contains(phrase),
            let metric = lexicon.metrics.first(where: { phrase.hasSuffix($0) && phrase.count > $0.count + 1 }) {
@@ -723,6 +743,11 @@ struct FigureExtractor {
                 t = String(t.dropLast(w.count)); changed = true
             }
         }
+        // A time stretch in front (春节期间全国铁路) is no part of the name.
+        let scalars = Array(t.unicodeScalars)
+        if let k = scalars.indices.dropLast().first(where: { scalars[$0] == "期" && scalars[$0 + 1] == "间" }), scalars.count - (k + 2) >= 2 {
+            t = String(String.UnicodeScalarView(scalars[(k + 2)...]))
+        }
         // A known name inside what stands before (全市百联集团旗下) is the subject.
         if !subjects.contains(t), let known = organisations.first(where: { t.contains($0) }) { return known }
         return t.count >= 2 ? t : ""
@@ -774,8 +799,19 @@ struct FigureExtractor {
     /// Whether a name can be a subject: two characters or more, not a time word, a number,
     /// a metric or a verb (年本市…, 个月, 收到 are fragments).
     func isSubject(_ name: String) -> Bool {
+        guard !name.isEmpty else { return false }
+        // Remembered per name: comparing CJK strings against the word lists at every figure
+        // made extraction three times slower.
+        let key = Array(name.utf8)
+        if let known = cache.isSubject[key] { return known }
+        let result = isSubjectUncached(name)
+        cache.isSubject[key] = result
+        return result
+    }
+
+    func isSubjectUncached(_ name: String) -> Bool {
         guard name.unicodeScalars.count >= 2, let first = name.unicodeScalars.first, !isDigit(first) else { return false }
-        if lexicon.metrics.contains(name) || lexicon.verbs.contains(name) { return false }
+        if lexicon.metrics.contains(name) || lexicon.verbs.contains(name) || Self.notNames.contains(name) { return false }
         if Self.timePrefixes.contains(name) || lexicon.notFigures.contains(name) { return false }
         if Self.fragmentStarts.contains(first), !subjects.contains(name) { return false }
         return true
@@ -785,12 +821,22 @@ struct FigureExtractor {
     /// What a subject never starts with: the tail of a date or a count (年本市…, 家省属企业).
     static let fragmentStarts = ScalarSet("年月个家户项余多")
     static let maximumParenthetical = 400
+    /// Adverbs and function words that are never a subject on their own.
+    static let notNames: Set<String> = ["实际", "分别", "同期", "当月", "其中", "合计", "共计", "总计", "累计", "此外", "同时"]
     /// Words that open a conversion in parentheses (（折合74.3亿美元）).
     static let conversionWords: Set<String> = ["折合", "约合", "合", "折", "相当于"]
     /// Endings of an owner written in front of its metric without a verb between.
-    static let ownerSuffixes = ["企业", "集团", "公司", "机场", "国企", "央企", "基金", "港口", "港"]
+    static let ownerSuffixes = ["企业", "集团", "公司", "机场", "国企", "央企", "基金", "港口", "港", "开发区", "经开区", "高新区", "园区", "新区"]
     /// What may stand alone before a change verb without naming a metric (两年平均增长13.8%).
     static let basisWords: Set<String> = ["两年平均", "同比", "环比", "年均", "平均"]
+    /// Bounds that, with 的 after the unit, name a category (年销售额不低于500万元的企业).
+    static let categoryBounds = Words(["不低于", "不少于", "不超过", "高于", "低于", "超过"])
+
+    func boundBefore(_ i: Int) -> Bool {
+        let k = i > 0 && s[i - 1] == " " ? i - 1 : i
+        return Self.categoryBounds.ending(in: s, before: k) != nil
+    }
+
     /// Units that after 前 make a rank (前10位, 前3名).
     static let rankUnits: Set<String> = ["位", "名", "强"]
     /// How many figures back a figure without a name looks for one with the same unit.
@@ -815,9 +861,10 @@ struct FigureExtractor {
             // Figures come in text order: the marks before each are found by walking on.
             while mark < marks.count, marks[mark].position < c.start {
                 let m = marks[mark]
-                // The nearest of YYYY年 and 今年/去年 says the year.
+                // The nearest of YYYY年 and 今年/去年 says the year (今年 only when the issue
+                // has a year to count from).
                 if let year = m.year { lastYear = year; lastRelative = nil }
-                if let relative = m.relative { lastRelative = relative; lastYear = nil }
+                if let relative = m.relative, let issueYear { lastRelative = relative; lastYear = issueYear + relative }
                 if m.span != nil { lastSpan = m }
                 mark += 1
             }
@@ -912,6 +959,7 @@ final class PhraseCache {
     var strippedSlices: [ArraySlice<UInt8>: String] = [:]
     var splitSlices: [ArraySlice<UInt8>: (subject: String, metric: String, offset: Int)] = [:]
     var subjectLike: [[UInt8]: Bool] = [:]
+    var isSubject: [[UInt8]: Bool] = [:]
     /// The paragraph being read, decoded; reused from paragraph to paragraph.
     var scalars: [Unicode.Scalar] = []
     var offsets: [Int] = []

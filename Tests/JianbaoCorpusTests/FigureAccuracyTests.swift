@@ -79,7 +79,12 @@ import JianbaoTestSupport
         for name in ["metric", "qualifier", "change", "period", "subject"] {
             report += "  \(name): \(Self.f(Double(right[name, default: 0]) / Double(max(1, found)))) (\(right[name, default: 0])/\(found))\n"
         }
-        print(report + misses.map { "  · " + $0 }.joined(separator: "\n"))
+        print(report)
+        for miss in misses { print("  · " + miss) }
+        // The whole report, misses included, where FIGURE_REPORT says (docs/FIGURES.md).
+        if let path = ProcessInfo.processInfo.environment["FIGURE_REPORT"] {
+            try (report + "\n" + misses.map { "  · " + $0 }.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        }
         #expect(gold >= 276, "the set needs the seed's and the sample's figures and 150 more")
         #expect(precision >= 0.95)
         #expect(recall >= 0.95)

@@ -30,10 +30,13 @@ struct Shell {
         if let history, !editor.loadHistory(history) {
             session.note("jianbao: could not read the history file \(history); starting with an empty history")
         }
-        session.historyProvider = { editor.entries() }
+        let screen = session.terminal as? Screen ?? Screen(out: session.stdout)
+        screen.historySource = { [weak editor] in editor?.entries() ?? [] }
+        screen.pager = Self.pagerCommand()
+        screen.progressLine = ProgressLine()
+        session.terminal = screen
         let session = self.session
         editor.complete = { Completer(corpus: session.corpus).complete($0) }
-        session.pager = (Self.pagerCommand(), { Int(jb_terminal_rows(1)) })
 
         if !quiet { try banner() }
         if readRC, let home = getenv("HOME") {
@@ -41,28 +44,27 @@ struct Shell {
             if access(rc, R_OK) == 0, case .stop = try session.read(script: rc, arguments: []) { return }
         }
 
-        var statement: [String] = []
         var warnedAboutHistory = false
-        while true {
+        reading: while true {
             editor.continuing = session.isContinuing
-            guard let line = editor.readLine() else {
-                try session.out.write("\n")
-                break
-            }
-            if editor.interrupted {
+            let line: String
+            switch editor.readLine() {
+            case .line(let text):
+                line = text
+            case .interrupted:
                 session.discardPending()
-                statement = []
                 try session.out.write("\n")
                 try session.out.flush()
                 continue
+            case .end:
+                try session.out.write("\n")
+                break reading
             }
-            statement.append(line)
             let result = try session.feed(line)
             if !session.isContinuing {
-                let text = statement.joined(separator: "\n")
-                statement = []
-                if !text.trimmingCharacters(in: " \t").isEmpty {
-                    editor.remember(text)
+                let typed = session.typedInput
+                if !typed.trimmingCharacters(in: " \t").isEmpty {
+                    editor.remember(typed)
                     // Saved after every statement, so that every way out keeps it.
                     if let history, !editor.saveHistory(history), !warnedAboutHistory {
                         session.note("jianbao: could not write the history file \(history)")
@@ -70,7 +72,7 @@ struct Shell {
                     }
                 }
             }
-            if case .stop = result { break }
+            if case .stop = result { break reading }
         }
     }
 

@@ -1,3 +1,17 @@
+/// The candidate starting at a position, by binary search over their sorted starts.
+struct StartIndex {
+    let starts: [Int]
+
+    subscript(position: Int) -> Int? {
+        var lo = 0, hi = starts.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if starts[mid] < position { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < starts.count && starts[lo] == position ? lo : nil
+    }
+}
+
 /// Changes attached to the figure before them (docs/FIGURES.md "Changes"): what they compare
 /// with (`change_basis`), how they were written (`change_unit`), and absolute changes
 /// (`change_abs`).
@@ -55,11 +69,9 @@ extension FigureExtractor {
     /// and `同比增长a%和b%` pair with the figures of the list before; `同比增加12家` after a
     /// figure in 家 is its absolute change.
     func attachChanges(_ c: inout [Candidate]) {
-        // Candidates are in text order and start at distinct positions: one table finds the
-        // one at a position (a search per figure made long paragraphs quadratic).
-        var byStart: [Int: Int] = [:]
-        byStart.reserveCapacity(c.count)
-        for k in c.indices { byStart[c[k].start] = k }
+        // Candidates are in text order and start at distinct positions: a binary search finds
+        // the one at a position (a scan per figure made long paragraphs quadratic).
+        let byStart = StartIndex(starts: c.map(\.start))
         for k in c.indices where !c[k].consumed && c[k].parent == nil {
             var j = c[k].end
             if j < s.count, s[j] == "（" || s[j] == "(", let close = closing(from: j) {
@@ -108,7 +120,7 @@ extension FigureExtractor {
     /// The percentages right after a change phrase (separated by 、 和 及 and commas) go to
     /// this figure and, for a list, to the ones before it in the same sentence that have no
     /// change yet.
-    func attachPercents(_ c: inout [Candidate], _ k: Int, after: Int, sign: Int, basis: String, byStart: [Int: Int]) {
+    func attachPercents(_ c: inout [Candidate], _ k: Int, after: Int, sign: Int, basis: String, byStart: StartIndex) {
         var percents: [Int] = []
         var position = after
         while let m = byStart[position], c[m].isPercent || c[m].isPoints || c[m].isTimes, !c[m].consumed {

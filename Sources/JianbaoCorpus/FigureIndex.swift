@@ -36,8 +36,10 @@ public final class FigureIndex: @unchecked Sendable {
         let byLength: (String, String) -> Bool = { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
         let subjects = Array(names.sources.union(lexicon.subjects)).sorted(by: byLength)
         let organisations = names.sources.sorted(by: byLength)
-        // Two-character names (基金, 项目) are too often part of other words to count as named.
-        let subjectWords = Words(subjects.filter { $0.unicodeScalars.count >= 3 })
+        // The lexicon's subjects of three characters or more count as named in the text (two
+        // characters, 基金 or 项目, are too often part of other words; the corpus's hundreds of
+        // organisations would make the search cost more than the rest of extraction).
+        let subjectWords = Words(lexicon.subjects.filter { $0.unicodeScalars.count >= 3 })
         let issues = self.issues
         // Chunks of issues, each with its own phrase cache.
         let perChunk = Parallel.chunked(issues.count, perCore: 8, stoppingIf: stop,
@@ -71,7 +73,8 @@ public final class FigureIndex: @unchecked Sendable {
         defer { cache.stop = { false } }
         issue.text.withUnsafeBufferPointer { p in
             for (a, article) in issue.articles.enumerated() {
-                let source = issue.sources(of: article).first ?? ""
+                // Parsed only for an article that has a paragraph with a digit.
+                var source: String?
                 for b in article.blocks where issue.blocks[Int(b)].kind == .paragraph {
                     if cache.stopped || stop() { cache.stopped = true; return }
                     let range = issue.blocks[Int(b)].range
@@ -79,7 +82,8 @@ public final class FigureIndex: @unchecked Sendable {
                     var extractor = FigureExtractor(lexicon: lexicon, subjects: subjects, issueYear: issue.date?.year,
                                                     bytes: p, range: range, cache: cache, text: issue.text)
                     extractor.organisations = organisations
-                    extractor.source = source
+                    if source == nil { source = issue.sources(of: article).first ?? "" }
+                    extractor.source = source!
                     extractor.subjectWords = subjectWords
                     extractor.issueMonth = issue.date?.month
                     result += extractor.figures(article: Int32(a), block: b)

@@ -36,10 +36,9 @@ public final class FigureIndex: @unchecked Sendable {
         let byLength: (String, String) -> Bool = { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
         let subjects = Array(names.sources.union(lexicon.subjects)).sorted(by: byLength)
         let organisations = names.sources.sorted(by: byLength)
-        // The lexicon's subjects of three characters or more count as named in the text (two
-        // characters, 基金 or 项目, are too often part of other words; the corpus's hundreds of
-        // organisations would make the search cost more than the rest of extraction).
-        let subjectWords = Words(lexicon.subjects.filter { $0.unicodeScalars.count >= 3 })
+        // Known subjects and organisations of three characters or more count as named in the
+        // text (two characters, 基金 or 项目, are too often part of other words).
+        let subjectWords = Words(subjects.filter { $0.unicodeScalars.count >= 3 })
         let issues = self.issues
         // Chunks of issues, each with its own phrase cache.
         let perChunk = Parallel.chunked(issues.count, perCore: 8, stoppingIf: stop,

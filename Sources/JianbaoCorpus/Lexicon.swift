@@ -48,10 +48,13 @@ public final class Lexicon: Sendable {
         let key = canonicalName(name)
         return [name] + organisationKeys.filter { $0.value == key && $0.key != name }.map(\.key).sorted()
     }
+    /// Segmentation's rules for names and affixes (rules.txt): words by kind (organisation,
+    /// place-organisation, title, surname, function, prefix).
+    public let segmentationRules: [String: [String]]
 
     /// Everything word segmentation keeps whole, from these lexicons: terms, metrics and
     /// subjects (the corpus adds its organisations).
-    public var segmentationWords: [String] { terms + metrics + subjects }
+    public var segmentationWords: [String] { terms }
 
     /// What may follow a number as part of it for segmentation: magnitudes, units, both
     /// together, and the date and rank words (3.65万亿元, 45家, 2023年).
@@ -151,6 +154,9 @@ public final class Lexicon: Sendable {
             for name in names { keys[name] = canonical }
         }
         organisationKeys = keys
+        var rules: [String: [String]] = [:]
+        for f in lines("rules.txt") where f.count == 2 { rules[f[0], default: []].append(f[1]) }
+        segmentationRules = rules
         unitWords = Words(units)
         notFigureWords = Words(notFigures)
         magnitudeWords = Words(magnitudes.map(\.word))

@@ -338,7 +338,7 @@ public final class Session {
         updated.append(result)
         corpus = updated
         corpusPaths = (corpusPaths ?? []) + paths
-        let warnings = result.diagnostics.count - errors.count
+        let warnings = result.diagnostics.count { $0.severity == .warning }
         note("loaded \(counted(corpus.issues.count - before.0, "issue")), \(counted(corpus.articleCount - before.1, "article")) in "
              + Clock.milliseconds(since: started) + " ms" + (warnings > 0 ? "; \(counted(warnings, "warning")) (.check)" : ""))
     }

@@ -66,25 +66,46 @@ enum PdfLayout {
     }
 
     /// Whether `line` was wrapped at the margin: it reaches the right margin less the width of
-    /// the next line's first word (which would have fitted otherwise), and does not end a
-    /// sentence or a source, and the next line is not a section marker.
+    /// the next line's first unit (which would have fitted otherwise), does not end a sentence
+    /// (。！？”) or a source, and the next line is not a section marker. A `；` ends a paragraph
+    /// only when the line stops short of the margin: at the margin it is a clause break that
+    /// happened to fall at the line end (bulletin paragraphs do not end in `；`).
     static func continues(_ line: Line, text: String, margin: Double, next: String) -> Bool {
-        if let last = text.unicodeScalars.last, "。！？；”".unicodeScalars.contains(last) { return false }
+        if let last = text.unicodeScalars.last, "。！？”".unicodeScalars.contains(last) { return false }
         if text.hasSuffix("）") || text.hasSuffix(")") { return false }
         if let first = next.unicodeScalars.first, "·•●【".unicodeScalars.contains(first) { return false }
-        return line.x2 + firstWordWidth(next, size: line.size) > margin - 0.5 * line.size
+        return line.x2 + firstUnitWidth(next, size: line.size) > margin - 0.5 * line.size
     }
 
-    /// The width the next line's first word would have needed: one em for a CJK character,
-    /// 0.6 em for each character of a Latin word or number.
-    static func firstWordWidth(_ text: String, size: Double) -> Double {
-        var ascii = 0
-        for s in text.unicodeScalars {
-            if s.value >= 0x80 { return ascii == 0 ? size : Double(ascii) * 0.6 * size }
-            if s == " " { break }
-            ascii += 1
+    /// Closing punctuation may not start a line and opening punctuation may not end one, so a
+    /// line breaks before a character together with them.
+    static let closing = "）」』”’》〉】〕、。，；：！？)]}.,;:!?%".unicodeScalars
+    static let opening = "（「『“‘《〈【〔([{".unicodeScalars
+
+    /// The width the next line's first unbreakable unit would have needed: one em for a CJK
+    /// character (with the punctuation bound to it), 0.6 em for each character of a Latin word
+    /// or number.
+    static func firstUnitWidth(_ text: String, size: Double) -> Double {
+        var width = 0.0
+        var scalars = text.unicodeScalars[...]
+        while let s = scalars.first, opening.contains(s) {
+            width += s.value < 0x80 ? 0.6 * size : size
+            scalars = scalars.dropFirst()
         }
-        return Double(ascii) * 0.6 * size
+        if let s = scalars.first, s.value >= 0x80 {
+            width += size
+            scalars = scalars.dropFirst()
+        } else {
+            while let s = scalars.first, s.value < 0x80, s != " ", !closing.contains(s) {
+                width += 0.6 * size
+                scalars = scalars.dropFirst()
+            }
+        }
+        while let s = scalars.first, closing.contains(s) {
+            width += s.value < 0x80 ? 0.6 * size : size
+            scalars = scalars.dropFirst()
+        }
+        return width
     }
 
     /// For each line, the right edge of its column: the rightmost edge that a good share of the

@@ -72,22 +72,36 @@ public enum TextDecoder {
         return nil
     }
 
-    /// UTF-16 without a BOM, told by its NULs: the high bytes of ASCII characters (line ends,
-    /// digits) are NUL, all at odd offsets (little-endian) or all at even ones (big-endian).
+    /// UTF-16 without a BOM, told by its NULs: ASCII characters (line ends, digits) have a NUL
+    /// high byte. Both byte orders are decoded and the one that reads as text (ASCII, CJK
+    /// ideographs and punctuation) wins, so that U+3000 and 一 (U+4E00), whose low byte is NUL,
+    /// do not mislead.
     static func utf16ByNulPattern(_ raw: [UInt8]) -> String? {
-        guard raw.count >= 2, raw.count % 2 == 0 else { return nil }
-        var even = 0, odd = 0
-        for i in 0..<min(raw.count, sampleBytes) where raw[i] == 0 {
-            if i % 2 == 0 { even += 1 } else { odd += 1 }
-        }
-        let name: String
-        if odd >= 2, even * 20 <= odd { name = "UTF-16LE" }
-        else if even >= 2, odd * 20 <= even { name = "UTF-16BE" }
-        else { return nil }
-        // The sample must decode without unpaired surrogates to count as UTF-16.
+        guard raw.count >= 2 else { return nil }
         let sample = Array(raw.prefix(sampleBytes))
-        guard let (_, errors) = convertCounting(sample, from: name), errors <= 1 else { return nil }
-        return name
+        var best: (name: String, share: Double)?
+        for name in ["UTF-16LE", "UTF-16BE"] {
+            guard let (text, errors) = convertCounting(sample, from: name), errors <= 1 else { continue }
+            let share = plausibleShare(text)
+            if share > (best?.share ?? 0) { best = (name, share) }
+        }
+        guard let best, best.share >= 0.8 else { return nil }
+        return best.name
+    }
+
+    /// The share of scalars that text in Chinese bulletins is made of: printable ASCII and
+    /// line ends, CJK punctuation, ideographs and full-width forms.
+    static func plausibleShare(_ text: [UInt8]) -> Double {
+        var total = 0, plausible = 0
+        for s in String(decoding: text, as: UTF8.self).unicodeScalars {
+            total += 1
+            switch s.value {
+            case 0x09, 0x0A, 0x0D, 0x20...0x7E, 0xA0...0xFF, 0x2000...0x206F, 0x3000...0x303F,
+                 0x3400...0x9FFF, 0xFF00...0xFFEF, 0xFEFF: plausible += 1
+            default: break
+            }
+        }
+        return total == 0 ? 0 : Double(plausible) / Double(total)
     }
 
     /// A file that is UTF-8 with some damage rather than another encoding: its valid

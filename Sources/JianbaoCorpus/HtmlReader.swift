@@ -38,7 +38,7 @@ struct HtmlReader {
         var diagnostics: [Diagnostic] = []
         guard let (utf8, charset) = decode(bytes, &diagnostics) else { return .issue(nil, diagnostics) }
         if charset != "UTF-8" { diagnostics.append(Diagnostic(.note, file: path, "read as \(charset)")) }
-        guard let page = parse(TextNormaliser.normalise(utf8)) else {
+        guard let page = parse(utf8) else {
             return .issue(nil, diagnostics + [Diagnostic(.error, file: path, "not a web page libxml2 can parse; skipped")])
         }
         let body = page.lines.filter { !$0.boilerplate }
@@ -112,7 +112,11 @@ struct HtmlReader {
         let records = out.map { String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self) } ?? ""
         var page = Page()
         for record in records.split(separator: "\n") {
-            let fields = record.split(separator: "\u{1F}", maxSplits: 2, omittingEmptySubsequences: false)
+            // Normalised field by field after parsing: entities such as &nbsp; become characters
+            // only then, and a form feed turned into a line end must not split a record.
+            let fields = record.split(separator: "\u{1F}", maxSplits: 2, omittingEmptySubsequences: false).map { field in
+                Substring(String(decoding: TextNormaliser.normalise(Array(field.utf8)).map { $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self))
+            }
             switch fields.first {
             case "m" where fields.count == 3:
                 page.metas.append((String(fields[1]), String(fields[2]).trimmingSpaces))

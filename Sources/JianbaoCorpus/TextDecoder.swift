@@ -131,7 +131,10 @@ public enum TextDecoder {
         let sample = Array(raw[..<end])
         let scores = ["GB18030", "Big5"].compactMap { name -> Score? in
             guard let (text, errors) = convertCounting(sample, from: name) else { return nil }
-            return Score(name: name, errors: errors, common: CommonCharacters.share(text))
+            // Bytes a converter maps to controls or private-use characters count as errors:
+            // Big5's Windows table maps 0x80 and 0xFF rather than rejecting them.
+            let implausible = Int((1 - plausibleShare(text)) * Double(text.count / 2))
+            return Score(name: name, errors: errors + implausible, common: CommonCharacters.share(text))
         }
         guard let best = scores.min(by: { $0.rank < $1.rank }) else { return .failure("cannot convert") }
         let other = scores.first { $0.name != best.name }

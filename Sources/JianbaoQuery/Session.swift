@@ -57,6 +57,8 @@ public final class Session {
     public private(set) var failed = false
     /// The paths the corpus was loaded from (nil: the built-in sample), for `.reload`.
     public var corpusPaths: [String]?
+    /// Encodings named for some of those paths (`--encoding`, `.load --encoding`), for `.reload`.
+    public var corpusEncodings: [String: String] = [:]
     /// The shell's history, for `.history` (nil outside the shell).
     public var historyProvider: (() -> [String])?
     /// Results taller than `rows()` lines go through this command (the shell's `$PAGER`).
@@ -326,10 +328,12 @@ public final class Session {
 
     // MARK: - Corpus
 
-    /// `.load PATH…`: adds to the corpus; existing article ids do not change.
-    func load(_ paths: [String]) {
+    /// `.load [--encoding NAME] PATH…`: adds to the corpus; existing article ids do not change.
+    func load(_ paths: [String], encoding: String? = nil) {
         let started = Clock.now()
-        let result = CorpusLoader.load(paths: paths)
+        let named = encoding.map { name in Dictionary(paths.map { ($0, name) }, uniquingKeysWith: { a, _ in a }) } ?? [:]
+        corpusEncodings.merge(named) { _, new in new }
+        let result = CorpusLoader.load(paths: paths, encodings: named)
         let errors = result.diagnostics.filter { $0.severity == .error }
         for d in errors { note(d.description) }
         if !errors.isEmpty { failed = true }
@@ -346,7 +350,7 @@ public final class Session {
     /// `.reload`: reads everything again from where it came from.
     func reload() {
         let started = Clock.now()
-        let result = corpusPaths.map { CorpusLoader.load(paths: $0) } ?? CorpusLoader.load(documents: SampleCorpus.documents)
+        let result = corpusPaths.map { CorpusLoader.load(paths: $0, encodings: corpusEncodings) } ?? CorpusLoader.load(documents: SampleCorpus.documents)
         for d in result.diagnostics where d.severity == .error { note(d.description) }
         corpus = Corpus(result)
         note("reloaded \(counted(corpus.issues.count, "issue")), \(counted(corpus.articleCount, "article")) in "

@@ -34,13 +34,15 @@ enum PdfLayout {
         })
     }
 
-    /// `3`, `- 3 -`, `— 3 —`, `第3页`, `第 3 页 共 9 页`, `3/9`, `Page 3`, `iii`.
+    /// `3`, `- 3 -`, `— 3 —`, `第3页`, `第 3 页 共 9 页`, `3/9`, `Page 3`, `iii`; not `2024`.
     static func isPageNumber(_ text: String) -> Bool {
         let stripped = text.unicodeScalars.filter { !" -–—·.|".unicodeScalars.contains($0) }
         guard !stripped.isEmpty else { return false }
         var rest = String(String.UnicodeScalarView(stripped)).lowercased()
         for word in ["page", "第", "页", "共", "/", "of"] { rest = rest.replacing(word, with: "") }
-        if !rest.isEmpty && rest.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) { return true }
+        // Up to three digits (a page, not a year), or two numbers run together by `/`, `共`.
+        let digits = rest.unicodeScalars.allSatisfy { ("0"..."9").contains($0) }
+        if digits && !rest.isEmpty && (rest.count <= 3 || stripped.count > rest.count) { return true }
         return !rest.isEmpty && rest.count <= 5 && rest.allSatisfy { "ivxl".contains($0) }
     }
 
@@ -134,9 +136,17 @@ enum PdfLayout {
         }
     }
 
-    /// The line without PDF's spaces next to CJK: a run of spaces goes unless both sides are
-    /// Latin letters, digits or ASCII punctuation (`3.52 万亿元` → `3.52万亿元`, `2019 年` →
-    /// `2019年`, `State Council` stays).
+    /// Ideographs, CJK punctuation and full-width forms.
+    static func isCJK(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x2E80...0x9FFF, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFFEF, 0x20000...0x3FFFF: true
+        default: false
+        }
+    }
+
+    /// The line without PDF's spaces next to CJK: a run of spaces goes when either side is CJK
+    /// (`3.52 万亿元` → `3.52万亿元`, `2019 年` → `2019年`), stays between Latin words and
+    /// numbers (`State Council`, `5.2 %`) and after a section bullet (`· 重要动态`).
     static func tightened(_ text: String) -> String {
         let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
@@ -146,7 +156,9 @@ enum PdfLayout {
                 var j = i
                 while j < scalars.count && scalars[j] == " " { j += 1 }
                 let before = out.last, after = j < scalars.count ? scalars[j] : nil
-                if let before, let after, before.value < 0x80, after.value < 0x80 { out.append(" ") }
+                if let before, let after, !(isCJK(before) || isCJK(after)) || "·•●".unicodeScalars.contains(before) {
+                    out.append(" ")
+                }
                 i = j
                 continue
             }

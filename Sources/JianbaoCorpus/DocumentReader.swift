@@ -41,7 +41,7 @@ struct DocumentReader {
             }
             return .issue(issue, diagnostics)
         case .docx:
-            switch DocxReader.text(bytes) {
+            switch DocxReader.text(bytes, path: path) {
             case .failure(let failure): return .issue(nil, [Diagnostic(.error, file: path, failure.message)])
             case .success(let text):
                 let (issue, diagnostics) = reader.structure(TextNormaliser.normalise(text), encoding: nil, format: "docx", [])

@@ -20,6 +20,8 @@ let package = Package(
         .target(name: "CBytes"),
         // PCRE2 for `matches`, behind a small API (Debian's libpcre2-dev).
         .target(name: "CRegex", linkerSettings: [.linkedLibrary("pcre2-8")]),
+        // SQLite for `.export sqlite` (libsqlite3-dev), behind a header with no SQLite types.
+        .target(name: "CSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
         // ICU's dictionary word break iterator for Chinese (libicu-dev), behind a header with
         // no ICU types.
         .target(name: "CSegment", linkerSettings: [.linkedLibrary("icuuc")]),
@@ -48,7 +50,7 @@ let package = Package(
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], exclude: ["Lexicons"]),
         // The query language and output formatting; knows nothing of terminals.
-        .target(name: "JianbaoQuery", dependencies: ["JianbaoCorpus", "CBytes", "CRegex"]),
+        .target(name: "JianbaoQuery", dependencies: ["JianbaoCorpus", "CBytes", "CRegex", "CSQLite"]),
         // The program: command line, script input and the libedit shell.
         .executableTarget(
             name: "jianbao",

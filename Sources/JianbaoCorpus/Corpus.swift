@@ -66,10 +66,7 @@ public struct Corpus: Sendable {
     /// Contiguous ranges of issue indices, about `perCore` for each core: the units that work on
     /// the whole corpus is split into.
     public func issueChunks(perCore: Int = 16) -> [Range<Int>] {
-        let n = issues.count
-        guard n > 0 else { return [] }
-        let chunks = min(n, CorpusLoader.coreCount * perCore)
-        return (0..<chunks).map { c in (c * n / chunks)..<((c + 1) * n / chunks) }
+        Parallel.chunks(issues.count, perCore: perCore)
     }
 
     /// The issue and article index of a global article id, or nil.

@@ -17,7 +17,9 @@ public enum CorpusLoader {
     /// Loads every named path: files as issues, folders as every bulletin file below them
     /// (`.txt`, `.docx`, `.pdf`, `.html`, `.htm`). `encodings` names, per path as given, an
     /// encoding for its text files that are neither UTF-8 nor marked by a BOM (`--encoding`).
-    public static func load(paths: [String], encodings: [String: String] = [:], parallel: Bool = true) -> LoadResult {
+    /// A load of many files says how far it is to `progress` (the shell's progress line).
+    public static func load(paths: [String], encodings: [String: String] = [:], parallel: Bool = true,
+                            progress: (any ProgressReporter)? = nil) -> LoadResult {
         var expander = PathExpander()
         var named: [String?] = []
         for path in paths {
@@ -26,7 +28,10 @@ public enum CorpusLoader {
         }
         let files = expander.files
         let fileEncodings = named
+        let step = WorkStep(total: files.count, stop: { false }, progress: .named("loading", unit: "files", to: progress))
+        defer { progress?.finish() }
         let results = map(files.count, parallel: parallel) { i -> DocumentReader.Result in
+            _ = step.next()
             let file = files[i]
             switch FileReader.read(file.path) {
             case .success(let bytes):
@@ -83,65 +88,22 @@ public enum CorpusLoader {
         return LoadResult(issues: issues, diagnostics: diagnostics)
     }
 
-    /// Online processors.
-    public static let coreCount = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    /// Online processors (`Parallel.coreCount`).
+    public static var coreCount: Int { Parallel.coreCount }
 
-    /// Fills a new array of `count` elements on all cores: `fill` gets chunk `c` of `chunks`
-    /// and a buffer over the whole array, and writes only its own part.
-    public static func parallelFill<T>(count: Int, repeating value: T, chunks: Int,
-                                       _ fill: @Sendable (Int, UnsafeMutableBufferPointer<T>) -> Void) -> [T] {
-        var array = [T](repeating: value, count: count)
-        array.withUnsafeMutableBufferPointer { buffer in
-            let shared = SharedBuffer(buffer)
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in fill(c, shared.buffer) }
-        }
-        return array
+    /// `transform` applied to 0..<count on all cores, results in index order (`Parallel.map`).
+    public static func parallelMap<T>(_ count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
+        Parallel.map(count, transform)
     }
 
-    /// `transform` applied to 0..<count on all cores, results in index order.
-    public static func parallelMap<T>(_ count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
-        map(count, parallel: true, transform)
+    /// `Parallel.fill`.
+    public static func parallelFill<T>(count: Int, repeating value: T, chunks: Int,
+                                       _ fill: @Sendable (Int, UnsafeMutableBufferPointer<T>) -> Void) -> [T] {
+        Parallel.fill(count: count, repeating: value, chunks: chunks, fill)
     }
 
     /// `transform` applied to 0..<count, in parallel when asked, results in index order.
     static func map<T>(_ count: Int, parallel: Bool, _ transform: @Sendable (Int) -> T) -> [T] {
-        guard parallel, count > 1 else { return (0..<count).map(transform) }
-        let slots = Slots<T>(count)
-        // Contiguous chunks, several per core: fewer hand-offs than one task per item, and
-        // still balanced when items differ in size.
-        let chunks = min(count, coreCount * 16)
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            for i in (c * count / chunks)..<((c + 1) * count / chunks) {
-                slots.buffer[i] = transform(i)
-            }
-        }
-        return slots.take()
+        Parallel.map(count, parallel: parallel, transform)
     }
-}
-
-/// Preallocated result slots written by `concurrentPerform`; each index is written once by
-/// one worker, so no two threads touch the same slot.
-private final class Slots<T>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<T?>
-
-    init(_ count: Int) {
-        buffer = .allocate(capacity: count)
-        buffer.initialize(repeating: nil)
-    }
-
-    func take() -> [T] {
-        let values = buffer.map { $0! }
-        return values
-    }
-
-    deinit {
-        buffer.deinitialize()
-        buffer.deallocate()
-    }
-}
-
-/// A buffer handed to parallel workers that each write a disjoint part of it.
-private struct SharedBuffer<T>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<T>
-    init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }
 }

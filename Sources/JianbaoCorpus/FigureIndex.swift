@@ -24,35 +24,33 @@ public final class FigureIndex: @unchecked Sendable {
     public var figures: [[Figure]] { figures(stoppingIf: { false })! }
 
     /// Figures per issue, extracted now if this is the first use unless `stop` says so on the
-    /// way (Ctrl-C): then nil, and nothing half made is kept.
-    public func figures(stoppingIf stop: @escaping @Sendable () -> Bool) -> [[Figure]]? {
+    /// way (Ctrl-C): then nil, and nothing half made is kept. A long extraction says how far
+    /// it is to `progress`.
+    public func figures(stoppingIf stop: @escaping @Sendable () -> Bool,
+                        progress: (any ProgressReporter)? = nil) -> [[Figure]]? {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
         if let perIssue { return perIssue }
-        var start = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &start)
+        let start = Clock.now()
         let lexicon = Lexicon.current
         let byLength: (String, String) -> Bool = { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
         let subjects = Array(names.sources.union(lexicon.subjects)).sorted(by: byLength)
         let organisations = names.sources.sorted(by: byLength)
         let issues = self.issues
         // Chunks of issues, each with its own phrase cache.
-        let n = issues.count
-        let chunks = n == 0 ? 0 : min(n, CorpusLoader.coreCount * 8)
-        let perChunk = CorpusLoader.parallelMap(chunks) { c -> [[Figure]]? in
+        let perChunk = Parallel.chunked(issues.count, perCore: 8, stoppingIf: stop,
+                                        progress: .named("extracting figures", unit: "issues", to: progress)) { range, step -> [[Figure]]? in
             let cache = PhraseCache()
             var figures: [[Figure]] = []
-            for i in (c * n / chunks)..<((c + 1) * n / chunks) {
-                if stop() { return nil }
+            for i in range {
+                guard step.next() else { return nil }
                 figures.append(FigureIndex.extract(issues[i], lexicon: lexicon, subjects: subjects, organisations: organisations, cache: cache))
             }
             return figures
         }
-        if stop() || perChunk.contains(where: { $0 == nil }) { return nil }
-        let result = perChunk.flatMap { $0! }
-        var end = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &end)
-        milliseconds = Double(end.tv_sec - start.tv_sec) * 1000 + Double(end.tv_nsec - start.tv_nsec) / 1e6
+        guard let perChunk else { return nil }
+        let result = perChunk.flatMap { $0 }
+        milliseconds = Clock.milliseconds(from: start, to: Clock.now())
         perIssue = result
         return result
     }

@@ -36,15 +36,13 @@ public final class NameIndex: @unchecked Sendable {
             if let sourceNames { return sourceNames }
             // On all cores, a chunk of issues each: figure extraction waits for these names.
             let issues = self.issues
-            let n = issues.count
-            let chunks = n == 0 ? 0 : min(n, CorpusLoader.coreCount * 4)
-            let parts = CorpusLoader.parallelMap(chunks) { c -> Set<String> in
+            let parts = Parallel.chunked(issues.count, perCore: 4) { range, _ -> Set<String>? in
                 var names: Set<String> = []
-                for i in (c * n / chunks)..<((c + 1) * n / chunks) {
+                for i in range {
                     for article in issues[i].articles { names.formUnion(issues[i].sources(of: article)) }
                 }
                 return names
-            }
+            } ?? []
             let names = parts.reduce(into: Set<String>()) { $0.formUnion($1) }
             sourceNames = names
             return names

@@ -38,11 +38,12 @@ public final class WordIndex: @unchecked Sendable {
 
     /// The table, built on the first call unless `stop` says so on the way (Ctrl-C during the
     /// first `freq words` of a large corpus): then nil, and nothing is kept.
-    public func table(stoppingIf stop: @escaping @Sendable () -> Bool) -> WordTable? {
+    public func table(stoppingIf stop: @escaping @Sendable () -> Bool,
+                      progress: (any ProgressReporter)? = nil) -> WordTable? {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
         if let built { return built }
-        guard let table = WordTable.build(issues, vocabulary, stoppingIf: stop) else { return nil }
+        guard let table = WordTable.build(issues, vocabulary, stoppingIf: stop, progress: progress) else { return nil }
         built = table
         return table
     }
@@ -110,22 +111,22 @@ public struct WordTable: Sendable {
     /// Segments every paragraph of `issues`: each chunk of issues on its own core with its own
     /// ICU iterator and vocabulary; the vocabularies are then merged and the ids renumbered.
     static func build(_ issues: [Issue], _ vocabulary: SegmentationVocabulary,
-                      stoppingIf stop: @escaping @Sendable () -> Bool = { false }) -> WordTable? {
-        var start = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &start)
-        let n = issues.count
-        let chunks = n == 0 ? 0 : min(n, CorpusLoader.coreCount * 4)
-        let parts = CorpusLoader.parallelMap(chunks) { c -> ChunkWords in
-            ChunkWords.segment(issues[(c * n / chunks)..<((c + 1) * n / chunks)], Segmenter(vocabulary), stoppingIf: stop)
+                      stoppingIf stop: @escaping @Sendable () -> Bool = { false },
+                      progress: (any ProgressReporter)? = nil) -> WordTable? {
+        let start = Clock.now()
+        let segmented = Parallel.chunked(issues.count, perCore: 4, stoppingIf: stop,
+                                         progress: .named("segmenting words", unit: "issues", to: progress)) { range, step -> ChunkWords? in
+            let part = ChunkWords.segment(issues[range], Segmenter(vocabulary), stoppingIf: { !step.next() })
+            return part.stopped ? nil : part
         }
-        if stop() || parts.contains(where: \.stopped) { return nil }
+        guard let parts = segmented else { return nil }
         // One vocabulary for all: local id → global id, chunk by chunk.
         var global = ByteVocabulary()
         let maps: [[UInt32]] = parts.map { part in
             (0..<part.vocabulary.count).map { UInt32(global.id(copying: part.vocabulary, $0)) + 1 }
         }
         let vocabularySize = global.count + 1
-        let perChunkCounts = CorpusLoader.parallelMap(parts.count) { c -> [Int] in
+        let perChunkCounts = Parallel.map(parts.count) { c -> [Int] in
             parts[c].renumber(maps[c], vocabularySize: vocabularySize)
         }
         var counts = [Int](repeating: 0, count: vocabularySize)
@@ -141,9 +142,7 @@ public struct WordTable: Sendable {
             texts.append(text)
             ids[text] = UInt32(id + 1)
         }
-        var end = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &end)
-        let ms = Double(end.tv_sec - start.tv_sec) * 1000 + Double(end.tv_nsec - start.tv_nsec) / 1e6
+        let ms = Clock.milliseconds(from: start, to: Clock.now())
         return WordTable(texts: texts, ids: ids, issues: parts.flatMap(\.issues), counts: counts,
                          total: counts.reduce(0, +), milliseconds: ms, vocabulary: vocabulary)
     }

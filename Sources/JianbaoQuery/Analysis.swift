@@ -21,7 +21,7 @@ extension Evaluator {
 
     /// The corpus's words, segmented now if this is the first use (stoppable like the rest).
     func wordTable() throws -> WordTable {
-        guard let table = corpus.words.table(stoppingIf: isInterrupted) else { throw interrupted }
+        guard let table = corpus.words.table(stoppingIf: isInterrupted, progress: progress) else { throw interrupted }
         return table
     }
 

@@ -21,16 +21,16 @@ public struct ChartFormatter: BufferingFormatter {
         }
         let width = style.width ?? 80
         let labels = result.rows.enumerated().map { i, row in
-            valueColumn == 0 ? String(i + 1) : BufferedResult.text(row[0])
+            valueColumn == 0 ? String(i + 1) : NumberDisplay.text(row[0], column: result.columns[0])
         }
         let numbers = result.rows.map { row -> Double? in
             switch row[valueColumn] {
             case .integer(let v): return Double(v)
-            case .number(let x): return x
+            case .number(let x), .amount(let x, _): return x
             default: return nil
             }
         }
-        let valueTexts = result.rows.map { $0[valueColumn].plainText }
+        let valueTexts = result.rows.map { NumberDisplay.text($0[valueColumn], column: result.columns[valueColumn]) }
         let labelWidth = min(labels.map(DisplayWidth.of).max() ?? 0, max(8, width / 3))
         let valueWidth = valueTexts.map(DisplayWidth.of).max() ?? 0
         let barWidth = max(10, width - labelWidth - valueWidth - 3)

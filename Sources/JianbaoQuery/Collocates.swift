@@ -18,13 +18,12 @@ extension Evaluator {
         let selection = try articleSelection(plan.predicate)
         let counts = try wordCounts(table, selection)
         let total = Double(counts.reduce(0, +))
-        let chunks = corpus.issueChunks(perCore: 2)
-        let corpus = self.corpus, isInterrupted = self.isInterrupted
-        let perChunk = CorpusLoader.parallelMap(chunks.count) { c -> (together: [UInt32: Int], slots: Int)? in
+        let corpus = self.corpus
+        let perChunk = Parallel.chunked(corpus.issues.count, perCore: 2, stoppingIf: isInterrupted) { range, step -> (together: [UInt32: Int], slots: Int)? in
             var together: [UInt32: Int] = [:]
             var slots = 0
-            for i in chunks[c] {
-                if isInterrupted() { return nil }
+            for i in range {
+                guard step.next() else { return nil }
                 let words = table.issues[i]
                 words.tokens.withUnsafeBufferPointer { t in
                     for (a, article) in corpus.issues[i].articles.enumerated() where selection?[i][a] ?? true {
@@ -40,10 +39,10 @@ extension Evaluator {
             }
             return (together, slots)
         }
+        guard let perChunk else { throw interrupted }
         var together: [UInt32: Int] = [:]
         var slots = 0
         for chunk in perChunk {
-            guard let chunk else { throw interrupted }
             together.merge(chunk.together, uniquingKeysWith: +)
             slots += chunk.slots
         }

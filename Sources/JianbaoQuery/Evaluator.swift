@@ -9,6 +9,8 @@ public struct Evaluator: Sendable {
     let corpus: Corpus
     /// Polled between chunks of work: true stops the statement with "interrupted".
     let isInterrupted: @Sendable () -> Bool
+    /// Where first segmentation and figure extraction say how far they are, if anywhere.
+    var progress: (any ProgressReporter)?
 
     /// `isInterrupted` defaults to the SIGINT flag the shell sets on Ctrl-C.
     public init(corpus: Corpus, isInterrupted: @escaping @Sendable () -> Bool = { jb_interrupt_requested() != 0 }) {
@@ -16,11 +18,17 @@ public struct Evaluator: Sendable {
         self.isInterrupted = isInterrupted
     }
 
+    /// Stops when the statement's token says so (Ctrl-C or the deadline).
+    public init(corpus: Corpus, cancellation: Cancellation) {
+        self.init(corpus: corpus, isInterrupted: cancellation.check)
+        progress = cancellation.progress
+    }
+
     /// Runs a plan; throws `QueryError` (a pattern too complex, an interrupt) or `OutputClosed`.
     public func run(_ plan: Plan, formatter: inout any ResultFormatter, to out: Output) throws {
         // Figures are extracted on first use, here where Ctrl-C can stop it, not in the
         // middle of a row walk.
-        if plan.needsFigures, corpus.figures.figures(stoppingIf: isInterrupted) == nil {
+        if plan.needsFigures, corpus.figures.figures(stoppingIf: isInterrupted, progress: progress) == nil {
             throw interrupted
         }
         switch plan {
@@ -227,7 +235,7 @@ enum ValueOrder {
         case (.null, _): return 1
         case (_, .null): return -1
         case (.integer(let x), .integer(let y)): return x == y ? 0 : x < y ? -1 : 1
-        case (.number(let x), .number(let y)): return x == y ? 0 : x < y ? -1 : 1
+        case (.number(let x), .number(let y)), (.amount(let x, _), .amount(let y, _)): return x == y ? 0 : x < y ? -1 : 1
         case (.date(let x), .date(let y)): return x == y ? 0 : x < y ? -1 : 1
         case (.text(let x), .text(let y)):
             return compareText(x, y)

@@ -7,8 +7,8 @@ public enum OutputMode: String, CaseIterable, Sendable {
 
     public var help: String {
         switch self {
-        case .table: return "aligned columns by display width (CJK = 2), cut to the terminal; the terminal default"
-        case .box: return "the same inside a box-drawing frame"
+        case .table: return "aligned columns by display width (CJK = 2), fitted to the terminal (numbers never cut); the terminal default"
+        case .box: return "the same inside a box-drawing frame; text wraps to .wrap lines on a terminal"
         case .csv: return "RFC 4180: quoted where needed, CRLF line ends"
         case .tsv: return "tab-separated; tab, newline and backslash escaped as \\t \\n \\\\; the piped default"
         case .json: return "one JSON array of objects; numbers as numbers, absent values as null"
@@ -16,6 +16,19 @@ public enum OutputMode: String, CaseIterable, Sendable {
         case .markdown: return "a GitHub table"
         case .line: return "one 'field = value' per line, a blank line between rows"
         case .chart: return "horizontal bars for the last number column, labelled by the first column"
+        }
+    }
+
+    /// The mode a file's extension names (`out.csv`, `out.json`, `out.jsonl`, `out.md`), or nil.
+    public init?(fileName: String) {
+        guard !fileName.hasPrefix("|"), let dot = fileName.lastIndex(of: "."), !fileName[dot...].contains("/") else { return nil }
+        switch fileName[fileName.index(after: dot)...].lowercased() {
+        case "csv": self = .csv
+        case "tsv", "tab": self = .tsv
+        case "json": self = .json
+        case "jsonl", "ndjson": self = .jsonl
+        case "md", "markdown": self = .markdown
+        default: return nil
         }
     }
 
@@ -42,11 +55,17 @@ public struct OutputStyle: Sendable {
     public var width: Int?
     /// Bold headers and dim rules (a terminal without NO_COLOR).
     public var color = false
+    /// Lines a text cell of `box` may wrap to on a terminal before it is cut (`.wrap N`).
+    public var wrap = 3
+    /// csv output starts with a UTF-8 byte order mark (`.mode csv --bom`), so that Excel on
+    /// Windows reads it as UTF-8.
+    public var bom = false
 
-    public init(headers: Bool = true, width: Int? = nil, color: Bool = false) {
+    public init(headers: Bool = true, width: Int? = nil, color: Bool = false, wrap: Int = 3) {
         self.headers = headers
         self.width = width
         self.color = color
+        self.wrap = wrap
     }
 }
 
@@ -166,7 +185,7 @@ struct BufferedResult {
         var any = false
         for row in rows {
             switch row[c] {
-            case .integer, .number: any = true
+            case .integer, .number, .amount: any = true
             case .null: continue
             default: return false
             }

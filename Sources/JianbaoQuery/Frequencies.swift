@@ -43,12 +43,11 @@ extension Evaluator {
     /// are selected); index 0, the gap marker, is 0.
     func wordCounts(_ table: WordTable, _ selection: [[Bool]]?) throws -> [Int] {
         guard let selection else { return table.counts }
-        let chunks = corpus.issueChunks(perCore: 2)
-        let corpus = self.corpus, isInterrupted = self.isInterrupted
-        let perChunk = CorpusLoader.parallelMap(chunks.count) { c -> [Int]? in
+        let corpus = self.corpus
+        let perChunk = Parallel.chunked(corpus.issues.count, perCore: 2, stoppingIf: isInterrupted) { range, step -> [Int]? in
             var counts = [Int](repeating: 0, count: table.texts.count)
-            for i in chunks[c] {
-                if isInterrupted() { return nil }
+            for i in range {
+                guard step.next() else { return nil }
                 let words = table.issues[i]
                 for (a, article) in corpus.issues[i].articles.enumerated() where selection[i][a] {
                     for k in words.range(ofBlocks: article.blocks) { counts[Int(words.tokens[k])] += 1 }
@@ -56,9 +55,9 @@ extension Evaluator {
             }
             return counts
         }
+        guard let perChunk else { throw interrupted }
         var counts = [Int](repeating: 0, count: table.texts.count)
         for chunk in perChunk {
-            guard let chunk else { throw interrupted }
             for (id, n) in chunk.enumerated() { counts[id] += n }
         }
         counts[0] = 0
@@ -68,12 +67,11 @@ extension Evaluator {
     /// Pairs of words next to each other with no punctuation or number between them.
     func bigramCounts(_ selection: [[Bool]]?) throws -> [(term: String, count: Int)] {
         let table = try wordTable()
-        let chunks = corpus.issueChunks(perCore: 2)
-        let corpus = self.corpus, isInterrupted = self.isInterrupted
-        let perChunk = CorpusLoader.parallelMap(chunks.count) { c -> [UInt64: Int]? in
+        let corpus = self.corpus
+        let perChunk = Parallel.chunked(corpus.issues.count, perCore: 2, stoppingIf: isInterrupted) { range, step -> [UInt64: Int]? in
             var counts: [UInt64: Int] = [:]
-            for i in chunks[c] {
-                if isInterrupted() { return nil }
+            for i in range {
+                guard step.next() else { return nil }
                 let words = table.issues[i]
                 for (a, article) in corpus.issues[i].articles.enumerated() where selection?[i][a] ?? true {
                     for b in article.blocks {
@@ -88,9 +86,9 @@ extension Evaluator {
             }
             return counts
         }
+        guard let perChunk else { throw interrupted }
         var counts: [UInt64: Int] = [:]
         for chunk in perChunk {
-            guard let chunk else { throw interrupted }
             counts.merge(chunk, uniquingKeysWith: +)
         }
         return counts.map { key, n in (table.texts[Int(key >> 32)] + " " + table.texts[Int(key & 0xFFFF_FFFF)], n) }
@@ -98,13 +96,12 @@ extension Evaluator {
 
     /// Letters and ideographs (CharacterClass) in the paragraphs of the selected articles.
     func characterCounts(_ selection: [[Bool]]?) throws -> [(term: String, count: Int)] {
-        let chunks = corpus.issueChunks(perCore: 2)
-        let corpus = self.corpus, isInterrupted = self.isInterrupted
-        let perChunk = CorpusLoader.parallelMap(chunks.count) { c -> [UInt32: Int]? in
+        let corpus = self.corpus
+        let perChunk = Parallel.chunked(corpus.issues.count, perCore: 2, stoppingIf: isInterrupted) { range, step -> [UInt32: Int]? in
             var plane = [Int](repeating: 0, count: 0x10000)
             var others: [UInt32: Int] = [:]
-            for i in chunks[c] {
-                if isInterrupted() { return nil }
+            for i in range {
+                guard step.next() else { return nil }
                 let issue = corpus.issues[i]
                 issue.text.withUnsafeBufferPointer { p in
                     for (a, article) in issue.articles.enumerated() where selection?[i][a] ?? true {
@@ -124,9 +121,9 @@ extension Evaluator {
             for (v, n) in plane.enumerated() where n > 0 { others[UInt32(v)] = n }
             return others
         }
+        guard let perChunk else { throw interrupted }
         var counts: [UInt32: Int] = [:]
         for chunk in perChunk {
-            guard let chunk else { throw interrupted }
             counts.merge(chunk, uniquingKeysWith: +)
         }
         return counts.map { (String(Unicode.Scalar($0.key)!), $0.value) }

@@ -43,7 +43,7 @@ enum JSON {
         switch value {
         case .null: return "null"
         case .integer(let n): return String(n)
-        case .number(let x): return x.isFinite ? Value.format(x) : "null"
+        case .number(let x), .amount(let x, _): return x.isFinite ? Value.format(x) : "null"
         case .text(let s): return string(s)
         case .slice(let s): return string(s.string)
         case .date(let d): return string(d.description)

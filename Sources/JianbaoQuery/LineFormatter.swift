@@ -1,5 +1,6 @@
 /// One `field = value` per line, names right-aligned by display width, a blank line between
 /// rows (sqlite's line mode; psql's expanded display). Good for wide rows such as `body`.
+/// Numbers show as on the screen (`NumberDisplay`): amounts as `39.8万亿元`.
 public struct LineFormatter: ResultFormatter {
     var columns: [String] = []
     var nameWidth = 0
@@ -17,7 +18,7 @@ public struct LineFormatter: ResultFormatter {
         var text = first ? "" : "\n"
         first = false
         for (c, value) in values.enumerated() {
-            text += DisplayWidth.pad(columns[c], to: nameWidth, right: true) + " = " + BufferedResult.text(value) + "\n"
+            text += DisplayWidth.pad(columns[c], to: nameWidth, right: true) + " = " + NumberDisplay.text(value, column: columns[c]) + "\n"
         }
         try out.write(text)
     }

@@ -26,10 +26,13 @@ public enum MetaCommands {
         MetaCommand("load", "[--encoding NAME] PATH…", "add bulletin files or folders (.txt, .docx, .pdf, .html) to the corpus", path: true),
         MetaCommand("reload", "", "read the corpus again from its files (after they changed)"),
         MetaCommand("history", "", "the statements entered in the shell, oldest first"),
-        MetaCommand("mode", "[MODE]", "show or set the output mode: " + OutputMode.allCases.map(\.rawValue).joined(separator: "|")),
+        MetaCommand("mode", "[MODE] [--bom]", "show or set the output mode: " + OutputMode.allCases.map(\.rawValue).joined(separator: "|")
+                    + "; csv --bom starts files with a UTF-8 BOM (for Excel)"),
+        MetaCommand("wrap", "[N]", "show or set how many lines a text cell of box output may wrap to on a terminal (3)"),
         MetaCommand("headers", "on|off", "header rows in table, csv, tsv and chart output"),
         MetaCommand("output", "[FILE|'|COMMAND'|off]", "send results to a file or a command until .output off", path: true),
         MetaCommand("once", "FILE|'|COMMAND'", "send the next statement's results to a file or a command", path: true),
+        MetaCommand("export", "sqlite FILE|jsonl DIR [force]", "write every target (and the words, once segmented) to an SQLite database or JSON-lines files", path: true),
         MetaCommand("read", "SCRIPT [ARG…]", "run a script; its arguments are $1, $2, …", path: true),
         MetaCommand("set", "NAME VALUE", "define a variable, used as $NAME or ${NAME}"),
         MetaCommand("vars", "", "list the variables"),
@@ -75,6 +78,11 @@ extension Session {
         let words = MetaCommands.words(String(line.dropFirst()))
         let name = words.first ?? ""
         let args = Array(words.dropFirst())
+        // sqlite3's and psql's commands for the schema: say what lists the fields here.
+        if ["schema", "tables", "table", "indexes", "dt", "d"].contains(name.lowercased()) {
+            return fail(QueryError(.sqlHabit("." + name, instead: ".fields lists the targets and .fields TARGET their fields"),
+                                   span: 0..<(name.utf8.count + 1)), line, origin)
+        }
         guard let command = MetaCommands.named(name) else {
             let suggestion = Suggest.nearest(name, in: MetaCommands.all.map(\.name)).map { "." + $0 }
             return fail(QueryError(.unknownMeta("." + name, suggestion: suggestion), span: 0..<(name.utf8.count + 1)), line, origin)
@@ -92,26 +100,39 @@ extension Session {
         case "quit", "exit":
             return .stop
         case "help":
-            try out.write(args.first.map(HelpText.topic) ?? HelpText.overview())
+            return try listing(args.first.map(HelpText.topic) ?? HelpText.overview())
         case "fields":
             if let name = args.first {
                 guard let spec = Schema.target(named: name) else {
                     let span = (line.utf8.count - name.utf8.count)..<line.utf8.count
                     return fail(QueryError(.unknownTarget(name, suggestion: Suggest.nearest(name, in: Schema.targets.map(\.name))), span: span), line, origin)
                 }
-                try out.write(HelpText.fields(of: spec))
-            } else {
-                try out.write(HelpText.targets())
+                return try listing(HelpText.fields(of: spec))
             }
+            return try listing(HelpText.targets())
         case "corpus":
             try out.write(CorpusSummary.text(corpus))
         case "check":
             for d in corpus.diagnostics { try out.write(d.description + "\n") }
             try out.write("\(counted(corpus.errorCount, "error")), \(counted(corpus.warningCount, "warning"))\n")
         case "mode":
-            guard let value = args.first else { try out.write(mode.rawValue + "\n"); break }
-            guard args.count == 1, let newMode = OutputMode(rawValue: value.lowercased()) else { return usage() }
+            guard let value = args.first else { try out.write(mode.rawValue + (style.bom ? " --bom" : "") + "\n"); break }
+            let bom = args.count == 2 && args[1].lowercased() == "--bom"
+            guard args.count == 1 || bom && value.lowercased() == "csv" else { return usage() }
+            guard let newMode = OutputMode(rawValue: value.lowercased()) else {
+                // sqlite3's `column` is what `table` does here.
+                let suggestion = value.lowercased() == "column" ? "table"
+                    : Suggest.nearest(value, in: OutputMode.allCases.map(\.rawValue))
+                let span = (line.utf8.count - value.utf8.count)..<line.utf8.count
+                return fail(QueryError(.unknownMode(value, suggestion: suggestion), span: span), line, origin)
+            }
             mode = newMode
+            modeIsExplicit = true
+            style.bom = bom
+        case "wrap":
+            guard let value = args.first else { try out.write("\(style.wrap)\n"); break }
+            guard args.count == 1, let lines = Int(value), lines >= 1, lines <= 1000 else { return usage() }
+            style.wrap = lines
         case "headers":
             if let r = toggle({ style.headers = $0 }) { return r }
         case "bail":
@@ -162,13 +183,17 @@ extension Session {
             guard args.isEmpty else { return usage() }
             reload()
         case "history":
-            guard let history = historyProvider?() else {
+            guard let history = terminal?.history else {
                 note("no history: it is kept by the interactive shell")
                 break
             }
-            for (i, entry) in history.enumerated() {
-                try out.write(DisplayWidth.pad(String(i + 1), to: 5, right: true) + "  " + entry.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n       ") + "\n")
-            }
+            return try listing(history.enumerated().map { i, entry in
+                DisplayWidth.pad(String(i + 1), to: 5, right: true) + "  "
+                    + entry.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n       ") + "\n"
+            }.joined())
+        case "export":
+            guard Self.isExportUsage(args) else { return usage() }
+            if !export(args), bail { return .stop }
         case "read":
             guard let script = args.first else { return usage() }
             return try read(script: script, arguments: Array(args.dropFirst()), origin: origin)
@@ -187,6 +212,16 @@ extension Session {
         }
         try out.flush()
         return .ready
+    }
+
+    /// Writes a listing (`.help`, `.fields`, `.history`) where results go, through the pager
+    /// like results when it is taller than the screen.
+    private func listing(_ text: String) throws(OutputClosed) -> Feed {
+        try toScreen(closingOnce: false) { target throws(OutputClosed) in
+            try target.write(text)
+            try target.flush()
+            return .ready
+        }
     }
 
     /// Reports a failed command and says whether to go on.

@@ -36,6 +36,9 @@ public struct Parser {
     /// later pass walks the tree recursively: this bounds the depth at about 500 + 2 × 64.
     public static let maxComparisons = 500
 
+    /// Every field name of every target: such a word is never taken for a misspelt keyword.
+    static let fieldNames = Set(Schema.targets.flatMap { $0.fields.map(\.name) })
+
     var tokens: [Token]
     var position = 0
     var depth = 0
@@ -59,12 +62,17 @@ public struct Parser {
                 // `select articles id ordr by id`: a misspelt keyword ends up here. In
                 // `select articles were section = …` the misspelling was read as a field and
                 // the word after it is the stray one: point at the misspelling.
+                // `select articles id ordr by id` reads `id` as a field, rightly: the stray
+                // word is the misspelling after it, so a word that is a field of some target
+                // is never blamed for the one after it.
+                try rejectSQLHabit()
                 let previous = tokens[position - 1]
-                if let word = previous.word, !Grammar.keywords.contains(word.lowercased()),
+                let hint = current.word.flatMap { Suggest.nearest($0, in: Grammar.keywords) }
+                if hint == nil, let word = previous.word, !Grammar.keywords.contains(word.lowercased()),
+                   !Self.fieldNames.contains(word.lowercased()),
                    let keyword = Suggest.nearest(word, in: Grammar.keywords) {
                     throw QueryError(.trailing(describe(previous), suggestion: keyword), span: previous.span)
                 }
-                let hint = current.word.flatMap { Suggest.nearest($0, in: Grammar.keywords) }
                 throw QueryError(.trailing(describe(current), suggestion: hint), span: current.span)
             }
         }
@@ -93,6 +101,10 @@ public struct Parser {
     /// select -> SELECT target [fieldlist] [where] [orderby] [window]
     ///         | SELECT fieldlist FROM target [where] [orderby] [window]
     mutating func parseSelect() throws(QueryError) -> SelectStatement {
+        if current.isKeyword("distinct") {
+            throw QueryError(.sqlHabit("select distinct", instead: "'count <target> by <field>' lists each value once, with how many rows have it"),
+                             span: current.span)
+        }
         var statement: SelectStatement
         if current.isSymbol("*") {
             position += 1
@@ -100,6 +112,7 @@ public struct Parser {
             statement = SelectStatement(target: try name("a target"), fields: nil)
         } else {
             let first = try name("a target or a field list")
+            try rejectSQLHabit()
             if current.isSymbol(",") || current.isKeyword("from") {
                 var fields = [first]
                 while current.isSymbol(",") {
@@ -135,9 +148,11 @@ public struct Parser {
         if current.isSymbol("*") { position += 1; return nil }
         guard let word = current.word, !Grammar.clauseKeywords.contains(word.lowercased()) else { return nil }
         var fields = [try name("a field")]
+        try rejectSQLHabit()
         while current.isSymbol(",") {
             position += 1
             fields.append(try name("a field"))
+            try rejectSQLHabit()
         }
         return fields
     }
@@ -200,6 +215,11 @@ public struct Parser {
         var negated = false
         if current.isKeyword("not") { negated = true; position += 1 }
         let condition: Condition
+        for (first, second, instead) in [("<", ">", "write '!='"), ("=", "=", "write '='")]
+        where current.isSymbol(first) && position + 1 < tokens.count && tokens[position + 1].isSymbol(second)
+            && tokens[position + 1].span.lowerBound == current.span.upperBound {
+            throw QueryError(.sqlHabit(first + second, instead: instead), span: current.span.lowerBound..<current.span.upperBound + 1)
+        }
         if current.isKeyword("in") {
             position += 1
             condition = .isIn(field: field, values: try valueList())
@@ -208,6 +228,7 @@ public struct Parser {
             position += 1
             condition = .compare(field: field, op: op, value: try value(allowPattern: op == .matches), opSpan: opSpan)
         } else {
+            try rejectSQLHabit(after: field)
             let what = negated ? "in, contains or matches after 'not'"
                 : "an operator (= != < <= > >= contains matches in)"
             throw QueryError(.expected(what, found: describe(current)), span: current.span)

@@ -33,6 +33,10 @@ public struct QueryError: Error, Equatable, Sendable {
         case emptyPattern
         case patternNotAllowed
         case statementTooLong(Int, limit: Int, skipping: Bool)
+        /// SQL that Jianbao writes otherwise (`<>`, `like`, `between`, `is null`, `distinct`,
+        /// `as`): what was typed, and what to write instead.
+        case sqlHabit(String, instead: String)
+        case unknownMode(String, suggestion: String?)
     }
 
     public var kind: Kind
@@ -115,6 +119,11 @@ public struct QueryError: Error, Equatable, Sendable {
         case .statementTooLong(let bytes, let limit, let skipping):
             return "statement of \(bytes) bytes; statements are limited to \(limit / (1 << 20)) MiB"
                 + (skipping ? "; the rest of it is skipped up to the next statement" : "")
+        case .sqlHabit(let typed, let instead):
+            return "'\(typed)' is " + (typed.hasPrefix(".") ? "sqlite3's" : "SQL") + "; \(instead)"
+        case .unknownMode(let mode, let suggestion):
+            return "unknown mode '\(mode)'" + (suggestion.map { " (did you mean '\($0)'?)" } ?? "")
+                + "; modes are " + OutputMode.allCases.map(\.rawValue).joined(separator: ", ")
         case .undefinedVariable(let name):
             return "undefined variable '\(name)'; define it with -D \(name)=VALUE or .set \(name) VALUE (write $$ for a literal $)"
         }

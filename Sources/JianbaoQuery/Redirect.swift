@@ -4,8 +4,9 @@ import Glibc
 
 /// Where `.output` and `.once` send results: a file, or the standard input of a command run
 /// through `/bin/sh` (`'|sort | uniq -c'`).
-final class Redirect {
-    let output: Output
+public final class Redirect {
+    /// Where the bytes for the target are written.
+    public let output: Output
     /// The command's process, for a pipe.
     let child: pid_t?
     let fd: Int32
@@ -20,7 +21,7 @@ final class Redirect {
     }
 
     /// Opens `target`: `|command` starts the command, anything else is a file (truncated).
-    static func open(_ target: String) -> Result<Redirect, RedirectError> {
+    public static func open(_ target: String) -> Result<Redirect, RedirectError> {
         if target.hasPrefix("|") {
             let command = String(target.dropFirst()).trimmingCharacters(in: " ")
             guard !command.isEmpty else { return .failure(RedirectError(message: "no command after '|'")) }
@@ -50,7 +51,7 @@ final class Redirect {
     }
 
     /// Flushes, closes, and waits for the command to finish.
-    func close() {
+    public func close() {
         try? output.flush()
         Glibc.close(fd)
         if let child {
@@ -60,8 +61,9 @@ final class Redirect {
     }
 }
 
-struct RedirectError: Error {
-    var message: String
+public struct RedirectError: Error {
+    /// What went wrong, for the user.
+    public var message: String
 }
 
 func systemError() -> String { String(cString: strerror(errno)).lowercased() }

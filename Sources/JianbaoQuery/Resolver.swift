@@ -1,5 +1,4 @@
 import JianbaoCorpus
-import CBytes
 
 /// `select` after resolution.
 public struct SelectPlan: Sendable {
@@ -92,10 +91,19 @@ public struct QueryNote: Sendable, Equatable {
 /// meets an unknown name or a value of the wrong type.
 public struct Resolver {
     let corpus: Corpus
+    /// The statement's stop conditions: resolving may segment the corpus or extract its
+    /// figures for the first time, which takes seconds on a large archive.
+    let cancellation: Cancellation
     /// Notes gathered while resolving; the session prints them before the result.
     public private(set) var notes: [QueryNote] = []
+    /// How many `not`s and `or`s enclose the test being resolved: a note about a name that
+    /// matches nothing says the result is empty only when neither does.
+    var negations = 0, alternatives = 0
 
-    public init(corpus: Corpus) { self.corpus = corpus }
+    public init(corpus: Corpus, cancellation: Cancellation = .onInterrupt) {
+        self.corpus = corpus
+        self.cancellation = cancellation
+    }
 
     public mutating func resolve(_ statement: Statement) throws(QueryError) -> Plan {
         switch statement {
@@ -143,7 +151,7 @@ public struct Resolver {
     /// the metrics X is an alias of (aliases widen the search, they never add figures).
     mutating func resolveMetric(_ m: MetricStatement) throws(QueryError) -> Plan {
         let spec = Schema.spec(.figures)
-        guard let all = corpus.figures.figures(stoppingIf: { jb_interrupt_requested() != 0 }) else {
+        guard let all = corpus.figures.figures(stoppingIf: cancellation.check, progress: cancellation.progress) else {
             throw QueryError(.interrupted, span: 0..<0)
         }
         let known = all.reduce(into: Set<String>()) { names, figures in
@@ -194,7 +202,7 @@ public struct Resolver {
     /// empty result and a note.
     mutating func resolveCollocates(_ c: CollocatesStatement) throws(QueryError) -> Plan {
         let window = c.window ?? 5
-        guard let table = corpus.words.table(stoppingIf: { jb_interrupt_requested() != 0 }) else {
+        guard let table = corpus.words.table(stoppingIf: cancellation.check, progress: cancellation.progress) else {
             throw QueryError(.interrupted, span: 0..<0)
         }
         let ids = table.ids(of: c.word.text)
@@ -231,8 +239,14 @@ public struct Resolver {
     mutating func predicate(_ condition: Condition, _ spec: TargetSpec) throws(QueryError) -> Predicate {
         switch condition {
         case .and(let l, let r): return .and(try predicate(l, spec), try predicate(r, spec))
-        case .or(let l, let r): return .or(try predicate(l, spec), try predicate(r, spec))
-        case .not(let c): return .not(try predicate(c, spec))
+        case .or(let l, let r):
+            alternatives += 1
+            defer { alternatives -= 1 }
+            return .or(try predicate(l, spec), try predicate(r, spec))
+        case .not(let c):
+            negations += 1
+            defer { negations -= 1 }
+            return .not(try predicate(c, spec))
         case .isIn(let name, let values):
             let field = try self.field(name, of: spec)
             let span = values.first!.span.lowerBound..<values.last!.span.upperBound
@@ -242,6 +256,8 @@ public struct Resolver {
             let test: Test
             switch op {
             case .equal, .notEqual:
+                negations += op == .notEqual ? 1 : 0
+                defer { negations -= op == .notEqual ? 1 : 0 }
                 test = try equality(field, [value], spec)
             case .contains, .matches:
                 guard field.type == .text || field.type == .list else {
@@ -346,8 +362,18 @@ public struct Resolver {
         default: return
         }
         let known = kind == "section" ? corpus.names.sections : corpus.names.sources
-        for value in values where !known.contains(value.text) {
-            notes.append(QueryNote(message: Names.unknownMessage(kind, value.text, known: known), span: value.span))
+        let unknown = values.filter { !known.contains($0.text) }
+        // What the name that matches nothing does to the result, said only when it is sure.
+        let outcome: String?
+        if negations % 2 == 1 {
+            outcome = unknown.count == values.count ? ", so the test excludes nothing" : nil
+        } else if unknown.count < values.count {
+            outcome = nil
+        } else {
+            outcome = negations == 0 && alternatives == 0 ? "; the result is empty" : ", so the test matches nothing"
+        }
+        for value in unknown {
+            notes.append(QueryNote(message: Names.unknownMessage(kind, value.text, known: known, outcome: outcome), span: value.span))
         }
     }
 }
@@ -355,7 +381,8 @@ public struct Resolver {
 /// Messages about names that exist nowhere in the corpus.
 enum Names {
     /// `no section is named 'X'; closest: A, B` (names containing X first, then by edit distance).
-    static func unknownMessage(_ kind: String, _ value: String, known: Set<String>) -> String {
+    static func unknownMessage(_ kind: String, _ value: String, known: Set<String>,
+                               outcome: String? = "; the result is empty") -> String {
         let containing: [String] = known.filter { $0.contains(value) || value.contains($0) }.sorted()
         let chars = Array(value)
         let limit = max(1, chars.count / 2)
@@ -366,7 +393,7 @@ enum Names {
         }
         scored.sort { a, b in a.distance != b.distance ? a.distance < b.distance : a.name < b.name }
         let closest = Array((containing + scored.map(\.name)).prefix(5))
-        var message = "no \(kind) is named '\(value)'; the result is empty"
+        var message = "no \(kind) is named '\(value)'" + (outcome ?? "")
         if !closest.isEmpty { message += "; closest: " + closest.joined(separator: ", ") }
         return message
     }

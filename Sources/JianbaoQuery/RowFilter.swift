@@ -294,7 +294,7 @@ enum Matching {
             return try text(s.string, test)
         case .integer(let n):
             return number(Double(n), test)
-        case .number(let x):
+        case .number(let x), .amount(let x, _):
             return number(x, test)
         case .date(let d):
             switch test {

@@ -232,7 +232,7 @@ public struct RowSource: Sendable {
         case .metric: return .text(f.metric)
         case .value: return .number(f.value)
         case .unit: return .text(f.unit)
-        case .amount: return .number(f.amount)
+        case .amount: return .amount(f.amount, base: f.base)
         case .base: return .text(f.base)
         case .change: return f.change.map { .number($0) } ?? .null
         case .qualifier: return f.qualifier.isEmpty ? .null : .text(f.qualifier)

@@ -7,6 +7,9 @@ public enum Value: Hashable, Sendable {
     case integer(Int)
     /// A decimal number (figures' values, amounts, changes).
     case number(Double)
+    /// A figure's amount in base units with the base unit (`3.98e13`, `元`): raw in csv, tsv
+    /// and json, as Chinese readers write it on the screen (`39.8万亿元`).
+    case amount(Double, base: String)
     case text(String)
     /// Text still in an issue's buffer (paragraphs, bodies, section names): written to output
     /// straight from the bytes, made a `String` only when something needs one.
@@ -19,7 +22,7 @@ public enum Value: Hashable, Sendable {
         switch self {
         case .null: return ""
         case .integer(let n): return String(n)
-        case .number(let x): return Value.format(x)
+        case .number(let x), .amount(let x, _): return Value.format(x)
         case .text(let s): return s
         case .slice(let s): return s.string
         case .date(let d): return d.description

@@ -22,9 +22,12 @@ struct Driver {
 
     func run() -> Int32 {
         let err = Output(fd: 2)
-        let started = monotonicNow()
-        let (corpus, named) = loadCorpus()
-        let loadMilliseconds = (monotonicNow() - started) / 1_000_000
+        let terminal = isatty(1) == 1
+        let interactive = options.commands.isEmpty && options.files.isEmpty && isatty(0) == 1 && terminal
+        let started = Clock.now()
+        // Only the shell shows how far a long load is; scripts and pipes stay silent.
+        let (corpus, named) = loadCorpus(progress: interactive && !options.check ? ProgressLine() : nil)
+        let loadMilliseconds = (Clock.now() - started) / 1_000_000
         if options.check {
             for diagnostic in corpus.diagnostics { print(diagnostic) }
             print("\(counted(corpus.issues.count, "issue")), \(counted(corpus.articleCount, "article")); \(counted(corpus.errorCount, "error")), \(counted(corpus.warningCount, "warning"))")
@@ -40,8 +43,6 @@ struct Driver {
             return 3
         }
 
-        let terminal = isatty(1) == 1
-        let interactive = options.commands.isEmpty && options.files.isEmpty && isatty(0) == 1 && terminal
         var defined: [String: String] = [:]
         for define in options.defines {
             let parts = define.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -56,6 +57,8 @@ struct Driver {
                               out: Output(fd: 1), err: err)
         session.timeout = options.timeout
         session.corpusEncodings = encodings(corpusPaths.isEmpty ? getenv("JIANBAO_CORPUS").map { [String(cString: $0)] } ?? [] : corpusPaths)
+        session.modeIsExplicit = options.mode != nil
+        if terminal { session.terminal = Screen(out: session.stdout) }
         session.corpusPaths = corpusPaths.isEmpty ? getenv("JIANBAO_CORPUS").map { [String(cString: $0)] }.flatMap { $0[0].isEmpty ? nil : $0 } : corpusPaths
         do {
             if interactive {
@@ -74,15 +77,15 @@ struct Driver {
     }
 
     /// The corpus and how it was named (for messages).
-    func loadCorpus() -> (Corpus, [String]) {
+    func loadCorpus(progress: ProgressLine? = nil) -> (Corpus, [String]) {
         // JIANBAO_SERIAL_LOAD=1 reads files on one thread: for benchmarks and bug reports.
         let parallel = getenv("JIANBAO_SERIAL_LOAD").map { String(cString: $0) != "1" } ?? true
         if !corpusPaths.isEmpty {
-            return (Corpus(CorpusLoader.load(paths: corpusPaths, encodings: encodings(corpusPaths), parallel: parallel)), corpusPaths)
+            return (Corpus(CorpusLoader.load(paths: corpusPaths, encodings: encodings(corpusPaths), parallel: parallel, progress: progress)), corpusPaths)
         }
         if let env = getenv("JIANBAO_CORPUS"), !String(cString: env).isEmpty {
             let path = String(cString: env)
-            return (Corpus(CorpusLoader.load(paths: [path], encodings: encodings([path]), parallel: parallel)), [path])
+            return (Corpus(CorpusLoader.load(paths: [path], encodings: encodings([path]), parallel: parallel, progress: progress)), [path])
         }
         return (Corpus(CorpusLoader.load(documents: SampleCorpus.documents)), ["the sample corpus"])
     }
@@ -126,11 +129,4 @@ extension Int {
 func writeError(_ text: String) {
     var text = text
     text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
-}
-
-/// CLOCK_MONOTONIC in nanoseconds.
-func monotonicNow() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }

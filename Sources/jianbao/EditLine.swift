@@ -55,14 +55,27 @@ final class EditLine {
     /// Entries kept in the history (and its file).
     static let historySize = 2000
 
-    /// The next line without its newline, or nil on ^D at an empty line.
-    func readLine() -> String? {
+    /// What one read of a line brought.
+    enum Input {
+        case line(String)
+        /// ^C: the line (and any statement still open) is abandoned; the shell goes on.
+        case interrupted
+        /// ^D at an empty line, or the terminal went away.
+        case end
+    }
+
+    /// The next line without its newline.
+    func readLine() -> Input {
         interrupted = false
         var count: Int32 = 0
-        guard let wide = el_wgets(editor, &count), count > 0 else { return nil }
+        let wide = el_wgets(editor, &count)
+        // ^C on an empty line makes libedit return no line at all, as ^D does: the flag our
+        // binding set is what tells the two apart (treating it as the end quit the shell).
+        if interrupted { return .interrupted }
+        guard let wide, count > 0 else { return .end }
         var line = Self.string(wide, count: Int(count))
         if line.hasSuffix("\n") { line.removeLast() }
-        return line
+        return .line(line)
     }
 
     /// Tab: inserts what all candidates share; lists them when there is more than one.

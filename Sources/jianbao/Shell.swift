@@ -30,10 +30,13 @@ struct Shell {
         if let history, !editor.loadHistory(history) {
             session.note("jianbao: could not read the history file \(history); starting with an empty history")
         }
-        session.historyProvider = { editor.entries() }
+        let screen = session.terminal as? Screen ?? Screen(out: session.stdout)
+        screen.historySource = { [weak editor] in editor?.entries() ?? [] }
+        screen.pager = Self.pagerCommand()
+        screen.progressLine = ProgressLine()
+        session.terminal = screen
         let session = self.session
         editor.complete = { Completer(corpus: session.corpus).complete($0) }
-        session.pager = (Self.pagerCommand(), { Int(jb_terminal_rows(1)) })
 
         if !quiet { try banner() }
         if readRC, let home = getenv("HOME") {
@@ -41,28 +44,27 @@ struct Shell {
             if access(rc, R_OK) == 0, case .stop = try session.read(script: rc, arguments: []) { return }
         }
 
-        var statement: [String] = []
         var warnedAboutHistory = false
-        while true {
+        reading: while true {
             editor.continuing = session.isContinuing
-            guard let line = editor.readLine() else {
-                try session.out.write("\n")
-                break
-            }
-            if editor.interrupted {
+            let line: String
+            switch editor.readLine() {
+            case .line(let text):
+                line = text
+            case .interrupted:
                 session.discardPending()
-                statement = []
                 try session.out.write("\n")
                 try session.out.flush()
                 continue
+            case .end:
+                try session.out.write("\n")
+                break reading
             }
-            statement.append(line)
             let result = try session.feed(line)
             if !session.isContinuing {
-                let text = statement.joined(separator: "\n")
-                statement = []
-                if !text.trimmingCharacters(in: " \t").isEmpty {
-                    editor.remember(text)
+                let typed = session.typedInput
+                if !typed.trimmingCharacters(in: " \t").isEmpty {
+                    editor.remember(typed)
                     // Saved after every statement, so that every way out keeps it.
                     if let history, !editor.saveHistory(history), !warnedAboutHistory {
                         session.note("jianbao: could not write the history file \(history)")
@@ -70,14 +72,15 @@ struct Shell {
                     }
                 }
             }
-            if case .stop = result { break }
+            if case .stop = result { break reading }
         }
     }
 
     func banner() throws(OutputClosed) {
         let corpus = session.corpus
         // Figures are extracted here, on all cores, so that the first `metric` answers at once.
-        let figures = corpus.figures.count
+        let figures = (corpus.figures.figures(stoppingIf: { false }, progress: (session.terminal as? Screen)?.progressLine) ?? [])
+            .reduce(0) { $0 + $1.count }
         var text = "jianbao \(Jianbao.version) · \(counted(corpus.issues.count, "issue")), \(counted(corpus.articleCount, "article")), "
         text += "\(counted(figures, "figure")) loaded in \(loadMilliseconds + UInt64(corpus.figures.milliseconds ?? 0)) ms"
         if corpus.warningCount + corpus.errorCount > 0 {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import JianbaoTestSupport
 
@@ -73,6 +74,30 @@ import JianbaoTestSupport
         #expect(result.stderr.contains("<stdin>:3:1: error: stopped after 1e-09 s (.timeout)"), "\(result.stderr)")
         #expect(result.stderr.contains("<stdin>:6:1: error: usage: .timeout [SECONDS|off]"), "\(result.stderr)")
         #expect(result.status == 1)
+    }
+
+    /// The first figure extraction and segmentation happen while resolving; the deadline and
+    /// `.timer` cover them too (a statement ran 6.6 s under `.timeout 1`). On a generated
+    /// archive whose first extraction takes many seconds, `--timeout 0.3` stops it within a
+    /// few, and `.timer` reports the segmentation a first `collocates` does.
+    @Test func deadlineAndTimerCoverFirstTimeWork() throws {
+        let folder = NSTemporaryDirectory() + "jianbao-timeout-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let generated = try Run.program("/usr/bin/env", ["python3", TestPaths.packageRoot + "/Scripts/generate-archive.py", folder, "--issues", "600"])
+        try #require(generated.status == 0, "\(generated.stderr)")
+        let started = Date()
+        let stopped = try Run.jianbao(["--timeout", "0.3", "-c", "metric 营业收入 limit 1", folder])
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(stopped.stderr.hasPrefix("error: stopped after 0.3 s (.timeout)"), "\(stopped.stderr)")
+        #expect(stopped.status == 1)
+        let unlimited = Date()
+        let timed = try Run.jianbao(["-c", ".timer on", "-c", "collocates 同比 limit 1", folder])
+        let whole = Date().timeIntervalSince(unlimited)
+        #expect(elapsed < whole, "the deadline did not stop the first extraction: \(elapsed) s")
+        let reported = timed.stderr.split(separator: "\n").first { $0.hasPrefix("time: ") }
+            .flatMap { Double($0.dropFirst(6).dropLast(3)) }
+        // Segmenting 600 issues takes far more than the counting after it.
+        #expect((reported ?? 0) > 100, "\(timed.stderr)")
     }
 
     /// `--timeout` is `.timeout` from the command line; nonsense is a usage error (status 2).

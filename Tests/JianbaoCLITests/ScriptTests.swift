@@ -59,6 +59,35 @@ import JianbaoTestSupport
         #expect(try String(contentsOfFile: "\(dir)/out.csv", encoding: .utf8) == "count\r\n10\r\n")
     }
 
+    /// With no mode chosen, a file's extension picks one (`.once out.csv`, `.output out.json`);
+    /// a mode chosen with -m or .mode is kept.
+    @Test(arguments: [
+        ("out.csv", nil, "count\r\n10\r\n"), ("out.json", nil, "[\n{\"count\":10}\n]\n"), ("out.jsonl", nil, "{\"count\":10}\n"),
+        ("out.md", nil, "| count |\n| ---: |\n| 10 |\n"), ("out.txt", nil, "count\n10\n"), ("out.csv", "tsv", "count\n10\n"),
+    ] as [(String, String?, String)])
+    func fileExtensionPicksTheMode(_ name: String, _ mode: String?, _ expected: String) throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let result = try Run.jianbao((mode.map { ["-m", $0] } ?? []) + ["-c", ".once \(dir)/\(name)", "-c", "count issues", "-c", "count sections", "Examples/corpus"])
+        #expect(result.stdout == "count\n21\n", "\(result.stderr)")
+        #expect(try String(contentsOfFile: "\(dir)/\(name)", encoding: .utf8) == expected)
+    }
+
+    /// `.mode csv --bom` starts a file with one UTF-8 byte order mark however many results
+    /// follow, for Excel on Windows; plain `.mode csv` none.
+    @Test func csvByteOrderMarkOnceAtTheStartOfAFile() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let result = try Run.jianbao(["-c", ".mode csv --bom", "-c", ".output \(dir)/out.csv", "-c", "count issues", "-c", "count sections",
+                                      "-c", ".mode", "-c", ".output off", "-c", ".mode csv", "-c", ".once \(dir)/plain.csv", "-c", "count issues", "Examples/corpus"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(dir)/out.csv")))
+        #expect(bytes == [0xEF, 0xBB, 0xBF] + Array("count\r\n10\r\ncount\r\n21\r\ncsv --bom\n".utf8))
+        #expect(try String(contentsOfFile: "\(dir)/plain.csv", encoding: .utf8) == "count\r\n10\r\n")
+        let wrong = try Run.jianbao(["-c", ".mode tsv --bom", "Examples/corpus"])
+        #expect(wrong.stderr.contains("usage: .mode [MODE] [--bom]"))
+    }
+
     @Test func undefinedVariableFromTheCommandLine() throws {
         let result = try Run.jianbao(["-c", "select issues id where year = $year", "Examples/corpus"])
         #expect(result.status == 1)

@@ -55,24 +55,57 @@ import Testing
         return out.text.split(separator: "\n").map(String.init)
     }
 
-    /// Every line of a framed table has the same display width, at natural width and cut to
-    /// a narrow terminal; no line is wider than the terminal.
+    /// Every line of a framed table has the same display width, at natural width and fitted
+    /// to a narrow terminal (then wrapped text and a footer naming what was left out); no line
+    /// is wider than the terminal.
     @Test(arguments: [nil, 40, 30] as [Int?])
     func everyLineHasTheSameWidth(_ width: Int?) throws {
         let lines = try render(boxed: true, width: width)
-        let widths = Set(lines.map(DisplayWidth.of))
+        let framed = lines.filter { !$0.hasPrefix("…") }
+        let widths = Set(framed.map(DisplayWidth.of))
         #expect(widths.count == 1, "\(lines.joined(separator: "\n"))")
-        if let width { #expect(widths.first! <= width) }
-        #expect(lines.count == 4 + Self.rows.count)
+        if let width { #expect(lines.allSatisfy { DisplayWidth.of($0) <= width }, "\(lines.joined(separator: "\n"))") }
+        if width == nil { #expect(lines.count == 4 + Self.rows.count) }
     }
 
-    @Test func numbersRightAlignedAndCutCellsEndWithEllipsis() throws {
+    /// Numbers are never cut: at 40 columns the number column is left out whole and named in
+    /// the footer, the id column stays whole, and text is cut with `…`.
+    @Test func numbersNeverCutTextGivesWayFooterNamesWhatIsLeftOut() throws {
         let lines = try render(boxed: false, width: 40)
         #expect(lines[2].hasPrefix("  1 │"))
         #expect(lines[4].hasPrefix("333 │"))
         #expect(lines.contains { $0.contains("…") })
-        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 40 })
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 40 }, "\(lines.joined(separator: "\n"))")
         #expect(!lines.joined().contains("\t"))
+        #expect(lines.last == "… 1 more column: 数", "\(lines.joined(separator: "\n"))")
+        #expect(!lines.joined().contains("123"), "a number was cut")
+        let wide = try render(boxed: false, width: 60)
+        #expect(wide.contains { $0.hasSuffix("123,456") }, "\(wide.joined(separator: "\n"))")
+    }
+
+    /// A single row too wide for the terminal is shown as `line` (psql's `\x auto`).
+    @Test func singleWideRowShownAsLines() throws {
+        var f = TableFormatter(style: OutputStyle(headers: true, width: 30), boxed: false)
+        let out = Output()
+        try f.begin(columns: ["id", "title", "amount"], to: out)
+        try f.row([.integer(7), .text("国资出资设立集成电路产业基金 总规模超过200亿元"), .amount(2e10, base: "元")], to: out)
+        try f.end(to: out)
+        #expect(out.text == "    id = 7\n title = 国资出资设立集成电路产业基金 总规模超过200亿元\namount = 200亿元\n")
+    }
+
+    /// In `box`, text wraps to `wrap` lines, the last cut with `…`.
+    @Test(arguments: [1, 2, 3])
+    func boxWrapsTextToAtMostWrapLines(_ wrap: Int) throws {
+        var f = TableFormatter(style: OutputStyle(headers: false, width: 30, wrap: wrap), boxed: true)
+        let out = Output()
+        try f.begin(columns: ["id", "body"], to: out)
+        try f.row([.integer(1), .text(String(repeating: "一二三四五六七八九十", count: 6))], to: out)
+        try f.row([.integer(2), .text(String(repeating: "甲", count: 40))], to: out)
+        try f.end(to: out)
+        let lines = out.text.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2 + 2 * wrap, "\(out.text)")
+        #expect(lines.filter { $0.contains("…") }.count == 2, "\(out.text)")
+        #expect(lines.allSatisfy { DisplayWidth.of($0) == 30 }, "\(out.text)")
     }
 
     @Test func emptyResultSaysSo() throws {
@@ -81,6 +114,80 @@ import Testing
         try f.begin(columns: ["a"], to: out)
         try f.end(to: out)
         #expect(out.text == "a\n─\n(0 rows)\n")
+    }
+}
+
+/// How columns share a window, over many random tables: what is shown fits (unless one column
+/// alone is too wide), numbers keep their width, text never goes below its floor, and what is
+/// left out is the columns at the right.
+@Suite struct TableLayoutTests {
+    @Test(arguments: [false, true])
+    func layoutsFitAndNeverNarrowNumbers(_ boxed: Bool) {
+        var state: UInt64 = 17
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33) % n
+        }
+        for _ in 0..<3000 {
+            let n = 1 + next(14)
+            let natural = (0..<n).map { _ in 1 + next(60) }
+            let shrinkable = (0..<n).map { _ in next(2) == 0 }
+            let floor = (0..<n).map { _ in 4 + next(14) }
+            let width = 1 + next(200)
+            let chrome = { (k: Int) in 3 * (k - 1) + (boxed ? 4 : 0) }
+            let layout = TableLayout.fit(natural: natural, floor: floor, shrinkable: shrinkable, width: width, chrome: chrome)
+            #expect(layout.shown + layout.omitted == Array(0..<n))
+            #expect(!layout.shown.isEmpty)
+            if layout.shown.count > 1 { #expect(layout.widths.reduce(0, +) + chrome(layout.shown.count) <= width, "\(natural) \(width)") }
+            for (k, c) in layout.shown.enumerated() {
+                if shrinkable[c] {
+                    #expect(layout.widths[k] >= min(natural[c], floor[c]) && layout.widths[k] <= natural[c])
+                } else {
+                    #expect(layout.widths[k] == natural[c])
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [("一二三四五六七八九十", 4, 3, ["一二", "三四", "五…"]), ("一二三四", 4, 3, ["一二", "三四"]),
+                      ("abcdefgh", 3, 2, ["abc", "de…"]), ("短", 10, 3, ["短"]), ("一二三", 1, 3, ["…"])])
+    func wrap(_ text: String, _ width: Int, _ limit: Int, _ expected: [String]) {
+        #expect(TableLayout.wrap(text, width: width, limit: limit) == expected)
+    }
+}
+
+/// Numbers as shown in table, box, line and chart.
+@Suite struct NumberDisplayTests {
+    @Test(arguments: [
+        (3.98e13, "元", "39.8万亿元"), (2.62987e11, "元", "2629.87亿元"), (4.153e7, "标准箱", "4153万标准箱"),
+        (30.6, "自然箱", "30.6自然箱"), (3.2, "%", "3.2%"), (-1.5e9, "元", "-15亿元"), (1e4, "人", "1万人"),
+        (2.93e12, "元", "2.93万亿元"), (9999, "吨", "9999吨"), (1.23456e16, "元", "12,345.6万亿元"),
+    ])
+    func amount(_ x: Double, _ base: String, _ expected: String) {
+        #expect(NumberDisplay.amount(x, base: base) == expected)
+    }
+
+    @Test(arguments: [
+        (Value.integer(4100), "chars", "4100"), (.integer(41530), "chars", "41,530"), (.integer(-1234567), "count", "-1,234,567"),
+        (.integer(123456), "id", "123456"), (.integer(20190), "article", "20190"), (.number(12345.67), "value", "12,345.67"),
+        (.number(2629.87), "value", "2629.87"), (.number(-98765.5), "change", "-98,765.5"), (.text("12345"), "title", "12345"),
+        (.amount(3.65e12, base: "元"), "amount", "3.65万亿元"), (.null, "amount", ""),
+    ])
+    func cell(_ value: Value, _ column: String, _ expected: String) {
+        #expect(NumberDisplay.text(value, column: column) == expected)
+    }
+
+    /// csv, tsv and json keep the raw amount for programs.
+    @Test func rawInMachineModes() throws {
+        for mode in [OutputMode.csv, .tsv, .json, .jsonl] {
+            var f = mode.makeFormatter(OutputStyle(headers: false))
+            let out = Output()
+            try f.begin(columns: ["amount"], to: out)
+            try f.row([.amount(3.65e12, base: "元")], to: out)
+            try f.end(to: out)
+            #expect(out.text.contains("3650000000000"), "\(mode): \(out.text)")
+            #expect(!out.text.contains("万亿"), "\(mode)")
+        }
     }
 }
 

@@ -12,6 +12,6 @@ import Testing
         ("select articles where title = \"unterminated matches", false),
     ])
     func usesMatches(_ statement: String, _ expected: Bool) {
-        #expect(Session.usesMatches(statement) == expected)
+        #expect(StatementRunner.usesMatches(statement) == expected)
     }
 }

@@ -101,6 +101,12 @@ public final class Terminal {
         throw TerminalError.timeout("a statement to start")
     }
 
+    /// Changes the window size, as a terminal emulator does when its window is resized.
+    public func resize(rows: UInt16, columns: UInt16) throws {
+        var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
+        guard ioctl(master, UInt(TIOCSWINSZ), &size) == 0 else { throw TerminalError.write }
+    }
+
     /// Types keys once the editor is ready.
     public func type(_ keys: String) throws {
         try waitForEditor()
@@ -173,6 +179,20 @@ public final class Terminal {
         let text = Self.strip(String(decoding: raw, as: UTF8.self))
         cachedScreen = text
         return text
+    }
+
+    /// Columns a line of plain text takes on the terminal: CJK and full-width characters two,
+    /// others one (enough for tables of Chinese text; the program's own DisplayWidth is the
+    /// thing under test, so it is not used here).
+    public static func width(_ line: String) -> Int {
+        line.unicodeScalars.reduce(0) { total, c in
+            switch c.value {
+            case 0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6:
+                return total + 2
+            default:
+                return total + 1
+            }
+        }
     }
 
     static func strip(_ text: String) -> String {

@@ -1,0 +1,123 @@
+import JianbaoCorpus
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `.export jsonl DIR`: `DIR/<table>.jsonl` for each table, one object per row in the `jsonl`
+/// output mode's shape (DuckDB's `read_json` and Spark's `read.json` take it as is).
+///
+/// Every file is first written under a temporary name in DIR; only when all are complete are
+/// they renamed into place, so an interrupted or failed export leaves the old files whole.
+enum JSONLExport {
+    /// Lists the files an export wrote; its presence makes them replaceable without `force`.
+    static let markerName = ".jianbao-export"
+
+    static func write(_ source: ExportSource, to folder: String, force: Bool,
+                      isInterrupted: () -> Bool) throws(ExportError) -> ExportSummary {
+        let state = ExportTarget.exists(folder)
+        if state.exists, !state.isFolder { throw ExportError("cannot export to \(folder): it is a file, not a folder") }
+        if !state.exists, mkdir(folder, 0o777) != 0 {
+            throw ExportError("cannot create \(folder): \(ExportTarget.reason)")
+        }
+        let base = folder.hasSuffix("/") ? folder : folder + "/"
+        let ours = Set(marker(in: base))
+        if !force {
+            for table in source.tables where !ours.contains(table.name + ".jsonl") {
+                if ExportTarget.exists(base + table.name + ".jsonl").exists {
+                    throw ExportError("refusing to overwrite \(base)\(table.name).jsonl: Jianbao did not write it (add force to replace it)")
+                }
+            }
+        }
+        var written: [(temporary: String, final: String)] = []
+        func discard() { for file in written { unlink(file.temporary) } }
+        var summary = ExportSummary()
+        for table in source.tables {
+            let final = base + table.name + ".jsonl"
+            let temporary = ExportTarget.temporary(beside: final)
+            written.append((temporary, final))
+            do {
+                let count = try writeTable(table, to: temporary, isInterrupted: isInterrupted)
+                summary.rows.append((table.name, count))
+            } catch {
+                discard()
+                throw error
+            }
+        }
+        let names = source.tables.map { $0.name + ".jsonl" }
+        let markerFile = ExportTarget.temporary(beside: base + markerName)
+        written.append((markerFile, base + markerName))
+        guard writeWhole(markerFile, names.joined(separator: "\n") + "\n") else {
+            discard()
+            throw ExportError("cannot write \(base)\(markerName): \(ExportTarget.reason)")
+        }
+        for file in written where rename(file.temporary, file.final) != 0 {
+            let why = ExportTarget.reason
+            discard()
+            throw ExportError("cannot write \(file.final): \(why)")
+        }
+        return summary
+    }
+
+    /// The files a previous export listed in `folder`'s marker.
+    static func marker(in folder: String) -> [String] {
+        guard let file = fopen(folder + markerName, "r") else { return [] }
+        defer { fclose(file) }
+        var names: [String] = []
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        while getline(&line, &capacity, file) > 0, let line {
+            names.append(String(cString: line).trimmingCharacters(in: "\n"))
+        }
+        free(line)
+        return names
+    }
+
+    private static func writeTable(_ table: ExportSource.Table, to path: String,
+                                   isInterrupted: () -> Bool) throws(ExportError) -> Int {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { throw ExportError("cannot write \(path): \(ExportTarget.reason)") }
+        defer { close(fd) }
+        let out = Output(fd: fd)
+        let width = table.columns.count
+        let keys = table.columns.map { JSON.string($0.name) }
+        var count = 0
+        do {
+            let finished = try ExportSource.pipeline(table, encode: { values in
+                // Encoded on the worker: a group's lines as one run of bytes.
+                var lines: [UInt8] = []
+                var start = 0
+                while start < values.count {
+                    var line = "{"
+                    for i in 0..<width {
+                        if i > 0 { line += "," }
+                        line += keys[i] + ":" + JSON.value(values[start + i])
+                    }
+                    line += "}\n"
+                    lines += line.utf8
+                    start += width
+                }
+                return (lines, values.count / max(width, 1))
+            }, isInterrupted: isInterrupted) { part throws(ExportError) in
+                do { try out.write(bytes: part.0) } catch { throw ExportError("cannot write \(path): \(ExportTarget.reason)") }
+                count += part.1
+                return true
+            }
+            try out.flush()
+            if !finished { throw ExportError("interrupted: nothing was written") }
+        } catch let error as ExportError {
+            throw error
+        } catch {
+            throw ExportError("cannot write \(path): \(ExportTarget.reason)")
+        }
+        guard fsync(fd) == 0 || errno == EINVAL else { throw ExportError("cannot write \(path): \(ExportTarget.reason)") }
+        return count
+    }
+
+    private static func writeWhole(_ path: String, _ text: String) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) } == bytes.count
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+import JianbaoTestSupport
+
+/// `.export sqlite` and `.export jsonl` (docs/EXPORT.md), read back by the real engines:
+/// Python's sqlite3 and DuckDB (Scripts/read-export.py).
+@Suite struct ExportTests {
+    let dir = NSTemporaryDirectory() + "jianbao-export-" + UUID().uuidString
+
+    init() throws {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
+
+    /// What an engine saw: rows per table and paragraphs containing 科创.
+    struct Seen: Decodable, Equatable {
+        var tables: [String: Int]
+        var kechuang: Int
+    }
+
+    func read(_ engine: String, _ path: String) throws -> Seen {
+        let run = try Run.program("/usr/bin/env", ["python3", TestPaths.packageRoot + "/Scripts/read-export.py", engine, path])
+        #expect(run.status == 0, "\(run.stderr)")
+        return try JSONDecoder().decode(Seen.self, from: Data(run.stdout.utf8))
+    }
+
+    /// Jianbao's own `count` of a target, and of paragraphs containing 科创.
+    func count(_ statement: String, _ corpus: [String]) throws -> Int {
+        let run = try Run.jianbao(["--no-header", "-c", statement] + corpus)
+        return Int(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
+    @Test(arguments: [[TestPaths.examples], [TestPaths.seed]])
+    func enginesReadWhatJianbaoCounts(corpus: [String]) throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let run = try Run.jianbao(["-c", "freq words limit 1", "-c", ".export sqlite \(dir)/corpus.db",
+                                   "-c", ".export jsonl \(dir)/jsonl"] + corpus)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("exported 8 tables"), "\(run.stderr)")
+        let sqlite = try read("sqlite", dir + "/corpus.db")
+        let duckdb = try read("duckdb", dir + "/jsonl")
+        #expect(sqlite == duckdb)
+        for target in ["issues", "sections", "articles", "paragraphs", "sentences", "figures", "sources"] {
+            #expect(sqlite.tables[target] == (try count("count \(target)", corpus)), "\(target)")
+        }
+        #expect((sqlite.tables["words"] ?? 0) > 0, "words were segmented, so they are exported")
+        #expect(sqlite.kechuang == (try count("count paragraphs where text contains 科创", corpus)))
+    }
+
+    /// Columns are typed as the fields, list fields are JSON text, articles.id is the key.
+    @Test func columnsFollowTheSchema() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let run = try Run.jianbao(["-c", ".export sqlite \(dir)/a.db"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let query = """
+        import sqlite3
+        db = sqlite3.connect('\(dir)/a.db')
+        print(db.execute("SELECT sql FROM sqlite_master WHERE name = 'articles'").fetchone()[0])
+        print(*db.execute("SELECT sources, title_lines FROM articles WHERE id = 2").fetchone())
+        print(*db.execute("SELECT typeof(amount), typeof(period) FROM figures LIMIT 1").fetchone())
+        print(*sorted(r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")))
+        print('words' in [r[0] for r in db.execute("SELECT name FROM sqlite_master")])
+        """
+        let lines = try Run.program("/usr/bin/env", ["python3", "-c", query]).stdout.split(separator: "\n").map(String.init)
+        try #require(lines.count == 5, "\(lines)")
+        #expect(lines[0].contains(#""id" INTEGER PRIMARY KEY"#), "\(lines[0])")
+        #expect(lines[0].contains(#""title_lines" TEXT"#) && lines[0].contains(#""chars" INTEGER"#), "\(lines[0])")
+        #expect(lines[1] == #"["上港集团"] ["上海港集装箱吞吐量再创新高","全年预计完成4330万标准箱","连续十年位居全球第一"]"#)
+        #expect(lines[2] == "real integer")
+        #expect(lines[3].contains("figures_metric") && lines[3].contains("paragraphs_article") && lines[3].contains("figures_subject"), "\(lines[3])")
+        #expect(lines[4] == "False", "no words table before anything segmented")
+    }
+
+    @Test func refusesTheCorpusFolderAndFilesItDidNotWrite() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let corpus = dir + "/corpus"
+        try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+        try "· 动态\n标题\n营业收入3亿元。（甲单位）\n".write(toFile: corpus + "/a.txt", atomically: true, encoding: .utf8)
+
+        let inside = try Run.jianbao(["-c", ".export sqlite \(corpus)/x.db", corpus])
+        #expect(inside.status == 1)
+        #expect(inside.stderr.contains("refusing to export into the corpus folder"), "\(inside.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: corpus + "/x.db"))
+
+        let foreign = dir + "/notes.db"
+        try "my own notes\n".write(toFile: foreign, atomically: true, encoding: .utf8)
+        let refused = try Run.jianbao(["-c", ".export sqlite \(foreign)", corpus])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("refusing to overwrite \(foreign)"), "\(refused.stderr)")
+        #expect(try String(contentsOfFile: foreign, encoding: .utf8) == "my own notes\n")
+
+        let forced = try Run.jianbao(["-c", ".export sqlite \(foreign) force", corpus])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        let again = try Run.jianbao(["-c", ".export sqlite \(foreign)", corpus])
+        #expect(again.status == 0, "a database it wrote may be replaced: \(again.stderr)")
+        #expect(try read("sqlite", foreign).tables["articles"] == 1)
+
+        try FileManager.default.createDirectory(atPath: dir + "/out", withIntermediateDirectories: true)
+        try "{}\n".write(toFile: dir + "/out/articles.jsonl", atomically: true, encoding: .utf8)
+        let jsonl = try Run.jianbao(["-c", ".export jsonl \(dir)/out", corpus])
+        #expect(jsonl.status == 1)
+        #expect(jsonl.stderr.contains("refusing to overwrite \(dir)/out/articles.jsonl"), "\(jsonl.stderr)")
+        #expect(try String(contentsOfFile: dir + "/out/articles.jsonl", encoding: .utf8) == "{}\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/out") == ["articles.jsonl"], "nothing else left behind")
+
+        let usage = try Run.jianbao(["-c", ".export parquet \(dir)/p", corpus])
+        #expect(usage.status == 1)
+        #expect(usage.stderr.contains(".export sqlite FILE|jsonl DIR [force]"), "\(usage.stderr)")
+    }
+
+    /// A disk that fills during the export: an error naming the file, status 1, and the export
+    /// that was there before is still whole (a small tmpfs; needs root, as CI has).
+    @Test func aFullDiskLeavesTheOldExport() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let small = dir + "/small"
+        try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
+        let mount = try Run.program("/bin/mount", ["-t", "tmpfs", "-o", "size=96k", "tmpfs", small])
+        try #require(mount.status == 0, "cannot mount a tmpfs here: \(mount.stderr)")
+        defer { _ = try? Run.program("/bin/umount", [small]) }
+        let corpus = dir + "/one.txt"
+        try "· 动态\n标题\n营业收入3亿元。（甲单位）\n".write(toFile: corpus, atomically: true, encoding: .utf8)
+        let first = try Run.jianbao(["-c", ".export sqlite \(small)/a.db", corpus])
+        #expect(first.status == 0, "\(first.stderr)")
+        let full = try Run.jianbao(["-c", ".export sqlite \(small)/a.db", TestPaths.examples, TestPaths.seed])
+        #expect(full.status == 1)
+        #expect(full.stderr.contains("full"), "\(full.stderr)")
+        #expect(try read("sqlite", small + "/a.db").tables["articles"] == 1, "the old export is intact")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: small) == ["a.db"], "no temporary file is left")
+    }
+}

@@ -161,42 +161,59 @@ uint32_t jb_nfkc_single(uint32_t scalar) {
     return 0;
 }
 
-// Lead bytes of what the normaliser looks at: C0 controls other than tab, LF and CR; 0xC2
-// (U+0080–U+00BF: C1 controls, U+00A0); 0xE2 (U+2000–U+2FFF: spaces, zero-width, Kangxi);
-// 0xEF (U+F000–U+FFFF: compatibility ideographs, U+FEFF); 0xF0 (U+2F800… compatibility
-// supplement) and 0x7F.
-static const uint8_t candidate[256] = {
-    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
-    [0x07] = 1, [0x08] = 1, [0x0B] = 1, [0x0C] = 1, [0x0E] = 1, [0x0F] = 1,
-    [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1,
-    [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1A] = 1, [0x1B] = 1, [0x1C] = 1, [0x1D] = 1,
-    [0x1E] = 1, [0x1F] = 1, [0x7F] = 1, [0xC2] = 1, [0xE2] = 1, [0xEF] = 1, [0xF0] = 1,
-};
+// Whether the byte at p[i] may start something the normaliser changes: C0 controls other than
+// tab, LF and CR, and DEL; C2 80–AD (C1 controls, U+00A0, soft hyphen); E2 80/81 (spaces,
+// zero-width characters, U+2028/2029, U+205F/2060) and E2 BA–BF (CJK radicals, Kangxi
+// radicals); EF A4–AB (compatibility ideographs) and EF BB (U+FEFF); F0 AF (compatibility
+// supplement). The second byte matters: full-width punctuation (EF BC …) is everywhere in
+// Chinese text and must not stop the scan.
+static inline int is_candidate(const uint8_t *p, size_t i, size_t n) {
+    uint8_t b = p[i];
+    if (b < 0x20) return b != 0x09 && b != 0x0A && b != 0x0D;
+    if (b == 0x7F) return 1;
+    if (b != 0xC2 && b != 0xE2 && b != 0xEF && b != 0xF0) return 0;
+    if (i + 1 >= n) return 0;
+    uint8_t c = p[i + 1];
+    switch (b) {
+    case 0xC2: return c >= 0x80 && c <= 0xAD;
+    case 0xE2: return c == 0x80 || c == 0x81 || (c >= 0xBA && c <= 0xBF);
+    case 0xEF: return (c >= 0xA4 && c <= 0xAB) || c == 0xBB;
+    default: return c == 0xAF;
+    }
+}
+
+#ifdef __SSE2__
+// Bytes of v in [lo, lo + span] (unsigned).
+static inline __m128i in_range(__m128i v, uint8_t lo, uint8_t span) {
+    __m128i shifted = _mm_sub_epi8(v, _mm_set1_epi8((char)lo));
+    return _mm_cmpeq_epi8(_mm_min_epu8(shifted, _mm_set1_epi8((char)span)), shifted);
+}
+
+static inline __m128i equals(__m128i v, uint8_t x) { return _mm_cmpeq_epi8(v, _mm_set1_epi8((char)x)); }
+#endif
 
 size_t jb_normalise_candidate(const uint8_t *p, size_t n) {
     size_t i = 0;
 #ifdef __SSE2__
-    // Sixteen bytes at a time: controls (below 0x20 but tab, LF and CR), 0x7F and the four
-    // lead bytes. The scalar loop below confirms which byte it was.
-    const __m128i space = _mm_set1_epi8(0x1F);
-    for (; i + 16 <= n; i += 16) {
+    // Sixteen lead bytes at a time, each with the byte after it.
+    for (; i + 17 <= n; i += 16) {
         __m128i b = _mm_loadu_si128((const __m128i *)(p + i));
-        __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(b, space), b);
-        __m128i layout = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8(0x09)),
-                                                   _mm_cmpeq_epi8(b, _mm_set1_epi8(0x0A))),
-                                      _mm_cmpeq_epi8(b, _mm_set1_epi8(0x0D)));
-        __m128i hit = _mm_andnot_si128(layout, low);
-        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(b, _mm_set1_epi8(0x7F)));
-        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(b, _mm_set1_epi8((char)0xC2)));
-        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(b, _mm_set1_epi8((char)0xE2)));
-        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(b, _mm_set1_epi8((char)0xEF)));
-        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(b, _mm_set1_epi8((char)0xF0)));
+        __m128i c = _mm_loadu_si128((const __m128i *)(p + i + 1));
+        __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(b, _mm_set1_epi8(0x1F)), b);
+        __m128i layout = _mm_or_si128(_mm_or_si128(equals(b, 0x09), equals(b, 0x0A)), equals(b, 0x0D));
+        __m128i hit = _mm_or_si128(_mm_andnot_si128(layout, low), equals(b, 0x7F));
+        hit = _mm_or_si128(hit, _mm_and_si128(equals(b, 0xC2), in_range(c, 0x80, 0x2D)));
+        hit = _mm_or_si128(hit, _mm_and_si128(equals(b, 0xE2),
+                                              _mm_or_si128(in_range(c, 0x80, 0x01), in_range(c, 0xBA, 0x05))));
+        hit = _mm_or_si128(hit, _mm_and_si128(equals(b, 0xEF),
+                                              _mm_or_si128(in_range(c, 0xA4, 0x07), equals(c, 0xBB))));
+        hit = _mm_or_si128(hit, _mm_and_si128(equals(b, 0xF0), equals(c, 0xAF)));
         int mask = _mm_movemask_epi8(hit);
         if (mask) return i + (size_t)__builtin_ctz((unsigned)mask);
     }
 #endif
     for (; i < n; i++) {
-        if (candidate[p[i]]) return i;
+        if (is_candidate(p, i, n)) return i;
     }
     return n;
 }

@@ -58,8 +58,14 @@ public enum TextDecoder {
         }
         if validUTF8() { return .text(raw, encoding: "UTF-8", warning: nil) }
         if let forced { return decodeForced(raw, forced) }
-        if mostlyUTF8(raw) { return .damagedUTF8 }
-        return guessChinese(raw)
+        let (valid, invalid) = utf8Counts(raw)
+        if valid >= 4 * invalid && valid > 0 { return .damagedUTF8 }
+        let guess = guessChinese(raw)
+        // Neither GB18030 nor Big5, but some real UTF-8 characters: UTF-8 that is badly damaged,
+        // repaired with a warning at each place as before (a file in another encoding has no
+        // well-formed multi-byte UTF-8 at all, or only by rare accident).
+        if case .failure = guess, valid > 0 { return .damagedUTF8 }
+        return guess
     }
 
     /// The encoding a byte order mark names, and the mark's length.
@@ -108,9 +114,10 @@ public enum TextDecoder {
         return total == 0 ? 0 : Double(plausible) / Double(total)
     }
 
-    /// A file that is UTF-8 with some damage rather than another encoding: its valid
-    /// multi-byte characters far outnumber its ill-formed runs.
-    static func mostlyUTF8(_ raw: [UInt8]) -> Bool {
+    /// Well-formed multi-byte UTF-8 characters and ill-formed runs in the first 256 KB: a file
+    /// whose valid ones outnumber the ill-formed four to one is UTF-8 with some damage rather
+    /// than another encoding.
+    static func utf8Counts(_ raw: [UInt8]) -> (valid: Int, invalid: Int) {
         let sample = raw.prefix(sampleBytes * 4)
         var valid = 0, invalid = 0
         sample.withUnsafeBufferPointer { p in
@@ -124,7 +131,7 @@ public enum TextDecoder {
                 at += offset + max(bad, 1)
             }
         }
-        return valid >= 4 * invalid && valid > 0
+        return (valid, invalid)
     }
 
     /// GB18030 (which covers GBK and GB2312) or Big5, by strict decoding and common characters.

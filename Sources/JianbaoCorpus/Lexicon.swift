@@ -36,10 +36,13 @@ public final class Lexicon: Sendable {
     public let terms: [String]
     /// Characters segmentation attaches to the word before them (suffixes.txt).
     public let suffixes: [String]
+    /// Segmentation's rules for names and affixes (rules.txt): words by kind (organisation,
+    /// place-organisation, title, surname, function, prefix).
+    public let segmentationRules: [String: [String]]
 
     /// Everything word segmentation keeps whole, from these lexicons: terms, metrics and
     /// subjects (the corpus adds its organisations).
-    public var segmentationWords: [String] { terms + metrics + subjects }
+    public var segmentationWords: [String] { terms }
 
     /// What may follow a number as part of it for segmentation: magnitudes, units, both
     /// together, and the date and rank words (3.65万亿元, 45家, 2023年).
@@ -131,6 +134,9 @@ public final class Lexicon: Sendable {
         subjects = longestFirst(lines("subjects.txt").map { $0[0] })
         terms = longestFirst(lines("terms.txt").map { $0[0] })
         suffixes = longestFirst(lines("suffixes.txt").map { $0[0] }.filter { $0.unicodeScalars.count == 1 })
+        var rules: [String: [String]] = [:]
+        for f in lines("rules.txt") where f.count == 2 { rules[f[0], default: []].append(f[1]) }
+        segmentationRules = rules
         unitWords = Words(units)
         notFigureWords = Words(notFigures)
         magnitudeWords = Words(magnitudes.map(\.word))

@@ -1,31 +1,47 @@
 import CSegment
 
-/// Splits Chinese text into words: ICU's dictionary word break iterator first, then the
-/// domain lexicon on top (docs/WORDS.md). The lexicon only joins: a lexicon word is kept whole
-/// when it starts and ends where ICU put word boundaries (科|创|板 → 科创板), and never cuts a
-/// word ICU found (同比 is not taken out of 同|比例).
+/// Splits Chinese text into words (docs/WORDS.md). With the general dictionary installed
+/// (`WordDictionary.installed`): the most probable path through the graph of dictionary and
+/// lexicon words (`WordGraph`), then the rules for names and affixes (`rules.txt`). Without
+/// it: ICU's dictionary word break iterator, with the lexicon joining on top — a lexicon word is
+/// kept whole when it starts and ends where ICU put word boundaries (科|创|板 → 科创板), and
+/// never cuts a word ICU found (同比 is not taken out of 同|比例).
 ///
 /// Not thread-safe (it holds an ICU iterator and buffers): one per thread.
 public final class Segmenter {
-    private let iterator: OpaquePointer?
-    private let lexicon: ByteTrie
-    private let quantities: ByteTrie
-    private let suffixes: ScalarSet
-    private var ends: [Int32] = []
-    private var kinds: [UInt8] = []
+    let iterator: OpaquePointer?
+    let dictionary: WordDictionary?
+    let lexicon: ByteTrie
+    let quantities: ByteTrie
+    let suffixes: ScalarSet
+    let rules: SegmentationRules
+    var ends: [Int32] = []
+    var kinds: [UInt8] = []
+    var graph = WordGraph()
+    /// The words of the current run of ideographs, as character indices into `graph`, before
+    /// the rules join some of them.
+    var runStarts: [Int32] = []
+    var runEnds: [Int32] = []
+    var runSources: [UInt8] = []
 
-    /// A segmenter with these words, quantities and suffixes.
-    public init(_ vocabulary: SegmentationVocabulary) {
-        iterator = jb_segmenter_open()
+    /// A segmenter with these words, quantities and suffixes, on `dictionary` (the installed
+    /// one by default); ICU's iterator when there is no dictionary.
+    public init(_ vocabulary: SegmentationVocabulary, dictionary: WordDictionary? = WordDictionary.installed) {
+        self.dictionary = dictionary
+        iterator = dictionary == nil ? jb_segmenter_open() : nil
         lexicon = vocabulary.words
         quantities = vocabulary.quantities
         suffixes = vocabulary.suffixes
+        rules = vocabulary.rules
     }
 
     deinit { jb_segmenter_close(iterator) }
 
-    /// Whether ICU's iterator is in use; without it (no ICU data) every character is a word.
+    /// Whether ICU's iterator is in use (no dictionary); without either, every character is a word.
     public var usesICU: Bool { iterator != nil }
+
+    /// Whether the general dictionary is in use.
+    public var usesDictionary: Bool { dictionary != nil }
 
     /// The words of `p[lower..<upper]` in order: `word(start, end)` for each word (byte offsets
     /// into `p`), `gap()` where spaces, punctuation or a number stand between two words.
@@ -34,11 +50,27 @@ public final class Segmenter {
     @inline(__always)
     public func words(_ p: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int,
                       word: (Int, Int) -> Void, gap: () -> Void) {
+        segment(p, lower, upper, word: { s, e, _ in word(s, e) }, gap: gap)
+    }
+
+    /// As `words`, with who decided each word.
+    @inline(__always)
+    public func segment(_ p: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int,
+                        word: (Int, Int, WordSource) -> Void, gap: () -> Void) {
         let length = upper - lower
         guard length > 0, let base = p.baseAddress else { return }
         if ends.count < length {
             ends = [Int32](repeating: 0, count: max(length, 2 * ends.count))
             kinds = [UInt8](repeating: 0, count: ends.count)
+        }
+        if let dictionary {
+            let n = Self.characters(p, lower, upper, &ends, &kinds)
+            ends.withUnsafeBufferPointer { e in
+                kinds.withUnsafeBufferPointer { k in
+                    paths(p, lower, e, k, n, dictionary, word: word, gap: gap)
+                }
+            }
+            return
         }
         let count = ends.withUnsafeMutableBufferPointer { e in
             kinds.withUnsafeMutableBufferPointer { k in
@@ -56,10 +88,17 @@ public final class Segmenter {
 
     /// The words of `text`, as strings.
     public func words(of text: String) -> [String] {
-        var result: [String] = []
+        explained(text).map(\.word)
+    }
+
+    /// The words of `text` with who decided each (`.segment`).
+    public func explained(_ text: String) -> [(word: String, source: WordSource)] {
+        var result: [(word: String, source: WordSource)] = []
         let bytes = Array(text.utf8)
         bytes.withUnsafeBufferPointer { p in
-            words(p, 0, p.count, word: { s, e in result.append(String(decoding: p[s..<e], as: UTF8.self)) }, gap: {})
+            segment(p, 0, p.count, word: { s, e, source in
+                result.append((String(decoding: p[s..<e], as: UTF8.self), source))
+            }, gap: {})
         }
         return result
     }
@@ -68,7 +107,7 @@ public final class Segmenter {
     @inline(__always)
     private func merge(_ p: UnsafeBufferPointer<UInt8>, _ lower: Int, _ ends: UnsafeBufferPointer<Int32>,
                        _ kinds: UnsafeBufferPointer<UInt8>, _ n: Int,
-                       word: (Int, Int) -> Void, gap: () -> Void) {
+                       word: (Int, Int, WordSource) -> Void, gap: () -> Void) {
         var t = 0
         var start = 0
         while t < n {
@@ -87,7 +126,9 @@ public final class Segmenter {
                 }
                 continue
             }
-            var end = max(Int(ends[t]), lexiconWord(p, lower, start, ends, n, from: t))
+            let joined = lexiconWord(p, lower, start, ends, n, from: t)
+            var end = max(Int(ends[t]), joined)
+            var source: WordSource = joined > Int(ends[t]) ? .lexicon : kind == UInt8(JB_SEGMENT_LETTER) ? .letters : .icu
             // Past the segments the word covers; one it cut keeps its rest, from `end`.
             while t < n && Int(ends[t]) <= end { t += 1 }
             // 现代|化 → 现代化: a lone suffix character joins a word of two or more.
@@ -97,8 +138,9 @@ public final class Segmenter {
                UTF8Text.scalarCount(p, lower + end, lower + Int(ends[t])) == 1 {
                 end = Int(ends[t])
                 t += 1
+                source = .suffix
             }
-            word(lower + start, lower + end)
+            word(lower + start, lower + end, source)
             start = end
         }
     }
@@ -150,7 +192,7 @@ public final class Segmenter {
     /// The index of the last segment of the longest word of `trie` that starts at byte
     /// `start` (the start of segment `t`) and ends where a segment ends; `t - 1` if none.
     @inline(__always)
-    private static func longest(_ trie: ByteTrie, _ p: UnsafeBufferPointer<UInt8>, _ lower: Int, _ start: Int,
+    static func longest(_ trie: ByteTrie, _ p: UnsafeBufferPointer<UInt8>, _ lower: Int, _ start: Int,
                                 _ ends: UnsafeBufferPointer<Int32>, _ n: Int, from t: Int) -> Int {
         var last = t - 1
         var node = ByteTrie.root
@@ -193,7 +235,17 @@ public final class Segmenter {
             } else {
                 let (scalar, length) = UTF8Text.decode(p, start)
                 i += length
-                kind = CharacterClass.isWordCharacter(scalar) ? JB_SEGMENT_IDEO : JB_SEGMENT_NONE
+                if (0xFF10...0xFF19).contains(scalar.value) {
+                    // Full-width digits (２０２３) and their point are a number too.
+                    while i < upper {
+                        let (next, n) = UTF8Text.decode(p, i)
+                        guard (0xFF10...0xFF19).contains(next.value) || next.value == 0xFF0E else { break }
+                        i += n
+                    }
+                    kind = JB_SEGMENT_NUMBER
+                } else {
+                    kind = CharacterClass.isWordCharacter(scalar) ? JB_SEGMENT_IDEO : JB_SEGMENT_NONE
+                }
             }
             ends[n] = Int32(i - lower)
             kinds[n] = UInt8(kind)
@@ -230,21 +282,5 @@ public enum CharacterClass {
     @inline(__always)
     public static func isWordCharacter(_ c: Unicode.Scalar) -> Bool {
         c.value < 0x10000 ? table[Int(c.value)] : classify(c)
-    }
-}
-
-/// What a segmenter joins on top of ICU: lexicon words, the quantity words read as part of a
-/// number, and suffix characters.
-public struct SegmentationVocabulary: Sendable {
-    public let words: ByteTrie
-    public let quantities: ByteTrie
-    let suffixes: ScalarSet
-
-    /// The lexicon's terms, metrics and subjects plus `names` (a corpus's organisations); with
-    /// `joining` false, only the quantities (ICU's words as they are, for comparison).
-    public init(_ lexicon: Lexicon, names: [String], joining: Bool = true) {
-        words = ByteTrie(joining ? lexicon.segmentationWords + names : [])
-        quantities = ByteTrie(lexicon.quantityWords)
-        suffixes = ScalarSet(joining ? lexicon.suffixes.flatMap(\.unicodeScalars) : [])
     }
 }

@@ -13,6 +13,7 @@ public final class WordIndex: @unchecked Sendable {
     private let names: NameIndex
     private let lexicon: Lexicon
     private var madeVocabulary: SegmentationVocabulary?
+    private var segmented = false
 
     init(_ issues: [Issue], names: NameIndex, lexicon: Lexicon = .current) {
         self.issues = issues
@@ -21,7 +22,7 @@ public final class WordIndex: @unchecked Sendable {
         pthread_mutex_init(&mutex, nil)
     }
 
-    /// What is joined on top of ICU: the lexicon files' terms, metrics and subjects, and the
+    /// The words segmentation adds to the dictionary: the lexicon's terms and the
     /// organisations the corpus names in its sources. Made on first use (a load that never
     /// asks for words does not pay for it); the caller holds the mutex.
     private var vocabulary: SegmentationVocabulary {
@@ -49,11 +50,29 @@ public final class WordIndex: @unchecked Sendable {
     }
 
     /// The words of `text` as the corpus is segmented (without building the table).
-    public func segment(_ text: String) -> [String] {
+    public func segment(_ text: String) -> [String] { explain(text).map(\.word) }
+
+    /// The words of `text` as the corpus is segmented, with who decided each (`.segment`).
+    public func explain(_ text: String) -> [(word: String, source: WordSource)] {
         pthread_mutex_lock(&mutex)
         let vocabulary = self.vocabulary
+        segmented = true
         pthread_mutex_unlock(&mutex)
-        return Segmenter(vocabulary).words(of: text)
+        return Segmenter(vocabulary).explained(text)
+    }
+
+    /// Whether `segment` or `explain` has been called.
+    public var hasSegmented: Bool {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return segmented
+    }
+
+    /// What to tell the user when jieba's dictionary is not installed (nil when it is).
+    public static var missingDictionaryNote: String? {
+        guard WordDictionary.installed == nil else { return nil }
+        return "jieba's dictionary was not found (Debian's python3-jieba, or $JIANBAO_DICTIONARY); "
+            + "words are cut by ICU and the lexicons, less accurately (docs/WORDS.md)"
     }
 
     /// Whether the table has been built (for `.timer`-style reports and tests).

@@ -38,7 +38,7 @@ public enum MetaCommands {
         MetaCommand("vars", "", "list the variables"),
         MetaCommand("bail", "on|off", "stop at the first error"),
         MetaCommand("echo", "on|off", "write each line before running it"),
-        MetaCommand("segment", "TEXT", "the words of TEXT as freq words and collocates see them (ICU plus the lexicons)"),
+        MetaCommand("segment", "TEXT", "the words of TEXT as freq words and collocates see them, and who decided each"),
         MetaCommand("timer", "on|off", "print each statement's wall time to standard error"),
         MetaCommand("timeout", "[SECONDS|off]", "stop a statement that runs longer (default: off, 60 s for matches)"),
         MetaCommand("quit", "", "leave"),
@@ -203,7 +203,14 @@ extension Session {
         case "segment":
             guard !args.isEmpty else { return usage() }
             let text = line.drop { $0 != " " && $0 != "\t" }.trimmingCharacters(in: " \t")
-            try out.write(corpus.words.segment(text).joined(separator: " ") + "\n")
+            // The words, then who decided each (dictionary, lexicon, a rule): docs/WORDS.md.
+            let words = corpus.words.explain(text)
+            try out.write(words.map(\.word).joined(separator: " ") + "\n")
+            let width = words.map { DisplayWidth.of($0.word) }.max() ?? 0
+            for (word, source) in words {
+                try out.write("  " + DisplayWidth.pad(word, to: width) + "  " + source.label + "\n")
+            }
+            noteMissingDictionary()
         case "vars":
             for (name, value) in variables.named.sorted(by: { $0.key < $1.key }) { try out.write("\(name) = \(value)\n") }
             for (i, value) in variables.positional.enumerated() { try out.write("\(i + 1) = \(value)\n") }

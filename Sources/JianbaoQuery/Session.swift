@@ -67,6 +67,8 @@ public final class Session {
     /// The outputs a result has been written to, for the byte order mark of `--bom`, which
     /// goes only at the start of a file.
     var startedOutputs: Set<ObjectIdentifier> = []
+    /// Whether the note that jieba's dictionary is missing has been written.
+    var notedMissingDictionary = false
 
     public init(corpus: Corpus, mode: OutputMode, style: OutputStyle, bail: Bool,
                 variables: Variables = Variables(), out: Output, err: Output) {
@@ -189,6 +191,7 @@ public final class Session {
                     self.note(self.render(note: found, in: text, origin: origin))
                 }, timed: { nanoseconds in
                     if self.timer { self.note("time: " + Self.milliseconds(nanoseconds) + " ms") }
+                    self.noteMissingDictionary()
                 })
                 try target.flush()
                 return .ready
@@ -237,4 +240,15 @@ func realPath(_ path: String) -> String? {
     guard let resolved = realpath(path, nil) else { return nil }
     defer { free(resolved) }
     return String(cString: resolved)
+}
+
+extension Session {
+    /// Once per session, after the first segmentation without jieba's dictionary: words are
+    /// cut less well (docs/WORDS.md "The dictionary").
+    func noteMissingDictionary() {
+        guard !notedMissingDictionary, corpus.words.isBuilt || corpus.words.hasSegmented,
+              let message = WordIndex.missingDictionaryNote else { return }
+        notedMissingDictionary = true
+        note("note: " + message)
+    }
 }

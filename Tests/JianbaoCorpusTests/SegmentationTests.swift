@@ -65,36 +65,101 @@ import JianbaoTestSupport
         return (scores, misses)
     }
 
+    /// The older set (written for the test, in the lexicon's convention: metric names whole) now
+    /// measures the fallback without jieba's dictionary: ICU alone and ICU with the lexicons.
     @Test func wordsAgainstTheHandSegmentedSet() throws {
         let (sentences, sources) = try Self.load()
         #expect(sentences.count >= 50)
         let lexicon = Lexicon.current
-        let (plain, _) = Self.score(sentences, Segmenter(SegmentationVocabulary(lexicon, names: sources, joining: false)))
-        let (merged, misses) = Self.score(sentences, Segmenter(SegmentationVocabulary(lexicon, names: sources)))
+        let (plain, _) = Self.score(sentences, Segmenter(SegmentationVocabulary(lexicon, names: sources, joining: false), dictionary: nil))
+        let (merged, misses) = Self.score(sentences, Segmenter(SegmentationVocabulary(lexicon, names: sources), dictionary: nil))
+        let (dictionary, _) = Self.score(sentences, Segmenter(SegmentationVocabulary(lexicon, names: sources)))
         print("segmentation, ICU alone: \(plain)")
         print("segmentation, ICU with the lexicon: \(merged)")
+        print("segmentation, the dictionary with the lexicon: \(dictionary)")
         if ProcessInfo.processInfo.environment["SHOW_MISSES"] != nil { print(misses.joined(separator: "\n")) }
-        // docs/WORDS.md: the lexicon must help, and the whole must stay above 0.90.
+        // docs/WORDS.md: without the dictionary the lexicon must still help, and the whole stay
+        // above 0.80 on this set.
         #expect(merged.f1 > plain.f1 + 0.05)
-        #expect(merged.f1 >= 0.90, "F1 \(merged.f1) fell below 0.90")
+        #expect(merged.f1 >= 0.80, "F1 \(merged.f1) fell below 0.80")
     }
 
-    /// Edges: nothing, punctuation only, Latin words, numbers with units, lexicon rules.
+    /// Edges: nothing, punctuation only, Latin words, numbers with units, lexicon words, the
+    /// rules for names and affixes, measure words after numbers.
     @Test(arguments: [
         ("", ""),
         ("，。、；", ""),
         ("ESG报告和AI应用", "ESG 报告 和 AI 应用"),
-        ("营业收入3.65万亿元，同比增长0.8%", "营业收入 同比 增长"),
+        ("营业收入3.65万亿元，同比增长0.8%", "营业 收入 同比 增长"),
         ("新增300余家企业，2023年末", "新增 企业"),
+        ("新增65个子基金", "新增 子基金"),
+        ("１２３家企业", "企业"),
+        ("科创板", "科创板"),
+        ("落实习近平", "落实 习近平"),
+        ("同比例", "同 比例"),
+        ("现代化产业体系", "现代化 产业 体系"),
+        ("省属和市属国企推进混改", "省属 和 市属 国企 推进 混改"),
+        ("比上年增长", "比 上年 增长"),
+        ("十四五规划", "十四五 规划"),
+        ("税费沿线增幅挂牌收官", "税费 沿线 增幅 挂牌 收官"),
+        ("集装箱和人民币", "集装箱 和 人民币"),
+        ("总市值和服务业经营户", "总市值 和 服务业 经营户"),
+        ("江铜集团和发改委", "江铜 集团 和 发改委"),
+        ("宁波舟山港吞吐量", "宁波舟山港 吞吐量"),
+        ("董事长王祥明主持", "董事长 王 祥明 主持"),
+        ("副总经理王勇主持会议", "副 总经理 王 勇 主持 会议"),
+        ("书记高度重视", "书记 高度 重视"),
+        ("总经理秦琳对此", "总经理 秦 琳 对此"),
+        ("上市公司和固定资产", "上市 公司 和 固定 资产"),
+        ("一个项目", "一 个 项目"),
+    ])
+    func edges(_ text: String, _ expected: String) throws {
+        let dictionary = try #require(WordDictionary.installed, "jieba's dictionary is not installed (Scripts/setup)")
+        let segmenter = Segmenter(SegmentationVocabulary(Lexicon.current, names: []), dictionary: dictionary)
+        #expect(segmenter.usesDictionary && !segmenter.usesICU)
+        #expect(segmenter.words(of: text).joined(separator: " ") == expected)
+    }
+
+    /// Without the dictionary: ICU's iterator with the lexicon on top.
+    @Test(arguments: [
+        ("营业收入3.65万亿元，同比增长0.8%", "营业 收入 同比 增长"),
         ("科创板", "科创板"),
         ("落实习近平", "落实 习近平"),
         ("同比例", "同 比例"),
         ("现代化产业体系", "现代化 产业 体系"),
     ])
-    func edges(_ text: String, _ expected: String) {
-        let segmenter = Segmenter(SegmentationVocabulary(Lexicon.current, names: []))
+    func edgesWithoutTheDictionary(_ text: String, _ expected: String) {
+        let segmenter = Segmenter(SegmentationVocabulary(Lexicon.current, names: []), dictionary: nil)
         #expect(segmenter.usesICU, "ICU's word break iterator (libicu's data) is missing")
         #expect(segmenter.words(of: text).joined(separator: " ") == expected)
+    }
+
+    /// Who decided each word, as `.segment` shows it.
+    @Test func sourcesOfTheCuts() throws {
+        let dictionary = try #require(WordDictionary.installed)
+        let segmenter = Segmenter(SegmentationVocabulary(Lexicon.current, names: ["浦江数智港"]), dictionary: dictionary)
+        let explained = segmenter.explained("董事长王祥明考察浦江数智港和江铜集团的科创板企业")
+        let labels = explained.map { "\($0.word):\($0.source.label)" }
+        #expect(labels == ["董事长:dictionary", "王:rule: name after a title", "祥明:rule: name after a title",
+                           "考察:dictionary", "浦江数智港:lexicon", "和:dictionary", "江铜:rule: organisation",
+                           "集团:dictionary", "的:dictionary", "科创板:lexicon", "企业:dictionary"], "\(labels)")
+    }
+
+    /// The dictionary file: words, costs by frequency, compounds and numeral pairs left out,
+    /// bad lines skipped.
+    @Test func dictionaryFromAFile() throws {
+        let path = NSTemporaryDirectory() + "jianbao-dict-" + UUID().uuidString + ".txt"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "上市 100 v\n公司 300 n\n上市公司 50 nt\n一 500 m\n个 400 q\n一个 900 m\n坏行\n 7 n\n无频率 x n\n时不我待 12 i\n时不 2 n\n我待 2 n\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let d = try #require(WordDictionary.load(path))
+        #expect(d.count == 9)
+        for word in ["上市", "公司", "一", "个", "时不我待"] { #expect(d.contains(word), "\(word)") }
+        // A compound of two listed words, and a numeral with its measure word, are no words.
+        #expect(!d.contains("上市公司") && !d.contains("一个"))
+        #expect(!d.contains("坏行") && !d.contains("无频率"))
+        #expect(d.tag(of: "公司") == .noun && d.tag(of: "时不我待") == .idiom)
+        #expect(d.cost(d.node("公司")) < d.cost(d.node("上市")))
+        #expect(WordDictionary.load(path + ".missing") == nil)
     }
 
     /// Without ICU (no data), every letter run or ideograph is a word and numbers are gaps.

@@ -3,8 +3,9 @@ import Glibc
 #endif
 
 /// Turns the corpus paths a user names into the list of files to read (FORMAT.md "Files
-/// and issues"): a file is one issue; a folder is every `*.txt` below it, recursively, in
-/// byte order of the relative path, hidden entries skipped.
+/// and issues"): a file is one issue; a folder is every bulletin file below it (`.txt`,
+/// `.docx`, `.pdf`, `.html`, `.htm`), recursively, in byte order of the relative path, hidden
+/// entries and Word's lock files (`~$…`) skipped.
 struct PathExpander {
     /// One file to read: the path shown to the user and the issue id.
     struct File: Sendable, Equatable {
@@ -30,7 +31,7 @@ struct PathExpander {
             var ancestors: Set<FileKey> = [FileKey(st)]
             walk(folder: path, relative: "", depth: 0, ancestors: &ancestors, into: &found)
             if found.isEmpty {
-                diagnostics.append(Diagnostic(.error, file: path, "no .txt files in this folder"))
+                diagnostics.append(Diagnostic(.error, file: path, "no bulletin files (.txt, .docx, .pdf, .html) in this folder"))
             }
             found.sort { $0.key.lexicographicallyPrecedes($1.key) }
             files += found.map(\.file)
@@ -62,7 +63,7 @@ struct PathExpander {
                 var lst = stat()
                 if lstat(full, &lst) == 0, lst.st_mode & S_IFMT == S_IFLNK {
                     // A dangling link or a loop: report it only where it would have counted.
-                    if errno == ELOOP || name.hasSuffix(".txt") {
+                    if errno == ELOOP || Self.isBulletin(name) {
                         diagnostics.append(Diagnostic(.error, file: full, errno == ELOOP ? "symbolic link loop" : "broken symbolic link"))
                     }
                 } else {
@@ -83,15 +84,28 @@ struct PathExpander {
                 ancestors.insert(key)
                 walk(folder: full, relative: rel, depth: depth + 1, ancestors: &ancestors, into: &found)
                 ancestors.remove(key)
-            } else if name.hasSuffix(".txt") {
+            } else if Self.isBulletin(name) {
                 found.append((Array(rel.utf8), File(path: full, id: Self.issueID(fileName: name))))
             }
         }
     }
 
-    /// The file name without a final `.txt`.
+    /// The extensions a folder is searched for, lowercase (`.TXT` and `.Docx` count too).
+    static let extensions = [".txt", ".docx", ".pdf", ".html", ".htm"]
+
+    /// Whether a file found in a folder is a bulletin file; `~$x.docx` is Word's lock file.
+    static func isBulletin(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return extensions.contains { lower.hasSuffix($0) } && !name.hasPrefix("~$")
+    }
+
+    /// The file name without a final bulletin extension (`.txt`, `.docx`, `.pdf`, `.html`, `.htm`).
     static func issueID(fileName: String) -> String {
-        fileName.hasSuffix(".txt") && fileName.count > 4 ? String(fileName.dropLast(4)) : fileName
+        let lower = fileName.lowercased()
+        for ext in extensions where lower.hasSuffix(ext) && fileName.utf8.count > ext.utf8.count {
+            return String(decoding: fileName.utf8.dropLast(ext.utf8.count), as: UTF8.self)
+        }
+        return fileName
     }
 
     private func baseName(_ path: String) -> String {

@@ -178,6 +178,8 @@ public struct RowSource: Sendable {
         case (.issues, .sections): return .integer(issue.sections.count)
         case (.issues, .articles): return .integer(issue.articles.count)
         case (.issues, .chars): return .integer(issue.articles.reduce(0) { $0 + issue.characterCount(of: $1) })
+        case (.issues, .encoding): return issue.encoding.map { .text($0) } ?? .null
+        case (.issues, .format): return .text(issue.format)
         case (_, .date): return issue.date.map { .date($0) } ?? .null
         case (_, .year): return issue.date.map { .integer($0.year) } ?? .null
         case (_, .issue): return .text(issue.id)

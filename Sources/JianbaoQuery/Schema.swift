@@ -7,6 +7,7 @@ public enum Field: String, CaseIterable, Sendable {
     case section, titleLines = "title_lines", subheadings, source, sources, paragraphs, body
     case article, n, text
     case issues, first, last
+    case encoding, format
     case metric, value, unit, amount, base, change, qualifier, period, subject, sentence
     case changeBasis = "change_basis", changeUnit = "change_unit", changeAbs = "change_abs", span
     case valueHigh = "value_high", cumulative, sentenceN = "sentence_n", subjectKey = "subject_key"
@@ -47,7 +48,7 @@ public struct TargetSpec: Sendable {
 public enum Schema {
     public static let targets: [TargetSpec] = [
         TargetSpec(target: .issues, help: "one row per bulletin file", fields: [
-            FieldSpec(field: .id, type: .text, help: "file name without .txt"),
+            FieldSpec(field: .id, type: .text, help: "file name without its extension (.txt, .docx, .pdf, .html); the date for gathered web pages"),
             FieldSpec(field: .file, type: .text, help: "path of the file as loaded"),
             FieldSpec(field: .date, type: .date, help: "issue date from the file name or header (2024, 2024-03 or 2024-03-15)"),
             FieldSpec(field: .year, type: .integer, help: "year of the issue date"),
@@ -56,6 +57,8 @@ public enum Schema {
             FieldSpec(field: .sections, type: .integer, help: "number of sections"),
             FieldSpec(field: .articles, type: .integer, help: "number of articles"),
             FieldSpec(field: .chars, type: .integer, help: "characters in the articles' paragraphs"),
+            FieldSpec(field: .encoding, type: .text, help: "text encoding the file was read in (UTF-8, GB18030, UTF-16LE, Big5 …); null for Word and PDF"),
+            FieldSpec(field: .format, type: .text, help: "text, docx, pdf, html (a whole issue as one page) or html-articles (one issue per date of article pages)"),
         ]),
         TargetSpec(target: .sections, help: "one row per section of an issue", fields: [
             FieldSpec(field: .issue, type: .text, help: "issue id"),

@@ -52,6 +52,8 @@ public final class Session {
     public private(set) var failed = false
     /// The paths the corpus was loaded from (nil: the built-in sample), for `.reload`.
     public var corpusPaths: [String]?
+    /// Encodings named for some of those paths (`--encoding`, `.load --encoding`), for `.reload`.
+    public var corpusEncodings: [String: String] = [:]
     /// The terminal standard output goes to, when it is one (set by the executable).
     public var terminal: (any SessionTerminal)?
 

@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // Byte primitives Swift's Glibc overlay does not expose (memmem) and a fast
@@ -24,6 +25,16 @@ let package = Package(
         // ICU's dictionary word break iterator for Chinese (libicu-dev), behind a header with
         // no ICU types.
         .target(name: "CSegment", linkerSettings: [.linkedLibrary("icuuc")]),
+        // ICU's converters, charset detector and NFKC data for reading text that is not
+        // UTF-8 (GB18030, UTF-16, Big5 …), behind a header with no ICU types.
+        .target(name: "CConvert", linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc")]),
+        // libxml2 (Debian's libxml2-dev): its XML parser for Word's document.xml and its HTML
+        // parser for web pages, behind CMarkup's small API.
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .target(name: "CMarkup", dependencies: ["CLibXML2"]),
+        // poppler's C++ API (Debian's libpoppler-cpp-dev) for PDF text, behind CPdf's C header.
+        .systemLibrary(name: "CPopplerCpp", pkgConfig: "poppler-cpp", providers: [.apt(["libpoppler-cpp-dev"])]),
+        .target(name: "CPdf", dependencies: ["CPopplerCpp"]),
         // The system libedit (histedit.h); installed by Scripts/setup as libedit-dev.
         .systemLibrary(
             name: "CEditLine",
@@ -34,7 +45,10 @@ let package = Package(
         // which Swift cannot call directly.
         .target(name: "CEditShim", dependencies: ["CEditLine"]),
         // Reading bulletins: bytes → lines → issues, sections, articles, paragraphs.
-        .target(name: "JianbaoCorpus", dependencies: ["CBytes", "CSegment"], exclude: ["Lexicons"]),
+        .target(name: "JianbaoCorpus", dependencies: [
+            "CBytes", "CSegment", "CConvert", "CMarkup", "CPdf",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ], exclude: ["Lexicons"]),
         // The query language and output formatting; knows nothing of terminals.
         .target(name: "JianbaoQuery", dependencies: ["JianbaoCorpus", "CBytes", "CRegex", "CSQLite"]),
         // The program: command line, script input and the libedit shell.

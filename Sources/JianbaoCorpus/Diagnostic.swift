@@ -1,6 +1,9 @@
 /// One problem the loader found, printed as `file:line:col: warning: …` or `file: error: …`.
 public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     public enum Severity: String, Sendable {
+        /// Information that is not a problem: a file read in an encoding other than UTF-8.
+        /// Listed by `--check` and `.check`, never counted as a warning.
+        case note
         /// The file loaded; something in it was not as FORMAT.md describes.
         case warning
         /// The file (or path) could not be used at all and was skipped.

@@ -25,6 +25,23 @@ public struct Figure: Sendable, Equatable {
     public var text: ByteRange
     /// The sentence it stands in.
     public var sentence: ByteRange
+    /// The upper bound of a range (`3至5亿元` → 5), in the unit of `value`; nil for one number.
+    public var valueHigh: Double? = nil
+    /// What the change compares with: `同比` (also when unstated), `环比`, `比年初`, `较YYYY年`,
+    /// `两年平均`; "" when there is no change.
+    public var changeBasis: String = ""
+    /// How the change was written: `%`, `个百分点` or `倍` (`change` then holds the percent:
+    /// 增长1.2倍 is +120); "" when there is no change.
+    public var changeUnit: String = ""
+    /// An absolute change in the figure's unit (`较上年增加12家` → +12), nil when none.
+    public var changeAbsolute: Double? = nil
+    /// The stretch of time the figure covers: `year`, `h1`, `h2`, `q1`…`q4`, `ytd-M`, `month`,
+    /// or "" when the text does not say.
+    public var span: String = ""
+    /// A running total (`累计`): never silently part of a yearly series.
+    public var cumulative: Bool = false
+    /// The article's first reporting organisation, or "".
+    public var source: String = ""
 
     /// Magnitude and unit as written (`万亿元`).
     public var unit: String {
@@ -36,7 +53,6 @@ public struct Figure: Sendable, Equatable {
 
     /// The unit without its magnitude (`元`; `%` for `％`).
     public var base: String {
-        let unit = Lexicon.current.unitWords.strings[Int(unitCode & 0xFFFF)]
-        return unit == "％" ? "%" : unit
+        Quantity.baseUnit(Lexicon.current.unitWords.strings[Int(unitCode & 0xFFFF)])
     }
 }

@@ -13,8 +13,15 @@ struct FigureExtractor {
     let subjects: [String]
     /// The reporting organisations alone: one named inside a longer subject is the subject.
     var organisations: [String] = []
+    /// `subjects` prepared for matching in the paragraph.
+    var subjectWords: Words?
+    /// The article's first reporting organisation (each figure's `source`).
+    var source = ""
     /// The issue's year, for 今年 and 去年.
     let issueYear: Int?
+    /// The issue's month, for a span stated without a year (1-10月 in an issue of January
+    /// describes the year before).
+    var issueMonth: Int?
     /// Answers to `strip` and `splitSubject` for phrases seen before, and buffers (one per
     /// worker).
     let cache: PhraseCache
@@ -43,6 +50,15 @@ struct FigureExtractor {
         var sentence = 0
         /// Named by a 分别 list (metric or subject set there).
         var paired = false
+        /// The upper bound of a range (3至5亿元), and where the lower bound's digits end.
+        var valueHigh: Double?
+        var lowEnd = 0
+        /// Written in 倍 (a change in times).
+        var isTimes = false
+        var changeBasis = "", changeUnit = ""
+        var changeAbs: Double?
+        /// Its subject is a part's (其中，洋山港区…): it is not carried to the figures after.
+        var partSubject = false
     }
 
     // MARK: - Text
@@ -149,9 +165,9 @@ struct FigureExtractor {
     static let timePrefixes = ["前三季度", "上半年", "下半年", "一季度", "二季度", "三季度", "四季度", "全年", "今年", "去年", "同期",
                                "年底", "年末", "以来", "本月", "本航季", "底", "末", "初", "其中", "此外", "同时", "目前", "预计"]
     /// Time words trimmed from the end of a subject (上海地铁全年 → 上海地铁).
-    static let timeSuffixes = ["上半年", "下半年", "全年", "今年", "去年", "年底", "年末", "期间"]
+    static let timeSuffixes = ["上半年", "下半年", "全年", "今年", "去年", "年底", "年末", "期间", "一季度", "二季度", "三季度", "四季度", "前三季度"]
     /// One-character words that are not part of a name when they stand in front of it.
-    static let leadingFunctionWords = ["占", "并", "和", "及", "被", "均", "将", "已", "为", "有", "共", "仅", "还", "可"]
+    static let leadingFunctionWords = ["占", "并", "和", "及", "被", "均", "将", "已", "为", "有", "共", "仅", "还", "可", "而", "但", "则", "虽然"]
     /// One-character words trimmed from the end of a subject (全市新设立 → 全市).
     static let trailingFunctionWords = ["新", "可", "后", "共", "已", "将", "均", "再", "还"]
 
@@ -168,14 +184,17 @@ struct FigureExtractor {
         guard !candidates.isEmpty else { return [] }
         // Candidates are in text order: one walk numbers their sentences.
         var sentence = 0, position = 0
+        cache.sentenceStarts.removeAll(keepingCapacity: true)
+        cache.sentenceStarts.append(0)
         for i in candidates.indices {
             while position < candidates[i].start {
-                if sentenceEnds.contains(s[position]) { sentence += 1 }
+                if sentenceEnds.contains(s[position]) { sentence += 1; cache.sentenceStarts.append(position + 1) }
                 position += 1
             }
             candidates[i].sentence = sentence
         }
         attachChanges(&candidates)
+        if cache.stopped || cache.stop() { cache.stopped = true; return [] }
         name(&candidates)
         nameParts(&candidates)
         carrySubjects(&candidates)
@@ -186,17 +205,36 @@ struct FigureExtractor {
     func numbers() -> [Candidate] {
         var result: [Candidate] = []
         var i = 0
+        var nextCheck = 4096
         while i < s.count {
-            guard isDigit(s[i]), let (value, end) = Quantity.number(s, from: i) else { i += 1; continue }
+            if i >= nextCheck {
+                nextCheck = i + 4096
+                if cache.stopped || cache.stop() { cache.stopped = true; return [] }
+            }
+            guard isDigit(s[i]), let (value, lowEnd) = Quantity.number(s, from: i) else { i += 1; continue }
+            var end = lowEnd
             defer { i = max(end, i + 1) }
             if i > 0, s[i - 1] == "第" || isASCIILetter(s[i - 1]) || s[i - 1] == "." { continue }
-            if end < s.count, isASCIILetter(s[end]) { continue }
+            if end < s.count, isASCIILetter(s[end]), lexicon.unitWords.first(in: s, at: end) == nil { continue }
             if lexicon.notFigureWords.first(in: s, at: end) != nil { continue }
-            if end + 1 < s.count, Self.rangeMarks.contains(s[end]), isDigit(s[end + 1]) { continue }
-            guard let unit = unit(after: end) else { continue }
+            // A range (3至5亿元, 3—5亿元) is one figure; one that ends in a date or count of
+            // months (1-10月) is none.
+            var high: Double?
+            if end + 1 < s.count, Self.rangeMarks.contains(s[end]), isDigit(s[end + 1]) {
+                guard let (h, highEnd) = Quantity.number(s, from: end + 1), lexicon.notFigureWords.first(in: s, at: highEnd) == nil,
+                      unit(after: highEnd) != nil else { continue }
+                high = h
+                end = highEnd
+            }
+            // One space may stand between a number and its unit (2764 亿元, as some pages print).
+            guard let unit = unit(after: end) ?? (end + 1 < s.count && s[end] == " " ? unit(after: end + 1) : nil) else { continue }
+            // Ranks (前10位) are no figures.
+            if i > 0, s[i - 1] == "前", Self.rankUnits.contains(unit.unit) { continue }
             var j = unit.end
             var after: [String] = []
             while let q = lexicon.afterWords.first(in: s, at: j) { after.append(lexicon.afterWords.strings[q.index]); j += q.length }
+            // A threshold that names a category (年营业收入2000万元以上的企业) is no figure.
+            if j < s.count, s[j] == "的", !after.isEmpty || boundBefore(i) { continue }
             var candidate = Candidate(start: i, numberEnd: end, unitEnd: unit.end, end: j, value: value,
                                       magnitude: unit.magnitude, unit: unit.unit,
                                       qualifiers: (unit.between + after).map { Qualifier(text: $0, before: false) },
@@ -207,6 +245,12 @@ struct FigureExtractor {
             candidate.exponent = unit.exponent
             candidate.unitIndex = unit.index
             candidate.magnitudeIndex = unit.magnitudeIndex
+            candidate.isTimes = unit.unit == "倍"
+            candidate.lowEnd = lowEnd
+            if let high {
+                candidate.valueHigh = high
+                candidate.qualifiers.insert(Qualifier(text: "至", before: false), at: 0)
+            }
             result.append(candidate)
         }
         return result
@@ -224,59 +268,21 @@ struct FigureExtractor {
                     between, lexicon.unitWords.strings[unit.index], unit.index, j + unit.length, magnitude.map { $0.index + 1 } ?? 0)
         }
         if let magnitude = lexicon.magnitudeWords.first(in: s, at: end), let r = read(magnitude) { return r }
-        return read(nil)
+        if let r = read(nil) { return r }
+        // 1300多亿元: the qualifier before the magnitude.
+        guard let q = lexicon.betweenWords.first(in: s, at: end), let magnitude = lexicon.magnitudeWords.first(in: s, at: end + q.length),
+              let unit = lexicon.unitWords.first(in: s, at: end + q.length + magnitude.length) else { return nil }
+        return (lexicon.magnitudeWords.strings[magnitude.index], lexicon.magnitudeExponents[magnitude.index],
+                [lexicon.betweenWords.strings[q.index]], lexicon.unitWords.strings[unit.index], unit.index,
+                end + q.length + magnitude.length + unit.length, magnitude.index + 1)
     }
 
-    /// A change phrase after a figure (a breakdown in parentheses and a comma may stand
-    /// between) belongs to it; `同比分别增长 a%、b%` pairs with the figures of the list before.
-    func attachChanges(_ c: inout [Candidate]) {
-        for k in c.indices where !c[k].consumed && c[k].parent == nil {
-            var j = c[k].end
-            if j < s.count, s[j] == "（" || s[j] == "(", let close = closing(from: j) {
-                for m in c.indices where c[m].start > j && c[m].start < close { c[m].parent = k }
-                j = close + 1
-            }
-            if j < s.count, s[j] == "，" || s[j] == "," { j += 1 }
-            // A comparison may stand before the change phrase (，较上年增长6.8%).
-            if j < s.count, s[j] == "较" || matches("比上", at: j) || matches("比去", at: j) || matches("比同", at: j) {
-                var m = j + 1
-                while m < s.count, m - j <= 8, change(at: m) == nil, !isBoundary(s[m]) || isDigit(s[m]) { m += 1 }
-                if change(at: m) != nil { j = m }
-            }
-            guard let (length, sign) = change(at: j) else { continue }
-            let after = j + length
-            if sign == 0 {
-                c[k].change = 0
-                continue
-            }
-            // The percentages right after the phrase, separated by 、 和 及 and commas.
-            var percents: [Int] = []
-            var position = after
-            while let m = c.firstIndex(where: { $0.start == position && $0.isPercent && !$0.consumed }) {
-                percents.append(m)
-                position = c[m].end
-                if position < s.count, Self.listJoiners.contains(s[position]) { position += 1 } else { break }
-            }
-            guard !percents.isEmpty else { continue }
-            // The figures these changes go to: this one and, for a list, the ones before it in
-            // the same sentence that have no change yet.
-            var owners = [k]
-            var m = k - 1
-            while owners.count < percents.count, m >= 0, c[m].sentence == c[k].sentence {
-                if !c[m].consumed, c[m].parent == nil, c[m].change == nil { owners.insert(m, at: 0) }
-                m -= 1
-            }
-            guard owners.count == percents.count else { continue }
-            for (owner, percent) in zip(owners, percents) {
-                c[owner].change = Double(sign) * c[percent].value
-                c[percent].consumed = true
-            }
-        }
-    }
-
+    /// The parenthesis that closes the one at `open`, within the sentence and at most
+    /// `maximumParenthetical` characters on (a longer one is no breakdown, and an unclosed
+    /// one must not be searched for from every figure of a long sentence).
     func closing(from open: Int) -> Int? {
         var depth = 0
-        for i in open..<s.count {
+        for i in open..<min(s.count, open + Self.maximumParenthetical) {
             if s[i] == "（" || s[i] == "(" { depth += 1 }
             if s[i] == "）" || s[i] == ")" { depth -= 1; if depth == 0 { return i } }
             if sentenceEnds.contains(s[i]) { return nil }
@@ -294,6 +300,8 @@ struct FigureExtractor {
             c[k].qualifiers = before.qualifiers + c[k].qualifiers
             if c[k].isPercent, before.changeSign != 0, c[k].change == nil {
                 c[k].change = Double(before.changeSign) * c[k].value
+                c[k].changeUnit = "%"
+                c[k].changeBasis = basis(max(0, before.phrase.start - 1), c[k].start)
             }
             if let noun = countedNoun(c[k]) {
                 c[k].metric = noun.text
@@ -303,7 +311,8 @@ struct FigureExtractor {
                 // figure (7处银行网点和16个…).
                 let start = before.phrase.start
                 let afterNumber = start > 0 && isDigit(s[start - 1]) || (start > 1 && lexicon.measures.contains(String(s[start - 1])) && isDigit(s[start - 2]))
-                c[k].subject = afterNumber ? "" : strip(before.phrase.text)
+                let owner = afterNumber ? "" : strip(before.phrase.text)
+                c[k].subject = cachedSubjectLike(owner) ? owner : ""
                 k += 1
                 continue
             }
@@ -332,17 +341,36 @@ struct FigureExtractor {
                 split.offset += q.length
                 c[k].qualifiers.insert(Qualifier(text: lexicon.beforeWords.strings[q.index], before: true), at: 0)
             }
-            c[k].metric = split.metric
+            c[k].metric = split.metric.hasSuffix("实际") && split.metric.count > 3 ? String(split.metric.dropLast(2)) : split.metric
             c[k].subject = split.subject.isEmpty ? strip(at: before.subjectRange, before.subject) : split.subject
+            if c[k].subject.isEmpty, !before.owner.isEmpty { c[k].subject = before.owner }
             c[k].metricStart = before.phrase.start + split.offset
-            // In a 其中 sentence what stands before a number is a part's subject; the metric
-            // is that of the figure before (其中，洋山港区完成1980万标准箱).
-            if split.subject.isEmpty, before.subject.isEmpty,
-               clauseStartsWithAmong(before.phrase.start) || sentenceStartsWithAmong(c[k].start),
-               cachedSubjectLike(split.metric),
-               let previous = previousNamed(c, k, unit: c[k].unitKey) {
+            // What stands before a number and names an owner is a part's subject; the metric
+            // is that of the figure before (其中，洋山港区完成1980万标准箱; 其中:省属国有企业
+            // 5208.4亿元; 内河港口完成1968万吨).
+            let among = clauseStartsWithAmong(before.phrase.start) || sentenceStartsWithAmong(c[k].sentence)
+            if split.subject.isEmpty, before.subject.isEmpty, cachedSubjectLike(split.metric),
+               let previous = previousNamed(c, k, unit: c[k].unitKey), among || c[previous].partSubject {
                 c[k].subject = strip(split.metric)
                 c[k].metric = c[previous].metric
+                c[k].partSubject = true
+            }
+            // A change standing alone (中央企业同比增长36.4%, 两年平均增长13.8%) is one of the
+            // metric named before it, for the owner it names.
+            if c[k].isPercent, before.changeSign != 0, c[k].change != nil,
+               cachedSubjectLike(c[k].metric) || c[k].metric.isEmpty || Self.basisWords.contains(c[k].metric)
+                || c[k].metric.hasSuffix("后") || c[k].metric.hasPrefix("较") || c[k].metric.hasPrefix("比"),
+               let previous = previousAmount(c, k) ?? previousPercent(c, k) {
+                if cachedSubjectLike(c[k].metric) { c[k].subject = strip(c[k].metric) }
+                c[k].metric = c[previous].metric
+            }
+            // 以22866万吨的吞吐量: the metric follows the figure, the owner stands before it.
+            if c[k].end + 1 < s.count, s[c[k].end] == "的", c[k].metric.isEmpty || c[k].metric.hasSuffix("以"),
+               let noun = lexicon.metrics.first(where: { matches($0, at: c[k].end + 1) }) {
+                let owner = strip(String(c[k].metric.dropLast(c[k].metric.hasSuffix("以") ? 1 : 0)))
+                c[k].metric = noun
+                c[k].end += 1 + noun.unicodeScalars.count
+                if cachedSubjectLike(owner) { c[k].subject = owner }
             }
             // A percentage with no name before it may name what follows (完成70%以上改革主体任务).
             if c[k].metric.isEmpty, c[k].isPercent, let noun = nounAfter(c[k].end) {
@@ -386,6 +414,17 @@ struct FigureExtractor {
         }
         // Subjects: the last item carries the metric after a subject as long as the first one.
         let last = items[items.count - 1]
+        // 甲和乙的旅客吞吐量分别…: the metric follows 的.
+        if let de = last.firstIndex(of: "的"), last.index(after: de) < last.endIndex {
+            let metric = String(last[last.index(after: de)...])
+            let names = Array(items.dropLast()) + [String(last[..<de])]
+            for (m, name) in zip(run, names) {
+                c[m].metric = metric
+                c[m].subject = name
+                c[m].metricStart = c[m].start
+            }
+            return
+        }
         let known = subjects.first { last.hasPrefix($0) && last.count > $0.count }
         let subjectLength = known?.count ?? min(items[0].count, max(0, last.count - 1))
         let metric = String(last.dropFirst(subjectLength))
@@ -418,11 +457,14 @@ struct FigureExtractor {
         var phraseEnd = 0
         var subject = ""
         var subjectRange = 0..<0
+        /// X of X的Y when X names an owner (中央企业的劳动生产率), else "".
+        var owner = ""
     }
 
     func phraseBefore(_ start: Int, percent: Bool) -> Before {
         var result = Before()
-        var i = start
+        // Some pages print a space between the words and the number (利润总额 2764 亿元).
+        var i = start > 0 && s[start - 1] == " " && start > 1 && !punctuation.contains(s[start - 2]) ? start - 1 : start
         var progress = true
         while progress {
             progress = false
@@ -462,13 +504,16 @@ struct FigureExtractor {
         // Time words and function words in front are not part of the name (全年营业收入,
         // 占科创板上市企业总数); a phrase that is only a time word names nothing. Worked on
         // positions; the phrase becomes a String once.
-        var phraseStart = k
-        if phraseStart < i, s[phraseStart] == "年", phraseStart > 0, isDigit(s[phraseStart - 1]) { phraseStart += 1 }
+        var phraseStart = afterCount(k, i)
         while phraseStart < i, let prefix = Self.leadingWords.first(in: s, at: phraseStart), phraseStart + prefix.length <= i {
             phraseStart += prefix.length
         }
         // X的Y names Y (被投资的科创企业平均估值 → 科创企业平均估值).
-        if let de = (phraseStart..<i).last(where: { s[$0] == "的" }), de + 1 < i { phraseStart = de + 1 }
+        if !result.respectively, let de = (phraseStart..<i).last(where: { s[$0] == "的" }), de + 1 < i {
+            let x = strip(text(phraseStart, de))
+            if cachedSubjectLike(x) { result.owner = x }
+            phraseStart = de + 1
+        }
         result.phrase = (text(phraseStart, i), phraseStart)
         result.phraseEnd = i
         // The subject: what stands before the verb that ended the phrase.
@@ -484,14 +529,38 @@ struct FigureExtractor {
             }
             var b = end
             while b > 0, !isBoundary(s[b - 1]), end - b < 16 { b -= 1 }
-            result.subject = text(b, end)
+            let counted = afterCount(b, end)
+            result.subject = text(counted, end)
+            if counted != b, lexicon.notFigureWords.first(in: s, at: b) == nil {
+                // After a count the counted noun is the subject only when it reads as an owner.
+                let noun = strip(result.subject)
+                if !looksLikeSubject(noun) || subjects.contains(noun) || noun.count < 3 { result.subject = "" }
+                // 华东地区47个机场完成…: the owner is what stands before the count when it names one.
+                var a = b - 1
+                while a > 0, isDigit(s[a - 1]) || s[a - 1] == "." { a -= 1 }
+                var p = a
+                while p > 0, !isBoundary(s[p - 1]), a - p < 16 { p -= 1 }
+                let owner = strip(text(p, a))
+                if cachedSubjectLike(owner) { result.subject = owner; result.subjectRange = 0..<0; return result }
+            }
+            b = counted
             result.subjectRange = b..<end
         }
         return result
     }
 
-    /// Rates set aside right before a number (每小时30.6自然箱).
-    static let rateWords = Words(["每小时", "每日", "每天", "每周", "每月", "每年"])
+    /// Rates set aside right before a number (每小时30.6自然箱, 人均76.3万元).
+    static let rateWords = Words(["每小时", "每日", "每天", "每周", "每月", "每年", "人均"])
+
+    /// A phrase that starts right after a number starts after its date word or measure word
+    /// (2023年本市… → 本市…, 25家省属企业 → 省属企业, 1-5月 → nothing): a subject is never a
+    /// fragment of a word.
+    func afterCount(_ b: Int, _ end: Int) -> Int {
+        guard b > 0, b < end, isDigit(s[b - 1]) else { return b }
+        if let w = lexicon.notFigureWords.first(in: s, at: b), b + w.length <= end { return b + w.length }
+        if let u = lexicon.unitWords.first(in: s, at: b), b + u.length <= end { return b + u.length }
+        return b
+    }
     /// What follows 比 in a comparison (比上年, 比去年, 比同期).
     static let comparedWith = ScalarSet("上去同")
     /// Time and function words that are not part of a name at its front.
@@ -554,13 +623,29 @@ struct FigureExtractor {
 
     func splitSubjectUncached(_ phrase: String) -> (subject: String, metric: String, offset: Int) {
         if let known = subjects.first(where: { phrase.hasPrefix($0) && phrase.count > $0.count + 1 }) {
-            return (known, String(phrase.dropFirst(known.count)), known.unicodeScalars.count)
+            let rest = String(phrase.dropFirst(known.count))
+            // 全市 + 国有企业资产总额: the owner goes on up to a known metric.
+            if let metric = lexicon.metrics.first(where: { rest.hasSuffix($0) && rest.count > $0.count + 1 }) {
+                let owner = known + String(rest.dropLast(metric.count))
+                if looksLikeSubject(owner) { return (owner, metric, owner.unicodeScalars.count) }
+            }
+            return (known, rest, known.unicodeScalars.count)
         }
         if !lexicon.metrics.contains(phrase),
            let metric = lexicon.metrics.first(where: { phrase.hasSuffix($0) && phrase.count > $0.count + 1 }) {
             let subject = String(phrase.dropLast(metric.count))
-            if looksLikeSubject(subject), !lexicon.metrics.contains(where: { subject.hasSuffix($0) }) {
+            if looksLikeSubject(strip(subject)), !lexicon.metrics.contains(where: { subject.hasSuffix($0) }) {
                 return (strip(subject), metric, subject.unicodeScalars.count)
+            }
+        }
+        // An owner of three characters or more in front (政府产业基金初始规模, 市属国企资产总额).
+        let scalars = Array(phrase.unicodeScalars)
+        if scalars.count >= 5 {
+            for cut in stride(from: scalars.count - 2, through: 3, by: -1) {
+                let owner = String(String.UnicodeScalarView(scalars[..<cut]))
+                guard Self.ownerSuffixes.contains(where: { owner.hasSuffix($0) }) else { continue }
+                let rest = String(String.UnicodeScalarView(scalars[cut...]))
+                if !looksLikeSubject(rest) { return (strip(owner), rest, cut) }
             }
         }
         return ("", phrase, 0)
@@ -580,29 +665,39 @@ struct FigureExtractor {
     func looksLikeSubject(_ text: String) -> Bool {
         guard text.count >= 2 else { return false }
         if subjects.contains(text) { return true }
-        return ["企业", "集团", "公司", "机场", "港区", "区", "市", "场", "局", "委", "行", "所", "园", "中心", "基金", "港", "站", "管委会"]
+        return ["企业", "集团", "公司", "机场", "港区", "区", "市", "场", "局", "委", "行", "所", "园", "中心", "基金", "港", "站", "管委会",
+                "国企", "央企", "港口", "码头", "地区", "枢纽", "机场群", "省", "县", "国资", "国有资产"]
             .contains { text.hasSuffix($0) }
     }
 
     /// Whether the sentence holding position `i` opens with 其中.
-    func sentenceStartsWithAmong(_ i: Int) -> Bool {
-        var k = i
-        while k > 0, !sentenceEnds.contains(s[k - 1]) { k -= 1 }
+    func sentenceStartsWithAmong(_ sentence: Int) -> Bool {
+        let k = cache.sentenceStarts[sentence]
         return k + 1 < s.count && s[k] == "其" && s[k + 1] == "中"
     }
 
     /// Whether `其中` (and a comma) stands right before position `i`.
     func clauseStartsWithAmong(_ i: Int) -> Bool {
         var k = i
-        if k > 0, s[k - 1] == "，" || s[k - 1] == "," { k -= 1 }
+        if k > 0, s[k - 1] == "，" || s[k - 1] == "," || s[k - 1] == ":" || s[k - 1] == "：" { k -= 1 }
         return k >= 2 && s[k - 2] == "其" && s[k - 1] == "中"
     }
 
     /// The nearest percentage before `k` with a metric.
     func previousPercent(_ c: [Candidate], _ k: Int) -> Int? {
         var m = k - 1
-        while m >= 0 {
+        while m >= 0, k - m <= Self.lookBack {
             if !c[m].consumed, !c[m].metric.isEmpty, c[m].isPercent { return m }
+            m -= 1
+        }
+        return nil
+    }
+
+    /// The nearest figure before `k` with a metric that is not a percentage.
+    func previousAmount(_ c: [Candidate], _ k: Int) -> Int? {
+        var m = k - 1
+        while m >= 0, k - m <= Self.lookBack {
+            if !c[m].consumed, !c[m].metric.isEmpty, !c[m].isPercent, !c[m].isPoints { return m }
             m -= 1
         }
         return nil
@@ -611,7 +706,7 @@ struct FigureExtractor {
     /// The nearest figure before `k` with a metric and the same unit.
     func previousNamed(_ c: [Candidate], _ k: Int, unit: Int) -> Int? {
         var m = k - 1
-        while m >= 0 {
+        while m >= 0, k - m <= Self.lookBack {
             if !c[m].consumed, !c[m].metric.isEmpty, c[m].unitKey == unit { return m }
             m -= 1
         }
@@ -648,6 +743,11 @@ struct FigureExtractor {
                 t = String(t.dropLast(w.count)); changed = true
             }
         }
+        // A time stretch in front (春节期间全国铁路) is no part of the name.
+        let scalars = Array(t.unicodeScalars)
+        if let k = scalars.indices.dropLast().first(where: { scalars[$0] == "期" && scalars[$0 + 1] == "间" }), scalars.count - (k + 2) >= 2 {
+            t = String(String.UnicodeScalarView(scalars[(k + 2)...]))
+        }
         // A known name inside what stands before (全市百联集团旗下) is the subject.
         if !subjects.contains(t), let known = organisations.first(where: { t.contains($0) }) { return known }
         return t.count >= 2 ? t : ""
@@ -659,56 +759,92 @@ struct FigureExtractor {
         for k in c.indices {
             guard let parent = c[k].parent else { continue }
             let before = phraseBefore(c[k].start, percent: c[k].isPercent)
+            var phrase = strip(before.phrase.text)
+            // A conversion (折合74.3亿美元) is the same figure in another unit: same metric.
+            if Self.conversionWords.contains(phrase) || Self.conversionWords.contains(before.phrase.text) { phrase = "" }
+            // A part named by what it is rather than whose it is (其中港澳台航线旅客88.3万人次)
+            // is a metric of its own, of the parent's subject.
+            if !phrase.isEmpty, !cachedSubjectLike(phrase) {
+                c[k].metric = phrase
+                c[k].subject = ""
+                c[k].metricStart = before.phrase.start
+                c[k].qualifiers = before.qualifiers + c[k].qualifiers
+                continue
+            }
             c[k].metric = c[parent].metric
-            c[k].subject = strip(before.phrase.text)
+            c[k].subject = phrase
             c[k].metricStart = before.phrase.start
             c[k].qualifiers = before.qualifiers + c[k].qualifiers
         }
     }
 
-    /// A figure with no subject of its own takes that of the figure before it in the sentence.
+    /// A figure with no subject of its own takes the last subject named before it in the
+    /// paragraph, across 、，；and 。 (a part's subject and the items of a 分别 list are not
+    /// carried on). A paragraph starts without one.
     func carrySubjects(_ c: inout [Candidate]) {
-        var previous: (sentence: Int, subject: String)?
-        for k in c.indices where !c[k].consumed && c[k].parent == nil {
-            if c[k].subject.isEmpty, let previous, previous.sentence == c[k].sentence {
-                c[k].subject = previous.subject
+        var current = ""
+        for k in c.indices where !c[k].consumed {
+            if !isSubject(c[k].subject) { c[k].subject = "" }
+            // A short name that ends the one named before refers back to it (政府产业基金 …
+            // 基金集群总规模).
+            if c[k].subject.unicodeScalars.count <= 2, current.hasSuffix(c[k].subject), !c[k].subject.isEmpty { c[k].subject = current }
+            if c[k].subject.isEmpty {
+                c[k].subject = current
+            } else if !c[k].paired, !c[k].partSubject, c[k].parent == nil {
+                current = c[k].subject
             }
-            previous = (c[k].sentence, c[k].subject)
         }
     }
 
-    /// Where the paragraph names a year it describes: `YYYY年` that is not a comparison
-    /// (较2022年, 2019年同期), and 今年 / 去年 (not 去年同期), in text order. Found in one pass;
-    /// each figure then takes the nearest before it.
-    func periodMarks() -> [(position: Int, year: Int?, relative: Int)] {
-        var marks: [(position: Int, year: Int?, relative: Int)] = []
-        var i = 0
-        while i < s.count {
-            let c = s[i]
-            if c == "年", i >= 4, (1...4).allSatisfy({ isDigit(s[i - $0]) }), i - 5 < 0 || !isDigit(s[i - 5]) {
-                let digits = String((1...4).reversed().map { Quantity.digit(s[i - $0])! })
-                let comparison = (i - 5 >= 0 && Self.comparisonMarks.contains(s[i - 5])) || matches("同期", at: i + 1)
-                if !comparison, let year = Int(digits), (1900...2099).contains(year) { marks.append((i, year, 0)) }
-            } else if c == "今", i + 1 < s.count, s[i + 1] == "年" {
-                marks.append((i, nil, 0))
-            } else if c == "去", i + 1 < s.count, s[i + 1] == "年", !matches("同期", at: i + 2) {
-                marks.append((i, nil, -1))
-            }
-            i += 1
-        }
-        return marks
+    /// Whether a name can be a subject: two characters or more, not a time word, a number,
+    /// a metric or a verb (年本市…, 个月, 收到 are fragments).
+    func isSubject(_ name: String) -> Bool {
+        guard !name.isEmpty else { return false }
+        // Remembered per name: comparing CJK strings against the word lists at every figure
+        // made extraction three times slower.
+        let key = Array(name.utf8)
+        if let known = cache.isSubject[key] { return known }
+        let result = isSubjectUncached(name)
+        cache.isSubject[key] = result
+        return result
+    }
+
+    func isSubjectUncached(_ name: String) -> Bool {
+        guard name.unicodeScalars.count >= 2, let first = name.unicodeScalars.first, !isDigit(first) else { return false }
+        if lexicon.metrics.contains(name) || lexicon.verbs.contains(name) || Self.notNames.contains(name) { return false }
+        if Self.timePrefixes.contains(name) || lexicon.notFigures.contains(name) { return false }
+        if Self.fragmentStarts.contains(first), !subjects.contains(name) { return false }
+        return true
     }
 
     static let comparisonMarks = ScalarSet("较比与同")
+    /// What a subject never starts with: the tail of a date or a count (年本市…, 家省属企业).
+    static let fragmentStarts = ScalarSet("年月个家户项余多")
+    static let maximumParenthetical = 400
+    /// Adverbs and function words that are never a subject on their own.
+    static let notNames: Set<String> = ["实际", "分别", "同期", "当月", "其中", "合计", "共计", "总计", "累计", "此外", "同时"]
+    /// Words that open a conversion in parentheses (（折合74.3亿美元）).
+    static let conversionWords: Set<String> = ["折合", "约合", "合", "折", "相当于"]
+    /// Endings of an owner written in front of its metric without a verb between.
+    static let ownerSuffixes = ["企业", "集团", "公司", "机场", "国企", "央企", "基金", "港口", "港", "开发区", "经开区", "高新区", "园区", "新区"]
+    /// What may stand alone before a change verb without naming a metric (两年平均增长13.8%).
+    static let basisWords: Set<String> = ["两年平均", "同比", "环比", "年均", "平均"]
+    /// Bounds that, with 的 after the unit, name a category (年销售额不低于500万元的企业).
+    static let categoryBounds = Words(["不低于", "不少于", "不超过", "高于", "低于", "超过"])
 
-    /// The year a figure describes: the nearest YYYY年 before it in the paragraph that is not
-    /// a comparison; else the nearest 今年 or 去年, from the issue date.
-    func period(before start: Int, _ marks: [(position: Int, year: Int?, relative: Int)]) -> Int? {
-        let before = marks.filter { $0.position < start }
-        if let year = before.last(where: { $0.year != nil })?.year { return year }
-        if let issueYear, let relative = before.last { return issueYear + relative.relative }
-        return nil
+    func boundBefore(_ i: Int) -> Bool {
+        let k = i > 0 && s[i - 1] == " " ? i - 1 : i
+        return Self.categoryBounds.ending(in: s, before: k) != nil
     }
+
+    /// Units that after 前 make a rank (前10位, 前3名).
+    static let rankUnits: Set<String> = ["位", "名", "强"]
+    /// How many figures back a figure without a name looks for one with the same unit.
+    static let lookBack = 64
+
+    /// The year a figure describes (worked out in `figures` while walking the marks): the
+    /// nearest YYYY年 before it in the paragraph that is not a comparison; else the nearest
+    /// 今年 or 去年, from the issue date.
 
     /// The finished figures of the paragraph.
     func figures(article: Int32, block: Int32) -> [Figure] {
@@ -717,8 +853,23 @@ struct FigureExtractor {
         let found = extract()
         guard !found.isEmpty else { return [] }
         let sentenceRanges = sentences()
-        let marks = periodMarks()
+        let marks = timeMarks()
+        var mark = 0
+        var lastYear: Int?, lastRelative: Int?, lastSpan: TimeMark?
+        var named = NamedSubjects()
         return found.map { c in
+            // Figures come in text order: the marks before each are found by walking on.
+            while mark < marks.count, marks[mark].position < c.start {
+                let m = marks[mark]
+                // The nearest of YYYY年 and 今年/去年 says the year (今年 only when the issue
+                // has a year to count from).
+                if let year = m.year { lastYear = year; lastRelative = nil }
+                if let relative = m.relative, let issueYear { lastRelative = relative; lastYear = issueYear + relative }
+                if m.span != nil { lastSpan = m }
+                mark += 1
+            }
+            let period = lastYear ?? issueYear.flatMap { year in lastRelative.map { year + $0 } } ?? periodFromIssue(lastSpan)
+            let subject = c.subject.isEmpty ? namedBefore(c.start, &named) : c.subject
             var exact: Double? = c.value
             if c.exponent > 0 {
                 // An integer times a power of ten is exact; other cases round once from text.
@@ -726,25 +877,59 @@ struct FigureExtractor {
                    c.exponent - d.places <= 22 {
                     exact = Double(d.mantissa) * Quantity.exactPowers[c.exponent - d.places]
                 } else {
-                    exact = Double(Quantity.digitText(s, from: c.start, to: c.numberEnd) + "e\(c.exponent)")
+                    exact = Double(Quantity.digitText(s, from: c.start, to: c.lowEnd) + "e\(c.exponent)")
                 }
             }
 
             let textStart = min(c.metricStart, c.start)
             let textEnd = max(c.unitEnd, c.end)
-            let sentence = sentenceRanges.first { $0.contains(c.start) } ?? 0..<s.count
+            let sentence = c.sentence < sentenceRanges.count ? sentenceRanges[c.sentence] : 0..<s.count
             return Figure(article: article, block: block, metric: c.metric, value: c.value,
                           unitCode: UInt32(c.magnitudeIndex) << 16 | UInt32(c.unitIndex), amount: exact ?? c.value,
-                          qualifier: joinedQualifiers(c.qualifiers), change: c.change, period: period(before: c.start, marks),
-                          subject: c.subject, text: ByteRange(offsets[textStart], offsets[textEnd]),
-                          sentence: ByteRange(offsets[sentence.lowerBound], offsets[sentence.upperBound]))
+                          qualifier: joinedQualifiers(c.qualifiers), change: c.change, period: period,
+                          subject: subject, text: ByteRange(offsets[textStart], offsets[textEnd]),
+                          sentence: ByteRange(offsets[sentence.lowerBound], offsets[sentence.upperBound]),
+                          valueHigh: c.valueHigh, changeBasis: c.change == nil ? "" : c.changeBasis.isEmpty ? "同比" : c.changeBasis,
+                          changeUnit: c.change == nil ? "" : c.changeUnit.isEmpty ? "%" : c.changeUnit,
+                          changeAbsolute: c.changeAbs, span: lastSpan?.span ?? "", cumulative: isCumulative(c.start),
+                          source: source)
         }
+    }
+
+    /// Known subjects named in the paragraph, read once from the start up to each figure in
+    /// turn: a figure that has no subject of its own or carried takes the last one named
+    /// before it (1-5月，市属国企主要经济指标…；实现营业收入…).
+    struct NamedSubjects {
+        var position = 0
+        var last = ""
+    }
+
+    func namedBefore(_ start: Int, _ named: inout NamedSubjects) -> String {
+        guard let words = subjectWords else { return "" }
+        while named.position < start {
+            if let w = words.first(in: s, at: named.position), named.position + w.length <= start {
+                named.last = words.strings[w.index]
+                named.position += w.length
+            } else {
+                named.position += 1
+            }
+        }
+        return named.last
+    }
+
+    /// The year of a span stated without one (1-10月): the issue's, or the year before when
+    /// the span ends after the issue's month (1-12月 in an issue of January). A span of a
+    /// whole year, or no span, gives none.
+    func periodFromIssue(_ mark: TimeMark?) -> Int? {
+        guard let issueYear, let mark, mark.span != "year" || mark.months, let end = mark.endMonth else { return nil }
+        if let issueMonth, end > issueMonth { return issueYear - 1 }
+        return issueYear
     }
 
     /// Qualifiers in text order: words before the number run together (累计超过); a word after
     /// the number or unit follows an ellipsis when there are words before (达到…以上).
     func joinedQualifiers(_ words: [Qualifier]) -> String {
-        let before = words.filter(\.before).map(\.text)
+        let before = words.filter(\.before).map { $0.text == "约为" ? "约" : $0.text }
         let after = words.filter { !$0.before }.map(\.text)
         if before.isEmpty || after.isEmpty { return (before + after).joined() }
         return before.joined() + "…" + after.joined()
@@ -774,9 +959,16 @@ final class PhraseCache {
     var strippedSlices: [ArraySlice<UInt8>: String] = [:]
     var splitSlices: [ArraySlice<UInt8>: (subject: String, metric: String, offset: Int)] = [:]
     var subjectLike: [[UInt8]: Bool] = [:]
+    var isSubject: [[UInt8]: Bool] = [:]
     /// The paragraph being read, decoded; reused from paragraph to paragraph.
     var scalars: [Unicode.Scalar] = []
     var offsets: [Int] = []
+    /// Asked every few thousand characters of a paragraph (Ctrl-C); once it says yes,
+    /// `stopped` stays set and the paragraph yields nothing.
+    var stop: () -> Bool = { false }
+    /// Where each sentence of the paragraph starts (scalar positions), up to the last figure.
+    var sentenceStarts: [Int] = []
+    var stopped = false
 }
 
 /// A hedge or bound and where it stood: before the number (约, 累计超过) or after it (以上, 余).

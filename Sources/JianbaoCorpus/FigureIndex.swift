@@ -36,6 +36,9 @@ public final class FigureIndex: @unchecked Sendable {
         let byLength: (String, String) -> Bool = { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
         let subjects = Array(names.sources.union(lexicon.subjects)).sorted(by: byLength)
         let organisations = names.sources.sorted(by: byLength)
+        // Known subjects and organisations of three characters or more count as named in the
+        // text (two characters, 基金 or 项目, are too often part of other words).
+        let subjectWords = Words(subjects.filter { $0.unicodeScalars.count >= 3 })
         let issues = self.issues
         // Chunks of issues, each with its own phrase cache.
         let perChunk = Parallel.chunked(issues.count, perCore: 8, stoppingIf: stop,
@@ -43,8 +46,10 @@ public final class FigureIndex: @unchecked Sendable {
             let cache = PhraseCache()
             var figures: [[Figure]] = []
             for i in range {
-                guard step.next() else { return nil }
-                figures.append(FigureIndex.extract(issues[i], lexicon: lexicon, subjects: subjects, organisations: organisations, cache: cache))
+                guard step.next(),
+                      let found = FigureIndex.extract(issues[i], lexicon: lexicon, subjects: subjects, organisations: organisations,
+                                                      subjectWords: subjectWords, cache: cache, stop: stop) else { return nil }
+                figures.append(found)
             }
             return figures
         }
@@ -57,22 +62,34 @@ public final class FigureIndex: @unchecked Sendable {
 
     public var count: Int { figures.reduce(0) { $0 + $1.count } }
 
+    /// The figures of one issue; nil when `stop` said so on the way (it is asked before each
+    /// paragraph and, inside a long one, every few thousand characters).
     static func extract(_ issue: Issue, lexicon: Lexicon, subjects: [String], organisations: [String],
-                        cache: PhraseCache = PhraseCache()) -> [Figure] {
+                        subjectWords: Words? = nil, cache: PhraseCache = PhraseCache(), stop: @escaping () -> Bool = { false }) -> [Figure]? {
         var result: [Figure] = []
+        cache.stop = stop
+        cache.stopped = false
+        defer { cache.stop = { false } }
         issue.text.withUnsafeBufferPointer { p in
             for (a, article) in issue.articles.enumerated() {
+                // Parsed only for an article that has a paragraph with a digit.
+                var source: String?
                 for b in article.blocks where issue.blocks[Int(b)].kind == .paragraph {
+                    if cache.stopped || stop() { cache.stopped = true; return }
                     let range = issue.blocks[Int(b)].range
                     guard FigureExtractor.hasDigit(p, range) else { continue }
                     var extractor = FigureExtractor(lexicon: lexicon, subjects: subjects, issueYear: issue.date?.year,
                                                     bytes: p, range: range, cache: cache, text: issue.text)
                     extractor.organisations = organisations
+                    if source == nil { source = issue.sources(of: article).first ?? "" }
+                    extractor.source = source!
+                    extractor.subjectWords = subjectWords
+                    extractor.issueMonth = issue.date?.month
                     result += extractor.figures(article: Int32(a), block: b)
                 }
             }
         }
-        return result
+        return cache.stopped ? nil : result
     }
 }
 

@@ -26,18 +26,33 @@ public struct IssueReader {
     }
 
     /// The issue, or nil when the file cannot be used at all; and what was wrong with it.
-    public func read(_ raw: [UInt8]) -> (Issue?, [Diagnostic]) {
-        var diagnostics: [Diagnostic] = []
+    public func read(_ raw: [UInt8]) -> (Issue?, [Diagnostic]) { read(raw, encoding: nil) }
+
+    /// A text file in any encoding TextDecoder knows; `encoding` names one to use for files
+    /// that are neither valid UTF-8 nor marked with a BOM (`--encoding`).
+    public func read(_ raw: [UInt8], encoding forced: String?) -> (Issue?, [Diagnostic]) {
         if raw.count >= Self.maxFileBytes {
             return (nil, [Diagnostic(.error, file: path, "file is \(raw.count) bytes; files of 2 GiB or more are not read")])
         }
-        if let nul = raw.withUnsafeBufferPointer({ p -> Int? in
-            guard let base = p.baseAddress, let hit = memchr(base, 0, p.count) else { return nil }
-            return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-        }) {
-            return (nil, [Diagnostic(.error, file: path, "binary file (NUL byte at offset \(nul)); skipped")])
+        var diagnostics: [Diagnostic] = []
+        let text: [UInt8], encoding: String
+        switch TextDecoder.decode(raw, forced: forced) {
+        case .failure(let reason):
+            return (nil, [Diagnostic(.error, file: path, reason)])
+        case .damagedUTF8:
+            text = repairEncoding(raw, &diagnostics)
+            encoding = "UTF-8"
+        case .text(let bytes, let name, let warning):
+            if let warning { diagnostics.append(Diagnostic(.warning, file: path, warning)) }
+            text = bytes
+            encoding = name
         }
-        let text = repairEncoding(raw, &diagnostics)
+        return structure(TextNormaliser.normalise(text), encoding: encoding, format: "text", diagnostics)
+    }
+
+    /// The issue in UTF-8 `text` (already decoded and normalised), with what was found so far.
+    func structure(_ text: [UInt8], encoding: String?, format: String, _ found: [Diagnostic]) -> (Issue?, [Diagnostic]) {
+        var diagnostics = found
         var builder = Builder(path: path)
         text.withUnsafeBufferPointer { builder.scan($0) }
         diagnostics += builder.diagnostics
@@ -49,8 +64,14 @@ public struct IssueReader {
             date: DateFinder.date(in: nameBytes) ?? DateFinder.date(inLines: headerBytes),
             number: DateFinder.issueNumber(inLines: [nameBytes] + headerBytes),
             header: builder.header, sections: builder.sections,
-            articles: builder.articles, blocks: builder.blocks)
+            articles: builder.articles, blocks: builder.blocks,
+            encoding: encoding, format: format)
         return (issue, diagnostics)
+    }
+
+    /// The section name when the trimmed line `p[s..<e]` is a marker line.
+    static func markerName(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> ByteRange? {
+        Builder.markerName(p, s, e)
     }
 
     /// The bytes with each maximal run of ill-formed UTF-8 replaced by one U+FFFD, and a

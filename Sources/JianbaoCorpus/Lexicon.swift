@@ -38,6 +38,18 @@ public final class Lexicon: Sendable {
     public let suffixes: [String]
     /// Function words the word lists leave out while `.stopwords` is on (stopwords.txt).
     public let stopwords: Set<String>
+    /// Every name of an organisation (organisations.txt) → its canonical name.
+    public let organisationKeys: [String: String]
+
+    /// The canonical name of an organisation (`市国资委` → `上海市国资委`); the name itself
+    /// when the lexicon does not know it.
+    public func canonicalName(_ name: String) -> String { organisationKeys[name] ?? name }
+
+    /// All names of the organisation `name` is a name of, itself included.
+    public func names(sameAs name: String) -> [String] {
+        let key = canonicalName(name)
+        return [name] + organisationKeys.filter { $0.value == key && $0.key != name }.map(\.key).sorted()
+    }
     /// Segmentation's rules for names and affixes (rules.txt): words by kind (organisation,
     /// place-organisation, title, surname, function, prefix).
     public let segmentationRules: [String: [String]]
@@ -137,6 +149,14 @@ public final class Lexicon: Sendable {
         terms = longestFirst(lines("terms.txt").map { $0[0] })
         suffixes = longestFirst(lines("suffixes.txt").map { $0[0] }.filter { $0.unicodeScalars.count == 1 })
         stopwords = Set(lines("stopwords.txt").map { $0[0] })
+        var keys: [String: String] = [:]
+        // Tabs only: an organisation's name may hold a space.
+        for line in (files["organisations.txt"] ?? "").split(separator: "\n") where !line.hasPrefix("#") {
+            let names = line.split(separator: "\t").map { $0.trimmingCharacters(in: " \r") }.filter { !$0.isEmpty }
+            guard let canonical = names.first else { continue }
+            for name in names { keys[name] = canonical }
+        }
+        organisationKeys = keys
         var rules: [String: [String]] = [:]
         for f in lines("rules.txt") where f.count == 2 { rules[f[0], default: []].append(f[1]) }
         segmentationRules = rules

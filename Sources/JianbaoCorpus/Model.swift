@@ -57,7 +57,8 @@ public final class Issue: Sendable {
     public let id: String
     /// The path as named on the command line or found below a named folder.
     public let path: String
-    /// The file's bytes as UTF-8 (BOM dropped, invalid sequences replaced with U+FFFD).
+    /// The file's text as UTF-8 (decoded when it was in another encoding or form, normalised,
+    /// invalid sequences replaced with U+FFFD; a leading BOM is kept and skipped).
     public let text: [UInt8]
     /// From the file name, else from the header lines, else nil.
     public let date: BulletinDate?
@@ -69,9 +70,16 @@ public final class Issue: Sendable {
     public let articles: [Article]
     /// Title lines, sub-headings and paragraphs of all articles, in file order.
     public let blocks: [Block]
+    /// The text encoding the file was read in (`UTF-8`, `GB18030`, `UTF-16LE` …); nil for
+    /// Word and PDF files, whose text is not a byte encoding of the file.
+    public let encoding: String?
+    /// What the file was: `text`, `docx`, `pdf`, `html` (a whole issue as one page) or
+    /// `html-articles` (pages of one article each, gathered into one issue per date).
+    public let format: String
 
     public init(id: String, path: String, text: [UInt8], date: BulletinDate?, number: Int?,
-                header: [ByteRange], sections: [Section], articles: [Article], blocks: [Block]) {
+                header: [ByteRange], sections: [Section], articles: [Article], blocks: [Block],
+                encoding: String? = "UTF-8", format: String = "text") {
         self.id = id
         self.path = path
         self.text = text
@@ -81,6 +89,8 @@ public final class Issue: Sendable {
         self.sections = sections
         self.articles = articles
         self.blocks = blocks
+        self.encoding = encoding
+        self.format = format
     }
 
     /// The header lines joined with one space.

@@ -3,8 +3,9 @@ import Glibc
 #endif
 
 /// Turns the corpus paths a user names into the list of files to read (FORMAT.md "Files
-/// and issues"): a file is one issue; a folder is every `*.txt` below it, recursively, in
-/// byte order of the relative path, hidden entries skipped.
+/// and issues"): a file is one issue; a folder is every bulletin file below it (`.txt`,
+/// `.docx`, `.pdf`, `.html`, `.htm`), recursively, in byte order of the relative path, hidden
+/// entries and Word's lock files (`~$…`) skipped.
 ///
 /// Paths are bytes: a name that is not UTF-8 (GBK names from a zip made on Windows) is opened
 /// as it is on disk and only shown with U+FFFD. Every folder and file is visited once by
@@ -52,7 +53,7 @@ struct PathExpander {
             var ancestors: Set<FileIdentity> = [key]
             walk(folder: path, shown: shown, relative: [], depth: 0, ancestors: &ancestors, into: &found)
             if found.isEmpty {
-                diagnostics.append(Diagnostic(.error, file: shown, "no .txt files in this folder"))
+                diagnostics.append(Diagnostic(.error, file: shown, "no bulletin files (.txt, .docx, .pdf, .html) in this folder"))
             }
             found.sort { $0.key.lexicographicallyPrecedes($1.key) }
             files += found.map(\.file)
@@ -93,7 +94,7 @@ struct PathExpander {
             let full = folder.last == UInt8(ascii: "/") ? folder + name : folder + [UInt8(ascii: "/")] + name
             let fullShown = shown.hasSuffix("/") ? shown + Self.text(name) : shown + "/" + Self.text(name)
             let rel = relative.isEmpty ? name : relative + [UInt8(ascii: "/")] + name
-            let isText = name.count > 4 && name.suffix(4).elementsEqual(".txt".utf8)
+            let isText = Self.isBulletin(Self.text(name))
             var st = stat()
             guard Self.statBytes(full, &st) == 0 else {
                 let code = errno
@@ -133,9 +134,22 @@ struct PathExpander {
         }
     }
 
-    /// The file name without a final `.txt`.
+    /// The extensions a folder is searched for, lowercase (`.TXT` and `.Docx` count too).
+    static let extensions = [".txt", ".docx", ".pdf", ".html", ".htm"]
+
+    /// Whether a file found in a folder is a bulletin file; `~$x.docx` is Word's lock file.
+    static func isBulletin(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return extensions.contains { lower.hasSuffix($0) } && !name.hasPrefix("~$")
+    }
+
+    /// The file name without a final bulletin extension (`.txt`, `.docx`, `.pdf`, `.html`, `.htm`).
     static func issueID(fileName: String) -> String {
-        fileName.hasSuffix(".txt") && fileName.count > 4 ? String(fileName.dropLast(4)) : fileName
+        let lower = fileName.lowercased()
+        for ext in extensions where lower.hasSuffix(ext) && fileName.utf8.count > ext.utf8.count {
+            return String(decoding: fileName.utf8.dropLast(ext.utf8.count), as: UTF8.self)
+        }
+        return fileName
     }
 
     /// A path's bytes as text for messages and ids: invalid UTF-8 becomes U+FFFD.

@@ -25,8 +25,17 @@ public struct Quantity: Equatable, Sendable {
 
     /// Magnitude words, longest first, so that 万亿 is read before 万.
     public static let magnitudes: [(word: String, factor: Double)] = [
-        ("万亿", 1e12), ("亿", 1e8), ("万", 1e4), ("千", 1e3), ("百", 1e2),
+        ("万亿", 1e12), ("千亿", 1e11), ("百亿", 1e10), ("十亿", 1e9), ("亿", 1e8),
+        ("千万", 1e7), ("百万", 1e6), ("十万", 1e5), ("万", 1e4), ("千", 1e3), ("百", 1e2),
     ]
+
+    /// The unit an amount is counted in, without its magnitude and currency remark
+    /// (`元人民币` is `元`, `％` is `%`).
+    public static func baseUnit(_ unit: String) -> String {
+        if unit == "％" { return "%" }
+        if unit.hasSuffix("人民币"), unit.count > 3 { return String(unit.dropLast(3)) }
+        return unit
+    }
 
     public static func multiplier(_ magnitude: String) -> Double {
         magnitudes.first { $0.word == magnitude }?.factor ?? 1

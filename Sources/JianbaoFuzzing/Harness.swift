@@ -11,7 +11,7 @@ public enum FuzzHarness {
     /// Target name → what it does with an input.
     public static let targets: [String: @Sendable ([UInt8]) -> Void] = [
         "FuzzStatements": statements, "FuzzReader": reader, "FuzzFigures": figures,
-        "FuzzFormatters": formatters, "FuzzWords": words,
+        "FuzzFormatters": formatters, "FuzzWords": words, "FuzzForms": forms,
     ]
 
     static let sample = Corpus(CorpusLoader.load(documents: SampleCorpus.documents, parallel: false))
@@ -143,6 +143,19 @@ public enum FuzzHarness {
                           ".segment " + plain(text.prefix(200))] {
             _ = try? session.feed(statement)
         }
+    }
+
+    /// Arbitrary bytes as each form the loader reads (issue 12): a text file in any encoding, a
+    /// Word file, a PDF or a web page, chosen by the first byte (`%` PDF, `P` Word, `<` web page,
+    /// else by its value modulo 4), which stays part of the input so that signatures survive.
+    public static func forms(_ input: [UInt8]) {
+        guard let first = input.first else { return }
+        let extensions = ["txt", "docx", "pdf", "html"]
+        let form = first == UInt8(ascii: "%") ? 2 : first == UInt8(ascii: "P") ? 1 : first == UInt8(ascii: "<") ? 3 : Int(first) % 4
+        let name = "fuzz/2024-03-15." + extensions[form]
+        let corpus = Corpus(CorpusLoader.load(documents: [(name, input)], parallel: false))
+        _ = corpus.figures.count
+        _ = corpus.issues.first.map { $0.format + ($0.encoding ?? "") }
     }
 
     static func load(_ bytes: [UInt8]) -> Corpus {

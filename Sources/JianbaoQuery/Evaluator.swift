@@ -11,8 +11,6 @@ public struct Evaluator: Sendable {
     let isInterrupted: @Sendable () -> Bool
     /// Whether word lists leave out the function words of stopwords.txt (`.stopwords`).
     public var stopwords = true
-    /// Notes found while running (a series that mixes subjects); the session prints them.
-    public let notes = NoteCollector()
     /// Where first segmentation and figure extraction say how far they are, if anywhere.
     var progress: (any ProgressReporter)?
 

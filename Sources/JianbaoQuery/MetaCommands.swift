@@ -23,7 +23,7 @@ public enum MetaCommands {
         MetaCommand("fields", "[TARGET]", "the targets, or one target's fields with their types"),
         MetaCommand("corpus", "", "what is loaded: issues, sections, articles, dates, diagnostics"),
         MetaCommand("check", "", "every loader diagnostic"),
-        MetaCommand("load", "PATH…", "add bulletin files or folders to the corpus", path: true),
+        MetaCommand("load", "[--encoding NAME] PATH…", "add bulletin files or folders (.txt, .docx, .pdf, .html) to the corpus", path: true),
         MetaCommand("reload", "", "read the corpus again from its files (after they changed)"),
         MetaCommand("history", "", "the statements entered in the shell, oldest first"),
         MetaCommand("mode", "[MODE] [--bom]", "show or set the output mode: " + OutputMode.allCases.map(\.rawValue).joined(separator: "|")
@@ -200,8 +200,20 @@ extension Session {
                 return bail ? .stop : .ready
             }
         case "load":
-            guard !args.isEmpty else { return usage() }
-            load(args)
+            var paths = args
+            var encoding: String?
+            if paths.first == "--encoding" {
+                guard paths.count >= 3 else { return usage() }
+                encoding = paths[1]
+                paths.removeFirst(2)
+                guard TextDecoder.isKnown(TextDecoder.converterName(encoding!)) else {
+                    note("error: .load --encoding: ICU knows no encoding named '\(encoding!)' (try GB18030, GBK, Big5, UTF-16LE, UTF-16BE)")
+                    markFailed()
+                    return bail ? .stop : .ready
+                }
+            }
+            guard !paths.isEmpty else { return usage() }
+            load(paths, encoding: encoding)
         case "reload":
             guard args.isEmpty else { return usage() }
             reload()

@@ -16,14 +16,6 @@ public struct MetricByPlan: Sendable {
     public var order: [(field: FieldSpec, descending: Bool)]
     public var limit: Int?
     public var offset: Int?
-    /// The metric name in the statement, where a note about the series points.
-    public var span: Range<Int>
-}
-
-/// Notes an evaluator finds while running; the session prints them after the result.
-public final class NoteCollector: @unchecked Sendable {
-    public private(set) var items: [QueryNote] = []
-    func add(_ note: QueryNote) { items.append(note) }
 }
 
 extension Evaluator {
@@ -105,13 +97,6 @@ extension Evaluator {
             try formatter.row(cells + [.integer(count), source.value(.amount, row)], to: out)
         }
         try formatter.end(to: out)
-        if plan.keys == [.year] {
-            let subjects = Set(keys.map { source.value(.subject, groups[$0]!.row).plainText })
-            if subjects.count > 1 {
-                notes.add(QueryNote(message: "the series mixes figures of \(subjects.count) subjects; "
-                                    + "'by year, subject' keeps them apart, 'where subject = …' picks one", span: plan.span))
-            }
-        }
     }
 
     /// The number of an amount cell.

@@ -19,6 +19,7 @@ public struct QueryError: Error, Equatable, Sendable {
         case numberAgainstText(String, field: String, value: String, hint: String?)
         case notANumber(field: String, value: String)
         case unitNotAllowed(field: String, value: String, unit: String)
+        case unknownUnit(value: String, unit: String, suggestion: String?)
         case notADate(field: String, value: String)
         case badPattern(String)
         case patternTooComplex
@@ -103,6 +104,9 @@ public struct QueryError: Error, Equatable, Sendable {
             return "\(field) is a number; '\(Self.shown(value))' is not one"
         case .unitNotAllowed(let field, let value, let unit):
             return "\(field) is a plain number; drop the unit '\(Self.shown(unit))' from '\(Self.shown(value))'"
+        case .unknownUnit(let value, let unit, let suggestion):
+            return "no figure is counted in '\(unit)' (in '\(value)'): units are those of units.txt (.help figures)"
+                + (suggestion.map { "; did you mean '\($0)'?" } ?? "")
         case .notADate(let field, let value):
             return "\(field) is a date like 2024, 2024-03 or 2024-03-15; '\(Self.shown(value))' is not one"
         case .badPattern(let detail):

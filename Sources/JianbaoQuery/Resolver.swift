@@ -154,6 +154,47 @@ public struct Resolver {
         }
     }
 
+    /// Every span shorter than a year.
+    static let partialSpans = ["h1", "h2", "q1", "q2", "q3", "q4", "month"] + (1...12).map { "ytd-\($0)" }
+
+    /// Whether a condition names a field.
+    static func mentions(_ condition: Condition, _ field: String) -> Bool {
+        switch condition {
+        case .and(let l, let r), .or(let l, let r): return mentions(l, field) || mentions(r, field)
+        case .not(let c): return mentions(c, field)
+        case .isIn(let name, _), .compare(let name, _, _, _): return name.text.lowercased() == field
+        }
+    }
+
+    /// Notes on what a yearly series still mixes: several subjects, several spans, running
+    /// totals (累计). Read from the figures the statement selects.
+    mutating func seriesNotes(_ predicate: Predicate, span: Range<Int>) {
+        let source = RowSource(corpus: corpus, target: .figures)
+        guard let filter = try? RowFilter(source, predicate, isInterrupted: { false }) else { return }
+        var subjects: [String: Int] = [:], spans = Set<String>(), cumulative = 0
+        for group in source.groups {
+            let rows = source.rows(of: group)
+            guard let verdicts = try? filter.verdicts(rows) else { return }
+            for (k, row) in rows.enumerated() where verdicts[k] {
+                let f = corpus.figures.figures[row.issue][row.index]
+                subjects[f.subject.isEmpty ? "(none)" : Lexicon.current.canonicalName(f.subject), default: 0] += 1
+                if !f.span.isEmpty { spans.insert(f.span) }
+                if f.cumulative { cumulative += 1 }
+            }
+        }
+        if subjects.count > 1 {
+            let top = subjects.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(4).map(\.key)
+            notes.append(QueryNote(message: "the series mixes \(subjects.count) subjects (\(top.joined(separator: ", "))\(subjects.count > 4 ? ", …" : "")); `by year, subject` keeps them apart, `where subject = …` keeps one",
+                                   span: span))
+        }
+        if spans.count > 1 {
+            notes.append(QueryNote(message: "the series mixes spans (\(spans.sorted().joined(separator: ", "))); `where span = …` keeps one", span: span))
+        }
+        if cumulative > 0 {
+            notes.append(QueryNote(message: "\(cumulative) of its figures are running totals (累计); `where cumulative = 0` leaves them out", span: span))
+        }
+    }
+
     /// `metric X`: the figures whose metric is X; else whose metric contains X; else those of
     /// the metrics X is an alias of (aliases widen the search, they never add figures).
     mutating func resolveMetric(_ m: MetricStatement) throws(QueryError) -> Plan {
@@ -191,7 +232,16 @@ public struct Resolver {
             if keys.contains(key) { throw QueryError(.metricKeyRepeated(by.text), span: by.span) }
             keys.append(key)
         }
-        return .metricBy(MetricByPlan(predicate: predicate, keys: keys, order: order, limit: m.limit, offset: m.offset, span: m.name.span))
+        if let yearKey = keys.firstIndex(of: .year) {
+            // A yearly series is of whole years: a quarter or a year to date beside a full year
+            // would read as a collapse (docs/FIGURES.md "Span"). `where span = …` asks otherwise.
+            let by = m.by[yearKey]
+            if !(m.condition.map { Self.mentions($0, "span") } ?? false), let span = spec.field(named: "span") {
+                predicate = .and(predicate, .not(.test(span, .textIn(Self.partialSpans), span: by.span)))
+            }
+            if keys == [.year] { seriesNotes(predicate, span: by.span) }
+        }
+        return .metricBy(MetricByPlan(predicate: predicate, keys: keys, order: order, limit: m.limit, offset: m.offset))
     }
 
     mutating func resolveKwic(_ k: KwicStatement) throws(QueryError) -> Plan {
@@ -291,7 +341,7 @@ public struct Resolver {
             // `amount >= 1000亿元` also means the figure is counted in 元.
             if field.field == .amount, let unit = Quantity(parsing: value.text)?.unit, !unit.isEmpty,
                let base = spec.field(named: "base") {
-                leaf = .and(leaf, .test(base, .textIn([unit == "％" ? "%" : unit]), span: value.span))
+                leaf = .and(leaf, .test(base, .textIn([Quantity.baseUnit(unit)]), span: value.span))
             }
             return op == .notEqual ? .not(leaf) : leaf
         }
@@ -302,6 +352,11 @@ public struct Resolver {
         switch field.type {
         case .text, .list:
             noteUnknownNames(field, values, spec)
+            // Organisations compare by canonical name (organisations.txt): 市国资委 finds
+            // 上海市国资委 too.
+            if [.source, .sources, .subject, .subjectKey].contains(field.field) {
+                return .textIn(values.flatMap { Lexicon.current.names(sameAs: $0.text) })
+            }
             return .textIn(values.map(\.text))
         case .integer, .number:
             var numbers: [Double] = []
@@ -340,6 +395,12 @@ public struct Resolver {
         guard quantity.unit.isEmpty || field.field == .amount else {
             throw QueryError(.unitNotAllowed(field: field.name, value: value.text, unit: quantity.unit), span: value.span)
         }
+        // An amount in a unit no figure can have (100亿块) would match nothing, silently.
+        if !quantity.unit.isEmpty, !Lexicon.current.units.contains(quantity.unit) {
+            // A suggestion only where the unit is a known one with a character more or less.
+            let near = Lexicon.current.units.first { $0.count > 1 && ($0.hasPrefix(quantity.unit) || quantity.unit.hasPrefix($0)) }
+            throw QueryError(.unknownUnit(value: value.text, unit: quantity.unit, suggestion: near), span: value.span)
+        }
         return quantity.amount
     }
 
@@ -374,7 +435,11 @@ public struct Resolver {
         default: return
         }
         let known = kind == "section" ? corpus.names.sections : corpus.names.sources
-        let unknown = values.filter { !known.contains($0.text) }
+        // Another name of the same organisation (organisations.txt) is found too.
+        let unknown = values.filter { value in
+            !known.contains(value.text)
+                && !(kind == "source" && Lexicon.current.names(sameAs: value.text).contains(where: { known.contains($0) }))
+        }
         // What the name that matches nothing does to the result, said only when it is sure.
         let outcome: String?
         if negations % 2 == 1 {

@@ -178,6 +178,8 @@ public struct RowSource: Sendable {
         case (.issues, .sections): return .integer(issue.sections.count)
         case (.issues, .articles): return .integer(issue.articles.count)
         case (.issues, .chars): return .integer(issue.articles.reduce(0) { $0 + issue.characterCount(of: $1) })
+        case (.issues, .encoding): return issue.encoding.map { .text($0) } ?? .null
+        case (.issues, .format): return .text(issue.format)
         case (_, .date): return issue.date.map { .date($0) } ?? .null
         case (_, .year): return issue.date.map { .integer($0.year) } ?? .null
         case (_, .issue): return .text(issue.id)
@@ -243,7 +245,34 @@ public struct RowSource: Sendable {
         case .subject: return f.subject.isEmpty ? .null : .text(f.subject)
         case .text: return .slice(TextSlice(issue, f.text))
         case .sentence: return .slice(TextSlice(issue, f.sentence))
+        case .valueHigh: return f.valueHigh.map { .number($0) } ?? .null
+        case .changeBasis: return f.changeBasis.isEmpty ? .null : .text(f.changeBasis)
+        case .changeUnit: return f.changeUnit.isEmpty ? .null : .text(f.changeUnit)
+        case .changeAbs: return f.changeAbsolute.map { .number($0) } ?? .null
+        case .span: return f.span.isEmpty ? .null : .text(f.span)
+        case .cumulative: return .integer(f.cumulative ? 1 : 0)
+        case .subjectKey: return f.subject.isEmpty ? .null : .text(Lexicon.current.canonicalName(f.subject))
+        case .source: return f.source.isEmpty ? .null : .text(f.source)
+        case .sentenceN: return .integer(sentenceNumber(f, in: issue))
         default: preconditionFailure("resolver let through \(field) for figures")
+        }
+    }
+
+    /// The position of a figure's sentence in its article, counted as the `sentences` target
+    /// counts (the n of `select sentences`).
+    private func sentenceNumber(_ f: Figure, in issue: Issue) -> Int {
+        let article = issue.articles[Int(f.article)]
+        var n = 0
+        return issue.text.withUnsafeBufferPointer { p in
+            for b in article.blocks where issue.blocks[Int(b)].kind == .paragraph {
+                let pieces = Sentences.split(p, issue.blocks[Int(b)].range)
+                if Int(b) == Int(f.block) {
+                    let k = pieces.firstIndex { $0.upper > f.text.lower } ?? max(0, pieces.count - 1)
+                    return n + k + 1
+                }
+                n += pieces.count
+            }
+            return n
         }
     }
 

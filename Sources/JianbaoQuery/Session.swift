@@ -64,6 +64,8 @@ public final class Session {
     }
     /// The history file, which `.output` must not overwrite (nil outside the shell).
     public var historyFile: String?
+    /// Encodings named for some of those paths (`--encoding`, `.load --encoding`), for `.reload`.
+    public var corpusEncodings: [String: String] = [:]
     /// The terminal standard output goes to, when it is one (set by the executable).
     public var terminal: (any SessionTerminal)?
 

@@ -73,10 +73,12 @@ extension Session {
 
     // MARK: - Corpus
 
-    /// `.load PATH…`: adds to the corpus; existing article ids do not change.
-    func load(_ paths: [String]) {
+    /// `.load [--encoding NAME] PATH…`: adds to the corpus; existing article ids do not change.
+    func load(_ paths: [String], encoding: String? = nil) {
         let started = Clock.now()
-        let result = CorpusLoader.load(paths: paths, progress: terminal?.progress)
+        let named = encoding.map { name in Dictionary(paths.map { ($0, name) }, uniquingKeysWith: { a, _ in a }) } ?? [:]
+        corpusEncodings.merge(named) { _, new in new }
+        let result = CorpusLoader.load(paths: paths, encodings: named, progress: terminal?.progress)
         let errors = result.diagnostics.filter { $0.severity == .error }
         for d in errors { note(d.description) }
         if !errors.isEmpty { markFailed() }
@@ -85,7 +87,7 @@ extension Session {
         updated.append(result)
         setCorpus(updated)
         corpusPaths = (corpusPaths ?? []) + paths
-        let warnings = result.diagnostics.count - errors.count
+        let warnings = result.diagnostics.count { $0.severity == .warning }
         note("loaded \(counted(corpus.issues.count - before.0, "issue")), \(counted(corpus.articleCount - before.1, "article")) in "
              + Clock.milliseconds(since: started) + " ms" + (warnings > 0 ? "; \(counted(warnings, "warning")) (.check)" : ""))
     }
@@ -93,7 +95,7 @@ extension Session {
     /// `.reload`: reads everything again from where it came from.
     func reload() {
         let started = Clock.now()
-        let result = corpusPaths.map { CorpusLoader.load(paths: $0, progress: terminal?.progress) }
+        let result = corpusPaths.map { CorpusLoader.load(paths: $0, encodings: corpusEncodings, progress: terminal?.progress) }
             ?? CorpusLoader.load(documents: SampleCorpus.documents)
         let errors = result.diagnostics.filter { $0.severity == .error }
         for d in errors { note(d.description) }

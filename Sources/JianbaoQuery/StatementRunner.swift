@@ -42,8 +42,6 @@ struct StatementRunner {
                 var evaluator = Evaluator(corpus: corpus, cancellation: token)
                 evaluator.stopwords = stopwords
                 try evaluator.run(plan, formatter: &formatter, to: target)
-                // Notes found while running (a series that mixes subjects) follow the result.
-                for found in evaluator.notes.items { note(found) }
             } catch let error as QueryError where error.kind == .interrupted && token.isPastDeadline {
                 throw QueryError(.timedOut(limit ?? 0, matches: timeout == nil), span: 0..<0)
             }

@@ -63,6 +63,7 @@ struct Driver {
                               out: Output(fd: 1), err: err)
         session.timeout = options.timeout
         session.safe = options.safe
+        session.corpusEncodings = encodings(corpusPaths.isEmpty ? getenv("JIANBAO_CORPUS").map { [String(cString: $0)] } ?? [] : corpusPaths)
         session.modeIsExplicit = options.mode != nil
         if terminal { session.terminal = Screen(out: session.stdout) }
         session.corpusPaths = corpusPaths.isEmpty ? getenv("JIANBAO_CORPUS").map { [String(cString: $0)] }.flatMap { $0[0].isEmpty ? nil : $0 } : corpusPaths
@@ -95,13 +96,19 @@ struct Driver {
         // JIANBAO_SERIAL_LOAD=1 reads files on one thread: for benchmarks and bug reports.
         let parallel = getenv("JIANBAO_SERIAL_LOAD").map { String(cString: $0) != "1" } ?? true
         if !corpusPaths.isEmpty {
-            return (Corpus(CorpusLoader.load(paths: corpusPaths, parallel: parallel, progress: progress)), corpusPaths)
+            return (Corpus(CorpusLoader.load(paths: corpusPaths, encodings: encodings(corpusPaths), parallel: parallel, progress: progress)), corpusPaths)
         }
         if let env = getenv("JIANBAO_CORPUS"), !String(cString: env).isEmpty {
             let path = String(cString: env)
-            return (Corpus(CorpusLoader.load(paths: [path], parallel: parallel, progress: progress)), [path])
+            return (Corpus(CorpusLoader.load(paths: [path], encodings: encodings([path]), parallel: parallel, progress: progress)), [path])
         }
         return (Corpus(CorpusLoader.load(documents: SampleCorpus.documents)), ["the sample corpus"])
+    }
+
+    /// `--encoding` for each corpus path.
+    func encodings(_ paths: [String]) -> [String: String] {
+        guard let name = options.encoding else { return [:] }
+        return Dictionary(paths.map { ($0, name) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// `-c` and `-f` in the order given; a failure with bail on stops the rest.

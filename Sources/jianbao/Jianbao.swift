@@ -51,6 +51,9 @@ struct Jianbao: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Stop any statement that runs longer (default: none, 60 s for statements with matches); as .timeout.", valueName: "SECONDS"))
     var timeout: Double?
 
+    @Option(help: ArgumentHelp("Read text files that are neither UTF-8 nor marked by a BOM in this encoding (GBK, GB18030, Big5, UTF-16LE … any ICU name) instead of detecting it.", valueName: "NAME"))
+    var encoding: String?
+
     @Flag(help: "Load the corpus, print every diagnostic, exit 1 if any is an error.")
     var check = false
 
@@ -69,6 +72,9 @@ struct Jianbao: ParsableCommand {
     mutating func validate() throws {
         if let timeout, !(timeout > 0 && timeout.isFinite) {
             throw ValidationError("--timeout takes a number of seconds above 0, not '\(Value.format(timeout))'")
+        }
+        if let encoding, !TextDecoder.isKnown(TextDecoder.converterName(encoding)) {
+            throw ValidationError("--encoding: ICU knows no encoding named '\(encoding)' (try GB18030, GBK, Big5, UTF-16LE, UTF-16BE)")
         }
         for define in defines {
             let parts = define.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

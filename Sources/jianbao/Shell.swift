@@ -84,11 +84,10 @@ struct Shell {
 
     func banner() throws(OutputClosed) {
         let corpus = session.corpus
-        // Figures are extracted here, on all cores, so that the first `metric` answers at once.
-        let figures = (corpus.figures.figures(stoppingIf: { false }, progress: (session.terminal as? Screen)?.progressLine) ?? [])
-            .reduce(0) { $0 + $1.count }
-        var text = "jianbao \(Jianbao.version) · \(counted(corpus.issues.count, "issue")), \(counted(corpus.articleCount, "article")), "
-        text += "\(counted(figures, "figure")) loaded in \(loadMilliseconds + UInt64(corpus.figures.milliseconds ?? 0)) ms"
+        // Figures are not extracted here: the first statement that needs them does it, where
+        // Ctrl-C can stop it (a banner that forced it could not be interrupted; issue 18).
+        var text = "jianbao \(Jianbao.version) · \(counted(corpus.issues.count, "issue")), \(counted(corpus.articleCount, "article")) "
+        text += "loaded in \(loadMilliseconds) ms"
         if corpus.warningCount + corpus.errorCount > 0 {
             text += " · \(counted(corpus.errorCount, "error")), \(counted(corpus.warningCount, "warning")) (.check)"
         }

@@ -56,7 +56,7 @@ let goodIssue = "· 动态\n标题\n\(long)（甲）\n"
         let d = result.diagnostics.map { $0.description.replacingOccurrences(of: dir.path, with: "D") }
         #expect(d == [
             "D/missing.txt: error: no such file or folder",
-            "D/empty: error: no .txt files in this folder",
+            "D/empty: error: no bulletin files (.txt, .docx, .pdf, .html) in this folder",
             "D/self.txt: error: symbolic link loop",
             "D/loop/again: error: symbolic link loop (folder contains itself); not followed",
             "D/bin/x.txt: error: binary file (NUL byte at offset 1); skipped",

@@ -1,0 +1,40 @@
+#ifndef CCONVERT_H
+#define CCONVERT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+// Text conversion to UTF-8 with ICU's converters (ucnv), ICU's charset detector (ucsdet) and
+// ICU's NFKC data for single characters, behind a header that names no ICU type (importing
+// system ICU and Foundation into one Swift module fails; docs/PLATFORM.md of the shared notes).
+
+// Converts bytes[0..<length] in the ICU converter `encoding` ("GB18030", "Big5", "UTF-16LE" …)
+// to UTF-8 in a new malloc'd buffer (*out, *out_length; free with jb_convert_free). Bytes that
+// are not valid in the encoding become U+FFFD; *errors counts them and *first_error is the
+// byte offset of the first (or -1). Returns 0, or -1 when ICU has no converter of that name,
+// -2 when memory runs out.
+int jb_convert_to_utf8(const char *encoding, const uint8_t *bytes, size_t length,
+                       uint8_t **out, size_t *out_length, size_t *errors, long *first_error);
+void jb_convert_free(uint8_t *buffer);
+
+// Whether ICU has a converter for this name (aliases such as "gbk", "cp936" included).
+int jb_encoding_known(const char *encoding);
+
+// ICU's canonical name for an encoding alias, copied into name[0..<capacity]; 0 on success.
+int jb_encoding_canonical(const char *encoding, char *name, size_t capacity);
+
+// ICU's charset detector on bytes[0..<length]: its best guess copied into name (at most
+// capacity - 1 bytes) and its confidence 0–100; -1 when it has none.
+int jb_detect_charset(const uint8_t *bytes, size_t length, char *name, size_t capacity);
+
+// The NFKC mapping of one scalar when it is a single other scalar (a Kangxi radical or a
+// CJK compatibility ideograph to its unified ideograph); 0 otherwise.
+uint32_t jb_nfkc_single(uint32_t scalar);
+
+// Offset of the first byte in p[0..<n] that may start something the normaliser changes
+// (a control character, U+00A0, zero-width and other spaces, Kangxi radicals, CJK
+// compatibility ideographs), or n: sixteen bytes at a time, each with the byte after it, so
+// that full-width punctuation (EF BC …), everywhere in Chinese text, does not stop the scan.
+size_t jb_normalise_candidate(const uint8_t *p, size_t n);
+
+#endif

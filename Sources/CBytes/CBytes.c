@@ -5,6 +5,8 @@
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include "CBytes.h"
 
 // Well-formed UTF-8 per Unicode 15, table 3-7. Written in C because this runs over every
@@ -267,3 +269,61 @@ void jb_interrupt_handle_sigint(int on) {
         pthread_sigmask(SIG_UNBLOCK, &set, NULL);
     }
 }
+
+// Files being written through a temporary name (.output/.once): a signal that ends the
+// program removes the temporary file and says that the target was left as it was.
+#define JB_PENDING_MAX 8
+static char *pending_paths[JB_PENDING_MAX];
+static char *pending_messages[JB_PENDING_MAX];
+static atomic_int pending_used[JB_PENDING_MAX];
+
+int jb_pending_file_add(const char *path, const char *message) {
+    for (int i = 0; i < JB_PENDING_MAX; i++) {
+        if (atomic_load(&pending_used[i])) continue;
+        free(pending_paths[i]);
+        free(pending_messages[i]);
+        pending_paths[i] = strdup(path);
+        pending_messages[i] = strdup(message);
+        atomic_store(&pending_used[i], 1);
+        return i;
+    }
+    return -1;
+}
+
+void jb_pending_file_remove(int slot) {
+    if (slot >= 0 && slot < JB_PENDING_MAX) atomic_store(&pending_used[slot], 0);
+}
+
+static void on_fatal_signal(int signo) {
+    for (int i = 0; i < JB_PENDING_MAX; i++) {
+        if (!atomic_load(&pending_used[i])) continue;
+        unlink(pending_paths[i]);
+        ssize_t ignored = write(2, pending_messages[i], strlen(pending_messages[i]));
+        (void)ignored;
+    }
+    signal(signo, SIG_DFL);
+    raise(signo);
+}
+
+void jb_pending_files_watch_signals(void) {
+    int signals[] = {SIGTERM, SIGHUP, SIGINT, SIGQUIT};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        struct sigaction old;
+        // Only where the signal would end the program: the shell's SIGINT handler and a
+        // parent's SIG_IGN (nohup) stay.
+        if (sigaction(signals[i], NULL, &old) != 0 || old.sa_handler != SIG_DFL) continue;
+        struct sigaction action = {0};
+        action.sa_handler = on_fatal_signal;
+        sigemptyset(&action.sa_mask);
+        sigaction(signals[i], &action, NULL);
+        // Inherited blocked (a parent whose threads block signals): a SIGTERM would wait
+        // until exit and the old file would be replaced after all. Unblock it here.
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, signals[i]);
+        pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    }
+}
+
+#include <malloc.h>
+void jb_malloc_single_arena(void) { mallopt(M_ARENA_MAX, 1); }

@@ -20,7 +20,7 @@ public struct Cancellation: Sendable {
 
     /// A limit of `seconds` from now (none for nil).
     public init(seconds: Double?, progress: (any ProgressReporter)? = nil) {
-        self.init(deadline: seconds.map { Clock.now() + UInt64($0 * 1e9) }, progress: progress)
+        self.init(deadline: seconds.map { Clock.deadline(after: $0, from: Clock.now()) }, progress: progress)
     }
 
     /// Whether Ctrl-C was pressed.

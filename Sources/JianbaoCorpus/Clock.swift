@@ -12,6 +12,16 @@ public enum Clock {
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 
+    /// `seconds` after `start` in the clock's nanoseconds, saturating: any positive finite
+    /// number `.timeout` accepts (`1e11`, `1e300`) is a deadline, at worst "never" (a plain
+    /// conversion trapped on the next statement, issue 18).
+    public static func deadline(after seconds: Double, from start: UInt64) -> UInt64 {
+        let nanoseconds = seconds * 1e9
+        guard nanoseconds < 1.8e19 else { return UInt64.max }
+        let (sum, overflow) = start.addingReportingOverflow(UInt64(max(0, nanoseconds)))
+        return overflow ? UInt64.max : sum
+    }
+
     /// Milliseconds since `start` with one decimal: `12.3`.
     public static func milliseconds(since start: UInt64) -> String {
         let tenths = (now() - start) / 100_000

@@ -23,6 +23,8 @@ public struct Corpus: Sendable {
     public private(set) var figures = FigureIndex([], names: NameIndex([]))
     /// Paragraph words, segmented when first asked for; renewed when more is loaded.
     public private(set) var words = WordIndex([], names: NameIndex([]))
+    /// The files the issues were read from, by (device, inode): `.output` refuses them.
+    public private(set) var files: Set<FileIdentity> = []
 
     public init() {}
 
@@ -35,6 +37,7 @@ public struct Corpus: Sendable {
         var seen: [String: String] = [:]
         for issue in issues { seen[issue.id] = issue.path }
         diagnostics += result.diagnostics
+        files.formUnion(result.files)
         for issue in result.issues {
             if let other = seen[issue.id] {
                 diagnostics.append(Diagnostic(.warning, file: issue.path,

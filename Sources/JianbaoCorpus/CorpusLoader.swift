@@ -7,6 +7,8 @@ import Glibc
 public struct LoadResult: Sendable {
     public var issues: [Issue]
     public var diagnostics: [Diagnostic]
+    /// The files read, by (device, inode): what an output must never overwrite.
+    public var files: [FileIdentity] = []
 }
 
 /// Loads corpora from paths or from bytes in memory.
@@ -30,21 +32,25 @@ public enum CorpusLoader {
         let fileEncodings = named
         let step = WorkStep(total: files.count, stop: { false }, progress: .named("loading", unit: "files", to: progress))
         defer { progress?.finish() }
-        let results = map(files.count, parallel: parallel) { i -> DocumentReader.Result in
+        let results = map(files.count, parallel: parallel) { i -> (DocumentReader.Result, FileIdentity?) in
             _ = step.next()
             let file = files[i]
-            switch FileReader.read(file.path) {
-            case .success(let bytes):
-                return DocumentReader(path: file.path, id: file.id, encoding: fileEncodings[i]).read(bytes)
+            switch FileReader.read(bytes: file.bytes) {
+            case .success(let (bytes, identity)):
+                return (DocumentReader(path: file.path, id: file.id, encoding: fileEncodings[i]).read(bytes), identity)
             case .failure(.system(let reason)):
-                return .issue(nil, [Diagnostic(.error, file: file.path, "cannot read: \(reason)")])
+                return (.issue(nil, [Diagnostic(.error, file: file.path, "cannot read: \(reason)")]), nil)
             case .failure(.notAFile):
-                return .issue(nil, [Diagnostic(.error, file: file.path, "not a regular file")])
+                return (.issue(nil, [Diagnostic(.error, file: file.path, "not a regular file")]), nil)
             case .failure(.tooLarge(let size)):
-                return .issue(nil, [Diagnostic(.error, file: file.path, "file is \(size) bytes; files of 2 GiB or more are not read")])
+                return (.issue(nil, [Diagnostic(.error, file: file.path, "file is \(size) bytes; files of 2 GiB or more are not read")]), nil)
+            case .failure(.outOfMemory(let size)):
+                return (.issue(nil, [Diagnostic(.error, file: file.path, size == 0 ? "out of memory; skipped" : "out of memory reading this file (\(size) bytes); skipped")]), nil)
             }
         }
-        return assemble(results, before: expander.diagnostics)
+        var result = assemble(results.map(\.0), before: expander.diagnostics)
+        result.files = results.compactMap(\.1)
+        return result
     }
 
     /// Loads documents held in memory (the built-in sample corpus, tests).

@@ -30,12 +30,35 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        var place = file
+        // A file name can hold escape sequences (a title change, a screen clear): shown, not sent.
+        var place = Printable.visible(file)
         if let line {
             place += ":\(line)"
             if let column { place += ":\(column)" }
         }
-        return "\(place): \(severity.rawValue): \(message)"
+        return "\(place): \(severity.rawValue): \(Printable.visible(message))"
+    }
+}
+
+/// Text from files and users made safe to print on a terminal.
+public enum Printable {
+    /// The text with control characters shown rather than sent to the terminal: newline `↵`,
+    /// tab `␉`, carriage return `␍`, other C0 controls as their Unicode control pictures
+    /// (U+2400…), DEL `␡`, and C1 controls (U+0080–U+009F, which some terminals obey as
+    /// escape sequences) as U+FFFD.
+    public static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || ($0.value >= 0x7F && $0.value < 0xA0) }) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0A: out.append("↵")
+            case 0x00..<0x20: out.append(Unicode.Scalar(0x2400 + scalar.value)!)
+            case 0x7F: out.append("\u{2421}")
+            case 0x80..<0xA0: out.append("\u{FFFD}")
+            default: out.append(scalar)
+            }
+        }
+        return String(out)
     }
 }
 

@@ -9,11 +9,20 @@ enum FileReader {
         case system(String)
         case notAFile
         case tooLarge(Int)
+        /// The buffers for a file this size could not be had (`ulimit -v`, a full machine).
+        case outOfMemory(Int)
     }
 
     static func read(_ path: String) -> Result<[UInt8], Failure> {
+        read(bytes: Array(path.utf8)).map(\.bytes)
+    }
+
+    /// The file's bytes and its (device, inode).
+    static func read(bytes path: [UInt8]) -> Result<(bytes: [UInt8], identity: FileIdentity), Failure> {
+        // Once memory runs short even a path's bytes cannot be had: stop while some is left.
+        guard MemoryHeadroom.available(margin: MemoryHeadroom.loadMargin) else { return .failure(.outOfMemory(0)) }
         // O_NONBLOCK: opening a FIFO named like a bulletin must not wait for a writer.
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        let fd = withCPath(path) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
         guard fd >= 0 else { return .failure(.system(errnoText())) }
         defer { close(fd) }
         var st = stat()
@@ -21,6 +30,11 @@ enum FileReader {
         guard st.st_mode & S_IFMT == S_IFREG else { return .failure(.notAFile) }
         let expected = Int(st.st_size)
         guard expected < IssueReader.maxFileBytes else { return .failure(.tooLarge(expected)) }
+        // Swift traps when an array cannot be allocated. The reader needs the bytes, their
+        // repaired copy and the line structure (about three times the file): ask malloc for
+        // that first, so that a file too big for the memory left is skipped with a message
+        // and the rest loads (issue 18: `ulimit -v` used to abort the whole load).
+        guard MemoryHeadroom.available(expected * 3, margin: MemoryHeadroom.loadMargin) else { return .failure(.outOfMemory(expected)) }
         var failure: Failure?
         // One byte of slack tells a file that grew since fstat from one that did not.
         var bytes = [UInt8](unsafeUninitializedCapacity: expected + 1) { buffer, count in
@@ -49,6 +63,13 @@ enum FileReader {
                 if bytes.count >= IssueReader.maxFileBytes { return .failure(.tooLarge(bytes.count)) }
             }
         }
-        return .success(bytes)
+        return .success((bytes, FileIdentity(st)))
+    }
+
+    /// `body` with the path as a NUL-terminated C string of exactly these bytes.
+    static func withCPath<T>(_ path: [UInt8], _ body: (UnsafePointer<CChar>) -> T) -> T {
+        (path + [0]).withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) }
+        }
     }
 }

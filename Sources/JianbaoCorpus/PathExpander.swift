@@ -6,9 +6,17 @@ import Glibc
 /// and issues"): a file is one issue; a folder is every bulletin file below it (`.txt`,
 /// `.docx`, `.pdf`, `.html`, `.htm`), recursively, in byte order of the relative path, hidden
 /// entries and Word's lock files (`~$…`) skipped.
+///
+/// Paths are bytes: a name that is not UTF-8 (GBK names from a zip made on Windows) is opened
+/// as it is on disk and only shown with U+FFFD. Every folder and file is visited once by
+/// (device, inode), so links that reach one place twice (a "diamond" of symbolic links, 2ⁿ
+/// paths to one file) cost one visit, not millions.
 struct PathExpander {
-    /// One file to read: the path shown to the user and the issue id.
+    /// One file to read: its path as bytes on disk, the path shown to the user and the issue id.
     struct File: Sendable, Equatable {
+        /// The path as the operating system takes it (no NUL).
+        var bytes: [UInt8]
+        /// The path for messages, invalid UTF-8 shown as U+FFFD.
         var path: String
         var id: String
     }
@@ -18,74 +26,110 @@ struct PathExpander {
 
     private(set) var files: [File] = []
     private(set) var diagnostics: [Diagnostic] = []
+    /// Folders already walked and files already listed, by (device, inode), with the path
+    /// they were first reached by.
+    private var visitedFolders: [FileIdentity: String] = [:]
+    private var listedFiles: [FileIdentity: String] = [:]
 
     mutating func add(_ path: String) {
+        add(bytes: CommandLineBytes.original(of: path), shown: path)
+    }
+
+    mutating func add(bytes path: [UInt8], shown: String) {
         var st = stat()
-        guard stat(path, &st) == 0 else {
+        guard Self.statBytes(path, &st) == 0 else {
             let reason = errno == ELOOP ? "symbolic link loop" : errno == ENOENT ? "no such file or folder" : errnoText()
-            diagnostics.append(Diagnostic(.error, file: path, reason))
+            diagnostics.append(Diagnostic(.error, file: shown, reason))
             return
         }
         if st.st_mode & S_IFMT == S_IFDIR {
             var found: [(key: [UInt8], file: File)] = []
-            var ancestors: Set<FileKey> = [FileKey(st)]
-            walk(folder: path, relative: "", depth: 0, ancestors: &ancestors, into: &found)
+            let key = FileIdentity(st)
+            if let first = visitedFolders[key] {
+                diagnostics.append(Diagnostic(.warning, file: shown, "same folder as \(first); read once"))
+                return
+            }
+            visitedFolders[key] = shown
+            var ancestors: Set<FileIdentity> = [key]
+            walk(folder: path, shown: shown, relative: [], depth: 0, ancestors: &ancestors, into: &found)
             if found.isEmpty {
-                diagnostics.append(Diagnostic(.error, file: path, "no bulletin files (.txt, .docx, .pdf, .html) in this folder"))
+                diagnostics.append(Diagnostic(.error, file: shown, "no bulletin files (.txt, .docx, .pdf, .html) in this folder"))
             }
             found.sort { $0.key.lexicographicallyPrecedes($1.key) }
             files += found.map(\.file)
-        } else {
-            files.append(File(path: path, id: Self.issueID(fileName: baseName(path))))
+        } else if list(FileIdentity(st), shown) {
+            files.append(File(bytes: path, path: shown, id: Self.issueID(fileName: Self.text(Self.baseName(path)))))
         }
     }
 
-    private mutating func walk(folder: String, relative: String, depth: Int,
-                               ancestors: inout Set<FileKey>, into found: inout [(key: [UInt8], file: File)]) {
-        guard let dir = opendir(folder) else {
-            diagnostics.append(Diagnostic(.error, file: folder, "cannot open folder: \(errnoText())"))
+    /// Whether a file is new; a file reached again (a second link, a folder named twice) gets
+    /// a note naming where it was first found.
+    private mutating func list(_ key: FileIdentity, _ shown: String) -> Bool {
+        if let first = listedFiles[key] {
+            diagnostics.append(Diagnostic(.warning, file: shown, "same file as \(first); loaded once"))
+            return false
+        }
+        listedFiles[key] = shown
+        return true
+    }
+
+    private mutating func walk(folder: [UInt8], shown: String, relative: [UInt8], depth: Int,
+                               ancestors: inout Set<FileIdentity>, into found: inout [(key: [UInt8], file: File)]) {
+        guard let dir = Self.openFolder(folder) else {
+            diagnostics.append(Diagnostic(.error, file: shown, "cannot open folder: \(errnoText())"))
             return
         }
-        defer { closedir(dir) }
-        var names: [String] = []
+        var names: [[UInt8]] = []
         while let entry = readdir(dir) {
             let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+                $0.withMemoryRebound(to: UInt8.self, capacity: 256) { Array(UnsafeBufferPointer(start: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)))) }
             }
-            if name.hasPrefix(".") { continue }
+            if name.first == UInt8(ascii: ".") { continue }
             names.append(name)
         }
+        closedir(dir)
+        // Sorted so that which of two links to one file is kept does not depend on readdir.
+        names.sort { $0.lexicographicallyPrecedes($1) }
         for name in names {
-            let full = folder.hasSuffix("/") ? folder + name : folder + "/" + name
-            let rel = relative.isEmpty ? name : relative + "/" + name
+            let full = folder.last == UInt8(ascii: "/") ? folder + name : folder + [UInt8(ascii: "/")] + name
+            let fullShown = shown.hasSuffix("/") ? shown + Self.text(name) : shown + "/" + Self.text(name)
+            let rel = relative.isEmpty ? name : relative + [UInt8(ascii: "/")] + name
+            let isText = Self.isBulletin(Self.text(name))
             var st = stat()
-            guard stat(full, &st) == 0 else {
+            guard Self.statBytes(full, &st) == 0 else {
+                let code = errno
                 var lst = stat()
-                if lstat(full, &lst) == 0, lst.st_mode & S_IFMT == S_IFLNK {
+                if Self.lstatBytes(full, &lst) == 0, lst.st_mode & S_IFMT == S_IFLNK {
                     // A dangling link or a loop: report it only where it would have counted.
-                    if errno == ELOOP || Self.isBulletin(name) {
-                        diagnostics.append(Diagnostic(.error, file: full, errno == ELOOP ? "symbolic link loop" : "broken symbolic link"))
+                    if code == ELOOP || isText {
+                        diagnostics.append(Diagnostic(.error, file: fullShown, code == ELOOP ? "symbolic link loop" : "broken symbolic link"))
                     }
                 } else {
-                    diagnostics.append(Diagnostic(.error, file: full, errnoText()))
+                    diagnostics.append(Diagnostic(.error, file: fullShown, String(cString: strerror(code)).lowercased()))
                 }
                 continue
             }
             if st.st_mode & S_IFMT == S_IFDIR {
-                let key = FileKey(st)
+                let key = FileIdentity(st)
                 if ancestors.contains(key) {
-                    diagnostics.append(Diagnostic(.error, file: full, "symbolic link loop (folder contains itself); not followed"))
+                    diagnostics.append(Diagnostic(.error, file: fullShown, "symbolic link loop (folder contains itself); not followed"))
                     continue
                 }
+                // A folder reached by a second path was walked already: its files are listed.
+                if let first = visitedFolders[key] {
+                    diagnostics.append(Diagnostic(.warning, file: fullShown, "same folder as \(first); read once"))
+                    continue
+                }
+                visitedFolders[key] = fullShown
                 if depth >= Self.maxDepth {
-                    diagnostics.append(Diagnostic(.error, file: full, "folders nested deeper than \(Self.maxDepth); not followed"))
+                    diagnostics.append(Diagnostic(.error, file: fullShown, "folders nested deeper than \(Self.maxDepth); not followed"))
                     continue
                 }
                 ancestors.insert(key)
-                walk(folder: full, relative: rel, depth: depth + 1, ancestors: &ancestors, into: &found)
+                walk(folder: full, shown: fullShown, relative: rel, depth: depth + 1, ancestors: &ancestors, into: &found)
                 ancestors.remove(key)
-            } else if Self.isBulletin(name) {
-                found.append((Array(rel.utf8), File(path: full, id: Self.issueID(fileName: name))))
+            } else if isText, list(FileIdentity(st), fullShown) {
+                found.append((rel, File(bytes: full, path: fullShown, id: Self.issueID(fileName: Self.text(name)))))
             }
         }
     }
@@ -108,20 +152,60 @@ struct PathExpander {
         return fileName
     }
 
-    private func baseName(_ path: String) -> String {
-        var trimmed = Substring(path)
-        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
-        return trimmed.split(separator: "/").last.map(String.init) ?? String(trimmed)
+    /// A path's bytes as text for messages and ids: invalid UTF-8 becomes U+FFFD.
+    static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+
+    static func baseName(_ path: [UInt8]) -> [UInt8] {
+        var trimmed = path[...]
+        while trimmed.count > 1, trimmed.last == UInt8(ascii: "/") { trimmed = trimmed.dropLast() }
+        return Array(trimmed.split(separator: UInt8(ascii: "/")).last ?? trimmed)
+    }
+
+    static func statBytes(_ path: [UInt8], _ st: inout stat) -> Int32 {
+        FileReader.withCPath(path) { stat($0, &st) }
+    }
+
+    static func lstatBytes(_ path: [UInt8], _ st: inout stat) -> Int32 {
+        FileReader.withCPath(path) { lstat($0, &st) }
+    }
+
+    static func openFolder(_ path: [UInt8]) -> OpaquePointer? {
+        FileReader.withCPath(path) { Glibc.opendir($0) }
     }
 }
 
-/// Identifies a folder across symbolic links, for loop detection.
-private struct FileKey: Hashable {
-    var device: UInt64
-    var inode: UInt64
-    init(_ st: stat) {
+/// A file or folder across links and names: (device, inode). Folders visited, files loaded,
+/// and the files an output must not overwrite are told apart by it.
+public struct FileIdentity: Hashable, Sendable {
+    public var device: UInt64
+    public var inode: UInt64
+
+    public init(_ st: stat) {
         device = UInt64(st.st_dev)
         inode = UInt64(st.st_ino)
+    }
+
+    /// The identity of what `path` names (following links), or nil when it does not exist.
+    public init?(path: String) {
+        var st = stat()
+        guard PathExpander.statBytes(Array(path.utf8), &st) == 0 else { return nil }
+        self.init(st)
+    }
+}
+
+/// The program's arguments as the bytes they were given as. Swift decodes arguments as UTF-8
+/// and replaces what is not (a GBK file name) with U+FFFD, which names no file: a path that
+/// came from the command line is opened by its original bytes.
+public enum CommandLineBytes {
+    /// The original bytes of the argument that decodes to `path`, else `path`'s UTF-8.
+    public static func original(of path: String) -> [UInt8] {
+        guard path.contains("\u{FFFD}") else { return Array(path.utf8) }
+        for i in 0..<Int(CommandLine.argc) {
+            guard let argument = CommandLine.unsafeArgv[i] else { continue }
+            let bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(argument).assumingMemoryBound(to: UInt8.self), count: strlen(argument)))
+            if String(decoding: bytes, as: UTF8.self) == path { return bytes }
+        }
+        return Array(path.utf8)
     }
 }
 

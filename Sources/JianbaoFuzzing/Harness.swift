@@ -1,4 +1,7 @@
 import JianbaoCorpus
+#if canImport(Glibc)
+import Glibc
+#endif
 import JianbaoQuery
 
 /// What each libFuzzer target in Fuzz/ does with one input. It lives in the main package so
@@ -14,19 +17,60 @@ public enum FuzzHarness {
     static let sample = Corpus(CorpusLoader.load(documents: SampleCorpus.documents, parallel: false))
 
     /// Statements and meta commands, one per input line (the first 20), at one session over
-    /// the sample corpus, in a mode chosen by the input's length. Meta commands that touch
-    /// files or run commands are left out: a fuzzer must not write files or start programs.
+    /// the sample corpus, in a mode chosen by the input's length; first the limit/offset window
+    /// on numbers from the input. `.output`/`.once` write only inside a folder of the fuzzer's
+    /// own (or to /dev/full); commands, `.read` and `.load` are left out: a fuzzer must not
+    /// start programs or read other files.
     public static func statements(_ input: [UInt8]) {
+        windows(input)
         let text = String(decoding: input, as: UTF8.self)
         let mode = OutputMode.allCases[input.count % OutputMode.allCases.count]
         let session = Session(corpus: sample, mode: mode, style: OutputStyle(headers: true, width: input.count % 2 == 0 ? nil : 60),
                               bail: false, out: Output(), err: Output())
         for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).prefix(20).enumerated() {
             let word = line.drop { $0 == " " || $0 == "\t" }.prefix { !$0.isWhitespace }.lowercased()
-            if [".output", ".once", ".read", ".load", ".reload"].contains(where: { word.hasPrefix($0) }) { continue }
-            _ = try? session.feed(String(line), origin: LineOrigin(file: "fuzz", line: n + 1))
+            if [".read", ".load", ".reload", ".safe"].contains(where: { word.hasPrefix($0) }) { continue }
+            var line = String(line)
+            if word.hasPrefix(".output") || word.hasPrefix(".once") {
+                guard let redirected = redirect(line) else { continue }
+                line = redirected
+            }
+            _ = try? session.feed(line, origin: LineOrigin(file: "fuzz", line: n + 1))
         }
         try? session.finish()
+    }
+
+    /// A folder of this process's own for `.output` and `.once`.
+    nonisolated(unsafe) static let folder: String = {
+        var template = Array("/tmp/jianbao-fuzz-XXXXXX".utf8CString)
+        return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+    }()
+
+    /// `.output X` / `.once X` kept inside `folder` (the redirect paths: temporary file,
+    /// rename, a failed statement keeping the old file), or sent to /dev/full (a write that
+    /// fails) when X says "full"; never a command, never a path outside.
+    static func redirect(_ line: String) -> String? {
+        let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+        guard let command = parts.first, let argument = parts.last, parts.count == 2 else { return line }
+        if argument == "off" || argument == "stdout" { return line }
+        if argument.hasPrefix("|") || argument.hasPrefix("'|") || argument.hasPrefix("\"|") { return nil }
+        if argument.contains("full") { return command + " /dev/full" }
+        let name = argument.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }.prefix(20)
+        return command + " " + folder + "/f" + name
+    }
+
+    /// `limit` and `offset` from the first 16 bytes (any Int, Int.max included) against row
+    /// counts from the next: the window must lie within the rows and hold what is left.
+    static func windows(_ input: [UInt8]) {
+        guard input.count >= 17 else { return }
+        func int(_ at: Int) -> Int { input[at..<at + 8].reduce(0) { $0 << 8 | Int($1) } }
+        let limit = int(0), offset = int(8), count = Int(input[16]) * 1000
+        for (l, o) in [(limit, offset), (Int.max, offset), (limit, Int.max), (Int.max, 1)] as [(Int?, Int?)] + [(nil, offset), (limit, nil)] {
+            let window = Evaluator.window(count: count, limit: l.map { max(0, $0) }, offset: o.map { max(0, $0) })
+            precondition(window.lowerBound >= 0 && window.upperBound <= count && window.lowerBound <= window.upperBound)
+            let rest = count - min(count, max(0, o ?? 0))
+            precondition(window.count == min(rest, l.map { max(0, $0) } ?? rest))
+        }
     }
 
     /// Arbitrary bytes as a bulletin file: the reader, its diagnostics, and the figures and

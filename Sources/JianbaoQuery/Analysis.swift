@@ -33,8 +33,15 @@ extension Evaluator {
 
     /// The rows `limit` and `offset` leave.
     func window<T>(_ rows: [T], _ limit: Int?, _ offset: Int?) -> ArraySlice<T> {
-        let start = min(rows.count, offset ?? 0)
-        let end = limit.map { min(rows.count, start + $0) } ?? rows.count
-        return rows[start..<end]
+        rows[Self.window(count: rows.count, limit: limit, offset: offset)]
+    }
+
+    /// The indices of `count` rows that `limit` and `offset` leave. Any pair the parser
+    /// accepts (up to Int.max each) is in range: nothing is added that could overflow
+    /// (`limit 9223372036854775807 offset 1` trapped).
+    public static func window(count: Int, limit: Int?, offset: Int?) -> Range<Int> {
+        let start = min(count, max(0, offset ?? 0))
+        let end = limit.map { min(count - start, max(0, $0)) + start } ?? count
+        return start..<end
     }
 }

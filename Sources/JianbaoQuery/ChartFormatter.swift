@@ -10,6 +10,7 @@ public struct ChartFormatter: BufferingFormatter {
     public init(style: OutputStyle) { self.style = style }
 
     public mutating func end(to out: Output) throws(OutputClosed) {
+        try result.ensureRoomToWrite()
         let n = result.columns.count
         guard let valueColumn = (0..<n).last(where: result.isNumeric) else {
             try out.write("(chart: no number column to draw; shown as a table)\n")

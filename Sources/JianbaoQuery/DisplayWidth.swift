@@ -1,3 +1,5 @@
+import JianbaoCorpus
+
 /// Terminal columns a text takes — the one width function behind tables, `kwic`, charts and
 /// error carets.
 ///
@@ -43,21 +45,9 @@ public enum DisplayWidth {
         }
     }
 
-    /// The text with control characters shown rather than sent to the terminal: newline `↵`,
-    /// tab `␉`, carriage return `␍`, others as their Unicode control pictures (U+2400…).
-    public static func visible(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return text }
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x0A: out.append("↵")
-            case 0x00..<0x20: out.append(Unicode.Scalar(0x2400 + scalar.value)!)
-            case 0x7F: out.append("\u{2421}")
-            default: out.append(scalar)
-            }
-        }
-        return String(out)
-    }
+    /// The text with control characters shown rather than sent to the terminal
+    /// (`Printable.visible`: `↵`, `␉`, control pictures).
+    public static func visible(_ text: String) -> String { Printable.visible(text) }
 
     /// The longest prefix of whole characters that fits `width` columns, with `…` at the end
     /// when anything was cut. Never cuts inside a character or a combining sequence.

@@ -88,6 +88,7 @@ public struct Evaluator: Sendable {
             keys.reserveCapacity(rows.count)
             for (i, row) in rows.enumerated() {
                 if i % 65536 == 0, isInterrupted() { throw interrupted }
+                if i % 65536 == 65535, !MemoryHeadroom.available() { throw QueryError(.outOfMemory, span: 0..<0) }
                 keys.append(plan.order.map { source.value($0.field.field, row).normalized })
             }
             var order = Array(rows.indices)

@@ -168,6 +168,8 @@ extension BufferingFormatter {
     }
 
     public mutating func row(_ values: [Value], to out: Output) throws(OutputClosed) {
+        // The whole result is held: make sure room is left before it outgrows memory.
+        if result.rows.count % 16384 == 16383, !MemoryHeadroom.available() { throw BufferedResult.outOfMemory }
         result.rows.append(values)
     }
 }
@@ -179,6 +181,22 @@ struct BufferedResult {
     var rows: [[Value]] = []
     /// Text columns to right-align, and to cut at their start rather than their end.
     var rightAligned: Set<Int> = []
+
+    static var outOfMemory: OutputClosed {
+        var closed = OutputClosed()
+        closed.outOfMemory = true
+        return closed
+    }
+
+    /// Measuring and laying out makes the shown text of every cell again (and a line per
+    /// row): check that about that much is still there before starting.
+    func ensureRoomToWrite() throws(OutputClosed) {
+        var bytes = rows.count * (columns.count + 1) * 48
+        for row in rows {
+            for value in row { if case .text(let text) = value { bytes += 2 * text.utf8.count } }
+        }
+        if !MemoryHeadroom.available(bytes) { throw Self.outOfMemory }
+    }
 
     /// Whether column `c` holds numbers (every present value is an integer, at least one).
     func isNumeric(_ c: Int) -> Bool {

@@ -144,13 +144,13 @@ extension Evaluator {
             let issue = corpus.issues[i]
             let failed: Bool = issue.text.withUnsafeBufferPointer { p in
                 do throws(Regex.LimitReached) {
-                    try kwicHits(issue, p, selected: selection?[i], plan) { body(i, p, $0) }
+                    try kwicHits(issue, p, selected: selection?[i], plan, isInterrupted) { body(i, p, $0) }
                     return false
                 } catch {
                     return true
                 }
             }
-            if failed { return .failure(QueryError(.patternTooComplex, span: plan.span)) }
+            if failed { return .failure(QueryError(isInterrupted() ? .interrupted : .patternTooComplex, span: plan.span)) }
         }
         return .success(())
     }
@@ -159,7 +159,7 @@ extension Evaluator {
     /// overlaps; empty regex matches are skipped. A word is searched for in the whole text at
     /// once (one call per occurrence, not one per paragraph) and each hit placed in its block.
     static func kwicHits(_ issue: Issue, _ p: UnsafeBufferPointer<UInt8>, selected: [Bool]?, _ plan: KwicPlan,
-                         _ emit: (KwicHit) -> Void) throws(Regex.LimitReached) {
+                         _ isInterrupted: () -> Bool = { false }, _ emit: (KwicHit) -> Void) throws(Regex.LimitReached) {
         guard let base = p.baseAddress else { return }
         let blocks = issue.blocks, articles = issue.articles
         func hit(_ a: Int, _ lower: Int, _ upper: Int, _ start: Int, _ end: Int) -> KwicHit {
@@ -194,6 +194,9 @@ extension Evaluator {
         case .regex(let regex):
             for (a, article) in articles.enumerated() where selected?[a] ?? true {
                 for b in article.blocks where blocks[Int(b)].kind == .paragraph {
+                    // A backtracking pattern can take a second a paragraph: the time limit and
+                    // Ctrl-C are checked here, not only between issues.
+                    if isInterrupted() { throw Regex.LimitReached() }
                     let (lower, upper) = (blocks[Int(b)].range.lower, blocks[Int(b)].range.upper)
                     if let literal = regex.requiredLiteral,
                        literal.withUnsafeBufferPointer({ jb_find(base + lower, upper - lower, $0.baseAddress, $0.count) }) < 0 {

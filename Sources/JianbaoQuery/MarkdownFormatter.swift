@@ -6,6 +6,7 @@ public struct MarkdownFormatter: BufferingFormatter {
     public init() {}
 
     public mutating func end(to out: Output) throws(OutputClosed) {
+        try result.ensureRoomToWrite()
         let n = result.columns.count
         guard n > 0 else { return }
         var text = "| " + result.columns.map(Self.cell).joined(separator: " | ") + " |\n"

@@ -41,7 +41,8 @@ public enum MetaCommands {
         MetaCommand("segment", "TEXT", "the words of TEXT as freq words and collocates see them, and who decided each"),
         MetaCommand("stopwords", "on|off", "leave the function words of stopwords.txt out of freq words, freq ngrams, keywords and collocates (on)"),
         MetaCommand("timer", "on|off", "print each statement's wall time to standard error"),
-        MetaCommand("timeout", "[SECONDS|off]", "stop a statement that runs longer (default: off, 60 s for matches)"),
+        MetaCommand("timeout", "[SECONDS|off]", "stop a statement that runs longer (default: off, 60 s for matches and kwic /regex/)"),
+        MetaCommand("safe", "[on]", "refuse commands, file output and reads outside the corpus and the script's folder, for the rest of the run"),
         MetaCommand("quit", "", "leave"),
         MetaCommand("exit", "", "leave"),
     ]
@@ -72,6 +73,20 @@ public enum MetaCommands {
         if inWord { words.append(current) }
         return words
     }
+
+    /// Where an unclosed quote starts in a meta command's text, or nil when all are closed.
+    static func unclosedQuote(_ text: String) -> String.Index? {
+        var quote: (Character, String.Index)?
+        for i in text.indices {
+            let c = text[i]
+            if let (q, _) = quote {
+                if c == q { quote = nil }
+            } else if c == "'" || c == "\"" {
+                quote = (c, i)
+            }
+        }
+        return quote?.1
+    }
 }
 
 extension Session {
@@ -88,6 +103,11 @@ extension Session {
             let suggestion = Suggest.nearest(name, in: MetaCommands.all.map(\.name)).map { "." + $0 }
             return fail(QueryError(.unknownMeta("." + name, suggestion: suggestion), span: 0..<(name.utf8.count + 1)), line, origin)
         }
+        // `.output 'unterminated` must not create a file named `unterminated`.
+        if let quote = MetaCommands.unclosedQuote(line) {
+            let at = line.utf8.distance(from: line.startIndex, to: quote)
+            return fail(QueryError(.unterminatedQuote, span: at..<line.utf8.count), line, origin)
+        }
         func usage() -> Feed {
             fail(QueryError(.metaUsage(".\(command.name) \(command.arguments)"), span: 0..<line.utf8.count), line, origin)
         }
@@ -96,10 +116,22 @@ extension Session {
             apply(args[0].lowercased() == "on")
             return nil
         }
+        if let refused = safeModeRefusal(command.name, args) {
+            return fail(QueryError(.refusedInSafeMode(refused), span: 0..<line.utf8.count), line, origin)
+        }
         let out = self.out
         switch command.name {
         case "quit", "exit":
             return .stop
+        case "safe":
+            guard let value = args.first else {
+                try out.write(safe ? "on\n" : "off\n")
+                break
+            }
+            guard args.count == 1, ["on", "off"].contains(value.lowercased()) else { return usage() }
+            if value.lowercased() == "on" { safe = true } else if safe {
+                return fail(QueryError(.refusedInSafeMode(".safe off: it stays on for the rest of the run"), span: 0..<line.utf8.count), line, origin)
+            }
         case "help":
             return try listing(args.first.map(HelpText.topic) ?? HelpText.overview())
         case "fields":
@@ -146,7 +178,7 @@ extension Session {
             if let r = toggle({ stopwords = $0 }) { return r }
         case "timeout":
             guard let value = args.first else {
-                try out.write((timeout.map { Self.seconds($0) + " s" } ?? "off (\(Self.seconds(Self.matchesTimeout)) s for statements with matches)") + "\n")
+                try out.write((timeout.map { Self.seconds($0) + " s" } ?? "off (\(Self.seconds(Self.matchesTimeout)) s for statements with matches or kwic /regex/)") + "\n")
                 break
             }
             if args.count == 1, value.lowercased() == "off" {
@@ -192,7 +224,7 @@ extension Session {
             }
             return try listing(history.enumerated().map { i, entry in
                 DisplayWidth.pad(String(i + 1), to: 5, right: true) + "  "
-                    + entry.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n       ") + "\n"
+                    + entry.split(separator: "\n", omittingEmptySubsequences: false).map { DisplayWidth.visible(String($0)) }.joined(separator: "\n       ") + "\n"
             }.joined())
         case "export":
             guard Self.isExportUsage(args) else { return usage() }

@@ -2,9 +2,19 @@
 import Glibc
 #endif
 
-/// Raised when the reader of our output went away (`| head -1`); the program then stops
-/// quietly with status 0 (LANGUAGE.md "The command line").
-public struct OutputClosed: Error {}
+/// Raised when output cannot go on. Either the reader went away (`| head -1`, EPIPE): the
+/// program then stops quietly with status 0 (LANGUAGE.md "The command line"); or a write
+/// failed (a full disk, `/dev/full`, a closed descriptor): `failure` says so, naming the
+/// target, and the program reports it and ends with status 1 (ROBUSTNESS.md).
+public struct OutputClosed: Error {
+    /// `write error on out.csv: no space left on device`; nil for a reader that went away.
+    public var failure: String?
+    /// Not the target's fault: the rows an aligned mode keeps for measuring no longer fit in
+    /// memory. The statement fails with `out of memory` and the session goes on.
+    public var outOfMemory = false
+
+    public init(failure: String? = nil) { self.failure = failure }
+}
 
 /// Buffered output to a file descriptor, or to memory for tests.
 ///
@@ -13,18 +23,26 @@ public struct OutputClosed: Error {}
 public final class Output {
     /// Where bytes go when the buffer is flushed; nil keeps them in `captured`.
     let fd: Int32?
+    /// The target as messages name it: `standard output`, a file as the user wrote it.
+    public let name: String
+    /// The first failed write; later writes fail the same way without trying again.
+    public private(set) var failure: OutputClosed?
     var buffer: [UInt8] = []
     /// Everything written, for an in-memory output.
     public private(set) var captured: [UInt8] = []
     static let capacity = 1 << 16
 
-    public init(fd: Int32) {
+    public init(fd: Int32, name: String = "standard output") {
         self.fd = fd
+        self.name = name
         buffer.reserveCapacity(Self.capacity)
     }
 
     /// Collects output in memory (`text` reads it back).
-    public init() { fd = nil }
+    public init() {
+        fd = nil
+        name = "memory"
+    }
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
@@ -55,26 +73,36 @@ public final class Output {
     }
 
     public func flush() throws(OutputClosed) {
+        if let failure {
+            buffer.removeAll(keepingCapacity: true)
+            throw failure
+        }
         guard !buffer.isEmpty else { return }
         guard let fd else {
             captured += buffer
             buffer.removeAll(keepingCapacity: true)
             return
         }
-        var failed = false
+        var code: Int32 = 0
         buffer.withUnsafeBytes { raw in
             var done = 0
             while done < raw.count {
                 let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    failed = true
+                    code = errno
                     return
                 }
+                // write(2) returning 0 for a non-empty buffer would loop forever.
+                if n == 0 { code = ENOSPC; return }
                 done += n
             }
         }
         buffer.removeAll(keepingCapacity: true)
-        if failed { throw OutputClosed() }
+        if code != 0 {
+            let closed = code == EPIPE ? OutputClosed() : OutputClosed(failure: "write error on \(name): \(systemError(code))")
+            failure = closed
+            throw closed
+        }
     }
 }

@@ -34,6 +34,9 @@ public struct QueryError: Error, Equatable, Sendable {
         case emptyPattern
         case patternNotAllowed
         case statementTooLong(Int, limit: Int, skipping: Bool)
+        case unterminatedQuote
+        case outOfMemory
+        case refusedInSafeMode(String)
         case trendKey(String, suggestion: String?)
         case unknownAggregate(String, suggestion: String?)
         case aggregateType(String, field: String, type: String)
@@ -72,16 +75,16 @@ public struct QueryError: Error, Equatable, Sendable {
             return "unknown statement '\(word)'" + didYouMean(suggestion)
                 + (suggestion == nil ? "; statements are " + Grammar.statementNames.joined(separator: ", ") : "")
         case .unknownTarget(let word, let suggestion):
-            return "unknown target '\(word)'" + didYouMean(suggestion)
+            return "unknown target '\(Self.shown(word))'" + didYouMean(suggestion)
                 + (suggestion == nil ? "; targets are " + Schema.targets.map(\.name).joined(separator: ", ") : "")
         case .unknownField(let target, let field, let suggestion):
-            return "\(target) have no field '\(field)'" + didYouMean(suggestion)
+            return "\(target) have no field '\(Self.shown(field))'" + didYouMean(suggestion)
         case .duplicateField(let field):
-            return "field '\(field)' is named twice"
+            return "field '\(Self.shown(field))' is named twice"
         case .trailing(let text, let suggestion):
             return "unexpected \(text) after the end of the statement" + didYouMean(suggestion)
         case .unknownMeta(let command, let suggestion):
-            return "unknown command '\(command)'" + didYouMean(suggestion) + (suggestion == nil ? "; .help lists them" : "")
+            return "unknown command '\(Self.shown(command))'" + didYouMean(suggestion) + (suggestion == nil ? "; .help lists them" : "")
         case .metaUsage(let usage):
             return "usage: \(usage)"
         case .noSuchArticle(let id, let count):
@@ -95,17 +98,17 @@ public struct QueryError: Error, Equatable, Sendable {
         case .orderingList(let op, let field):
             return "'\(op)' cannot order \(field), which holds a list; use =, !=, in, contains or matches"
         case .numberAgainstText(let op, let field, let value, let hint):
-            return "\(field) is text and \(value) is a number, so '\(op)' would compare them as text"
+            return "\(field) is text and \(Self.shown(value)) is a number, so '\(op)' would compare them as text"
                 + (hint.map { "; to compare dates write '\($0)'" } ?? "; text compares with =, contains, matches or in")
         case .notANumber(let field, let value):
-            return "\(field) is a number; '\(value)' is not one"
+            return "\(field) is a number; '\(Self.shown(value))' is not one"
         case .unitNotAllowed(let field, let value, let unit):
-            return "\(field) is a plain number; drop the unit '\(unit)' from '\(value)'"
+            return "\(field) is a plain number; drop the unit '\(Self.shown(unit))' from '\(Self.shown(value))'"
         case .unknownUnit(let value, let unit, let suggestion):
             return "no figure is counted in '\(unit)' (in '\(value)'): units are those of units.txt (.help figures)"
                 + (suggestion.map { "; did you mean '\($0)'?" } ?? "")
         case .notADate(let field, let value):
-            return "\(field) is a date like 2024, 2024-03 or 2024-03-15; '\(value)' is not one"
+            return "\(field) is a date like 2024, 2024-03 or 2024-03-15; '\(Self.shown(value))' is not one"
         case .badPattern(let detail):
             return "invalid regular expression: \(detail)"
         case .patternTooComplex:
@@ -114,14 +117,14 @@ public struct QueryError: Error, Equatable, Sendable {
             return "interrupted"
         case .timedOut(let seconds, let matches):
             return "stopped after \(Session.seconds(seconds)) s" + (matches
-                ? ", the time limit for a statement with matches; .timeout SECONDS sets another"
+                ? ", the time limit for a statement with a regular expression; .timeout SECONDS sets another"
                 : " (.timeout)")
         case .metricKey(let key, let suggestion):
-            return "metric … by takes year, issue, section or subject (or two of them), not '\(key)'" + didYouMean(suggestion)
+            return "metric … by takes year, issue, section or subject (or two of them), not '\(Self.shown(key))'" + didYouMean(suggestion)
         case .unterminatedPattern:
             return "unterminated pattern; close it with '/' (write \\/ for a slash inside it)"
         case .unknownFreqKind(let kind, let suggestion):
-            return "freq counts words, chars, bigrams, ngrams N, sources or metrics, not '\(kind)'" + didYouMean(suggestion)
+            return "freq counts words, chars, bigrams, ngrams N, sources or metrics, not '\(Self.shown(kind))'" + didYouMean(suggestion)
         case .optionOutOfRange(let keyword, let range):
             return "\(keyword) takes a whole number from \(range.lowerBound) to \(range.upperBound)"
         case .repeatedOption(let keyword):
@@ -133,6 +136,12 @@ public struct QueryError: Error, Equatable, Sendable {
         case .statementTooLong(let bytes, let limit, let skipping):
             return "statement of \(bytes) bytes; statements are limited to \(limit / (1 << 20)) MiB"
                 + (skipping ? "; the rest of it is skipped up to the next statement" : "")
+        case .refusedInSafeMode(let what):
+            return "safe mode refuses \(what)"
+        case .outOfMemory:
+            return "out of memory: the result of this statement does not fit; narrow it with where or limit, or use a streaming mode (tsv, csv, jsonl)"
+        case .unterminatedQuote:
+            return "unterminated quote; close it with the same quote"
         case .trendKey(let key, let suggestion):
             return "trend … by takes year, month, issue, section or source, not '\(key)'" + didYouMean(suggestion)
         case .unknownAggregate(let name, let suggestion):
@@ -161,8 +170,14 @@ public struct QueryError: Error, Equatable, Sendable {
             return "unknown mode '\(mode)'" + (suggestion.map { " (did you mean '\($0)'?)" } ?? "")
                 + "; modes are " + OutputMode.allCases.map(\.rawValue).joined(separator: ", ")
         case .undefinedVariable(let name):
-            return "undefined variable '\(name)'; define it with -D \(name)=VALUE or .set \(name) VALUE (write $$ for a literal $)"
+            return "undefined variable '\(Self.shown(name))'; define it with -D \(Self.shown(name))=VALUE or .set \(Self.shown(name)) VALUE (write $$ for a literal $)"
         }
+    }
+
+    /// User text inside a message: control characters made visible and, past 60 columns, cut
+    /// with `…` (a 100 KB unknown name is not echoed whole).
+    static func shown(_ text: String) -> String {
+        DisplayWidth.truncate(DisplayWidth.visible(String(text.prefix(200))), to: 60)
     }
 
     private func article(_ type: String) -> String { type == "integer" ? "an" : "a" }
@@ -239,35 +254,48 @@ public struct QueryError: Error, Equatable, Sendable {
 public enum Suggest {
     /// The candidate closest to `word`, if it is close enough to be a likely typo.
     public static func nearest(_ word: String, in candidates: [String]) -> String? {
-        let lower = word.lowercased()
+        let lower = Array(word.lowercased())
+        let allowed = max(1, min(3, Array(word).count / 3 + 1))
         var best: (String, Int)?
         for candidate in candidates {
-            let d = distance(Array(lower), Array(candidate.lowercased()))
-            if d < (best?.1 ?? Int.max) { best = (candidate, d) }
+            // Bounded: only a distance under the best so far (and within what is allowed)
+            // matters, so a long word against many names costs little (issue 18).
+            guard let d = distance(lower, Array(candidate.lowercased()), atMost: min(allowed, (best?.1 ?? Int.max) - 1)) else { continue }
+            best = (candidate, d)
         }
         guard let (name, d) = best else { return nil }
-        let allowed = max(1, min(3, Array(word).count / 3 + 1))
-        return d <= allowed && d > 0 ? name : nil
+        return d > 0 ? name : nil
     }
 
-    /// Levenshtein distance with adjacent transpositions counted as one edit.
-    public static func distance(_ a: [Character], _ b: [Character]) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
+    /// The distance when it is at most `bound`, else nil, found without the whole table:
+    /// words whose lengths differ by more are skipped, and a row whose every cell is past
+    /// the bound ends the search.
+    public static func distance(_ a: [Character], _ b: [Character], atMost bound: Int) -> Int? {
+        guard bound >= 0, abs(a.count - b.count) <= bound else { return nil }
+        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
         var prev2 = [Int](repeating: 0, count: b.count + 1)
         var prev = Array(0...b.count)
         var cur = [Int](repeating: 0, count: b.count + 1)
         for i in 1...a.count {
             cur[0] = i
+            var rowMin = i
             for j in 1...b.count {
                 let cost = a[i - 1] == b[j - 1] ? 0 : 1
                 cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
                 if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
                     cur[j] = min(cur[j], prev2[j - 2] + 1)
                 }
+                rowMin = min(rowMin, cur[j])
             }
+            // A transposition reaches back two rows, so stop only when both are past it.
+            if rowMin > bound, prev.min()! > bound { return nil }
             (prev2, prev, cur) = (prev, cur, prev2)
         }
-        return prev[b.count]
+        return prev[b.count] <= bound ? prev[b.count] : nil
+    }
+
+    /// Levenshtein distance with adjacent transpositions counted as one edit.
+    public static func distance(_ a: [Character], _ b: [Character]) -> Int {
+        distance(a, b, atMost: max(a.count, b.count))!
     }
 }

@@ -1,3 +1,4 @@
+import CBytes
 import JianbaoCorpus
 
 /// `select` after resolution.
@@ -459,18 +460,29 @@ enum Names {
     /// `no section is named 'X'; closest: A, B` (names containing X first, then by edit distance).
     static func unknownMessage(_ kind: String, _ value: String, known: Set<String>,
                                outcome: String? = "; the result is empty") -> String {
-        let containing: [String] = known.filter { $0.contains(value) || value.contains($0) }.sorted()
+        // Byte search, each way only where the lengths allow it: a 2,000-character value
+        // against a million names took minutes with String.contains.
+        let valueBytes = Array(value.utf8)
+        func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
+            needle.count <= hay.count && hay.withUnsafeBufferPointer { h in
+                needle.withUnsafeBufferPointer { jb_memmem(h.baseAddress, h.count, $0.baseAddress, $0.count) >= 0 }
+            }
+        }
+        let containing: [String] = known.filter { name in
+            let bytes = Array(name.utf8)
+            return contains(bytes, valueBytes) || contains(valueBytes, bytes)
+        }.sorted()
+        let contained = Set(containing)
         let chars = Array(value)
         let limit = max(1, chars.count / 2)
         var scored: [(name: String, distance: Int)] = []
-        for name in known where !containing.contains(name) {
-            let d = Suggest.distance(chars, Array(name))
-            if d <= limit { scored.append((name, d)) }
+        for name in known where !contained.contains(name) {
+            if let d = Suggest.distance(chars, Array(name), atMost: limit) { scored.append((name, d)) }
         }
         scored.sort { a, b in a.distance != b.distance ? a.distance < b.distance : a.name < b.name }
         let closest = Array((containing + scored.map(\.name)).prefix(5))
-        var message = "no \(kind) is named '\(value)'" + (outcome ?? "")
-        if !closest.isEmpty { message += "; closest: " + closest.joined(separator: ", ") }
+        var message = "no \(kind) is named '\(QueryError.shown(value))'" + (outcome ?? "")
+        if !closest.isEmpty { message += "; closest: " + closest.map(QueryError.shown).joined(separator: ", ") }
         return message
     }
 }

@@ -21,6 +21,8 @@ public final class Session {
     public static let maxReadDepth = 16
     /// A statement with `matches` stops after this many seconds when no `.timeout` is set.
     public static var matchesTimeout: Double { StatementRunner.matchesTimeout }
+    /// The longest statement, in bytes (4 MiB; ROBUSTNESS.md).
+    public static var maxStatementBytes: Int { InputBuffer.maxStatementBytes }
 
     /// The loaded corpus.
     public private(set) var corpus: Corpus
@@ -49,9 +51,19 @@ public final class Session {
     /// Errors and notes go here.
     public let err: Output
     /// Whether any statement or command failed.
-    public private(set) var failed = false
+    public var failed: Bool { failureCount > 0 }
+    /// How many statements and commands failed (a `.once` file is kept only when none did
+    /// while its statement ran).
+    private(set) var failureCount = 0
     /// The paths the corpus was loaded from (nil: the built-in sample), for `.reload`.
     public var corpusPaths: [String]?
+    /// `--safe`/`.safe on`: commands, file output and reads outside the corpus are refused
+    /// (SafeMode.swift). Once on, it stays on.
+    public var safe = false {
+        didSet { if oldValue { safe = true } }
+    }
+    /// The history file, which `.output` must not overwrite (nil outside the shell).
+    public var historyFile: String?
     /// Encodings named for some of those paths (`--encoding`, `.load --encoding`), for `.reload`.
     public var corpusEncodings: [String: String] = [:]
     /// The terminal standard output goes to, when it is one (set by the executable).
@@ -166,7 +178,7 @@ public final class Session {
     public func discardPending() { input.discard() }
 
     /// Records a failure found outside a statement (a script that cannot be opened).
-    public func markFailed() { failed = true }
+    public func markFailed() { failureCount += 1 }
 
     /// Replaces the corpus (`.load` appends through here).
     public func setCorpus(_ corpus: Corpus) { self.corpus = corpus }
@@ -202,6 +214,10 @@ public final class Session {
                 try? target.flush()
                 report(error, in: text, origin: origin)
                 return bail ? .stop : .ready
+            } catch let closed as OutputClosed where closed.outOfMemory {
+                try? target.flush()
+                report(QueryError(.outOfMemory, span: 0..<0), in: text, origin: origin)
+                return bail ? .stop : .ready
             } catch let closed as OutputClosed {
                 throw closed
             } catch {
@@ -217,17 +233,21 @@ public final class Session {
     func toScreen(closingOnce: Bool = true, _ body: (Output) throws(OutputClosed) -> Feed) throws(OutputClosed) -> Feed {
         let gathering = terminal?.gathersOutput == true && out === stdout
         let target = gathering ? Output() : out
-        defer {
-            if closingOnce { closeOnce() }
-            if gathering { terminal?.show(target.bytes) }
-        }
+        defer { if gathering { terminal?.show(target.bytes) } }
+        let failuresBefore = failureCount
+        var result: Feed
         do {
-            return try body(target)
+            result = try body(target)
         } catch {
             if target === stdout { throw error }
-            if !gathering { dropRedirect(target) }
-            return .ready
+            // A file that cannot be written, or a command that stopped reading: only its
+            // redirect ends, and its close says what happened.
+            let failure = !gathering && dropRedirect(target)
+            result = failure && bail ? .stop : .ready
         }
+        // A file under `.once` is put in place only when its statement succeeded.
+        if closingOnce, closeOnce(discard: failureCount != failuresBefore), bail { result = .stop }
+        return result
     }
 
     /// Nanoseconds as milliseconds with one decimal: `12.3`.

@@ -1,4 +1,7 @@
 import JianbaoCorpus
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a session reads and writes besides statements: scripts (`-f`, `.read`), the corpus
 /// (`.load`, `.reload`) and the targets of `.output` and `.once`.
@@ -13,6 +16,10 @@ extension Session {
         }
         guard readStack.count < Self.maxReadDepth else {
             return fail("scripts nest deeper than \(Self.maxReadDepth) levels (.read \(path))")
+        }
+        var st = stat()
+        if path != "-", stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFDIR {
+            return fail("cannot read script \(path): it is a folder")
         }
         let reader: LineReader?
         let key: String
@@ -40,9 +47,25 @@ extension Session {
         }
         let name = path == "-" ? "<stdin>" : path
         var number = 0
-        while let line = reader.next() {
+        while let line = reader.nextLine() {
             number += 1
-            if case .stop = try feed(line, origin: LineOrigin(file: name, line: number)) { return .stop }
+            switch line {
+            case .text(let text):
+                if case .stop = try feed(text, origin: LineOrigin(file: name, line: number)) { return .stop }
+            case .tooLong(let bytes, let head, let endless):
+                // Refused while reading: memory stays within the limit (`-f /dev/zero`).
+                input.discard()
+                report(QueryError(.statementTooLong(bytes, limit: Self.maxStatementBytes, skipping: false), span: 0..<0),
+                       in: head, origin: LineOrigin(file: name, line: number))
+                if endless {
+                    note("\(name):\(number): error: no end of line in \(reader.maxSkipBytes >> 20) MiB; stopped reading \(name)")
+                    return bail ? .stop : .ready
+                }
+                if bail { return .stop }
+            }
+        }
+        if let failure = reader.failure {
+            return fail("cannot read \(name): \(failure)")
         }
         if let (text, first) = input.remainder(), case .stop = try run(text, origin: first) { return .stop }
         return .ready
@@ -74,7 +97,17 @@ extension Session {
         let started = Clock.now()
         let result = corpusPaths.map { CorpusLoader.load(paths: $0, encodings: corpusEncodings, progress: terminal?.progress) }
             ?? CorpusLoader.load(documents: SampleCorpus.documents)
-        for d in result.diagnostics where d.severity == .error { note(d.description) }
+        let errors = result.diagnostics.filter { $0.severity == .error }
+        for d in errors { note(d.description) }
+        // A named path that is gone (the folder was moved, a disk unmounted) or a load that
+        // found nothing keeps what is loaded: `.reload` must not empty the corpus.
+        let named = Set(corpusPaths ?? [])
+        if errors.contains(where: { named.contains($0.file) }) || (result.issues.isEmpty && !corpus.issues.isEmpty) {
+            markFailed()
+            note("error: .reload could not read everything it loaded before; kept the \(counted(corpus.issues.count, "issue")) already loaded")
+            return
+        }
+        if !errors.isEmpty { markFailed() }
         setCorpus(Corpus(result))
         note("reloaded \(counted(corpus.issues.count, "issue")), \(counted(corpus.articleCount, "article")) in "
              + Clock.milliseconds(since: started) + " ms")
@@ -83,37 +116,67 @@ extension Session {
     // MARK: - Output targets
 
     func openRedirect(_ target: String, once: Bool) -> String? {
-        switch Redirect.open(target) {
+        switch Redirect.open(target, guarded: guarded) {
         case .failure(let error):
             return error.message
         case .success(let redirect):
             if once {
-                onceRedirect?.close()
+                if closeOnce() { markFailed() }
                 onceRedirect = redirect
             } else {
-                self.redirect?.close()
+                if end(self.redirect) { markFailed() }
                 self.redirect = redirect
             }
             return nil
         }
     }
 
-    func closeOnce() {
-        onceRedirect?.close()
-        onceRedirect = nil
+    /// Why a file may not be written by `.output`/`.once`: it is loaded, a script being read,
+    /// or the history file; nil when it may.
+    func guarded(_ file: FileIdentity) -> String? {
+        if corpus.files.contains(file) { return "a loaded corpus file" }
+        if readStack.contains(where: { FileIdentity(path: $0.key) == file }) { return "a script being run" }
+        if let history = historyFile, FileIdentity(path: history) == file { return "the history file" }
+        return nil
     }
 
-    func closeRedirects() {
+    /// Ends a redirection and says what went wrong, if anything; true for a failure (which
+    /// the caller records).
+    func end(_ redirect: Redirect?, discard: Bool = false) -> Bool {
+        switch redirect?.close(discard: discard) ?? .done {
+        case .done: return false
+        case .note(let message): note("note: " + message); return false
+        case .failed(let message): note("error: " + message); return true
+        }
+    }
+
+    /// Ends `.once`; `discard` keeps the old file (its statement failed). True when ending it
+    /// failed, which is recorded.
+    @discardableResult
+    func closeOnce(discard: Bool = false) -> Bool {
+        defer { onceRedirect = nil }
+        let failure = end(onceRedirect, discard: discard)
+        if failure { markFailed() }
+        return failure
+    }
+
+    /// Ends every redirection (at the end of input, and when standard output failed: files
+    /// under way are still finished or left as they were).
+    public func closeRedirects() {
         closeOnce()
-        redirect?.close()
+        if end(redirect) { markFailed() }
         redirect = nil
     }
 
-    func dropRedirect(_ output: Output) {
-        if onceRedirect?.output === output { closeOnce() }
+    /// Ends the redirection `output` belongs to after a failed write; true when that was a
+    /// failure (not a reader that stopped), which is recorded.
+    func dropRedirect(_ output: Output) -> Bool {
+        var failure = false
+        if onceRedirect?.output === output { failure = closeOnce() }
         if redirect?.output === output {
-            redirect?.close()
+            if end(redirect) { markFailed(); failure = true }
             redirect = nil
         }
+        return failure
     }
 }

@@ -17,8 +17,8 @@ struct StatementRunner {
     /// Whether word lists leave out stopwords.txt (`.stopwords`).
     var stopwords = true
 
-    /// A statement with `matches` stops after this many seconds when no `.timeout` is set: a
-    /// pattern can backtrack for long.
+    /// A statement with `matches` or `kwic /regex/` stops after this many seconds when no
+    /// `.timeout` is set: a pattern can backtrack for long.
     static let matchesTimeout = 60.0
 
     /// Runs every statement of `text`. All are parsed first (a syntax error anywhere runs none
@@ -33,7 +33,7 @@ struct StatementRunner {
         let statements = try parser.statements()
         let limit = timeout ?? (Self.usesMatches(text) ? Self.matchesTimeout : nil)
         for (statement, _) in statements {
-            let token = Cancellation(deadline: limit.map { started + UInt64($0 * 1e9) }, progress: progress)
+            let token = Cancellation(deadline: limit.map { Clock.deadline(after: $0, from: started) }, progress: progress)
             do {
                 var resolver = Resolver(corpus: corpus, cancellation: token)
                 let plan = try resolver.resolve(statement)
@@ -52,8 +52,12 @@ struct StatementRunner {
         }
     }
 
-    /// Whether a statement uses `matches` (then the default time limit applies).
+    /// Whether a statement uses a regular expression, `matches` or `kwic /…/` (then the
+    /// default time limit applies: a pattern can backtrack for long either way).
     static func usesMatches(_ text: String) -> Bool {
-        (try? Lexer(text).tokens())?.contains { $0.isKeyword("matches") } ?? false
+        (try? Lexer(text).tokens())?.contains {
+            if case .pattern = $0.kind { return true }
+            return $0.isKeyword("matches")
+        } ?? false
     }
 }

@@ -18,6 +18,7 @@ public struct TableFormatter: BufferingFormatter {
     }
 
     public mutating func end(to out: Output) throws(OutputClosed) {
+        try result.ensureRoomToWrite()
         let n = result.columns.count
         guard n > 0 else { return }
         let cells = result.rows.map { row in row.enumerated().map { NumberDisplay.text($1, column: result.columns[$0]) } }

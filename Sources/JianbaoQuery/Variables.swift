@@ -63,6 +63,11 @@ public struct Variables: Sendable {
             }
             out += Array(value.utf8)
             i = end
+            // Checked as the line grows, not after: `.set a $a$a` doubles a value each time
+            // and would reach gigabytes before a check at the end.
+            if out.count > Session.maxStatementBytes {
+                throw QueryError(.statementTooLong(out.count + bytes.count - i, limit: Session.maxStatementBytes, skipping: false), span: 0..<0)
+            }
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -29,8 +29,14 @@ struct Driver {
         let (corpus, named) = loadCorpus(progress: interactive && !options.check ? ProgressLine() : nil)
         let loadMilliseconds = (Clock.now() - started) / 1_000_000
         if options.check {
-            for diagnostic in corpus.diagnostics { print(diagnostic) }
-            print("\(counted(corpus.issues.count, "issue")), \(counted(corpus.articleCount, "article")); \(counted(corpus.errorCount, "error")), \(counted(corpus.warningCount, "warning"))")
+            let out = Output(fd: 1)
+            do throws(OutputClosed) {
+                for diagnostic in corpus.diagnostics { try out.write("\(diagnostic)\n") }
+                try out.write("\(counted(corpus.issues.count, "issue")), \(counted(corpus.articleCount, "article")); \(counted(corpus.errorCount, "error")), \(counted(corpus.warningCount, "warning"))\n")
+                try out.flush()
+            } catch {
+                return outcome(of: error)
+            }
             return corpus.errorCount > 0 ? 1 : 0
         }
         // File-level errors always show; warnings wait for --check, .check and the banner.
@@ -56,6 +62,7 @@ struct Driver {
                               variables: Variables(named: defined, arguments: options.corpus),
                               out: Output(fd: 1), err: err)
         session.timeout = options.timeout
+        session.safe = options.safe
         session.corpusEncodings = encodings(corpusPaths.isEmpty ? getenv("JIANBAO_CORPUS").map { [String(cString: $0)] } ?? [] : corpusPaths)
         session.modeIsExplicit = options.mode != nil
         if terminal { session.terminal = Screen(out: session.stdout) }
@@ -70,10 +77,18 @@ struct Driver {
             }
             try session.finish()
         } catch {
-            // The reader of our output has gone: stop quietly, as `head` expects.
-            return 0
+            session.closeRedirects()
+            return outcome(of: error)
         }
         return session.failed ? 1 : 0
+    }
+
+    /// The exit status after output stopped: 0 when the reader went away (quietly, as `head`
+    /// expects), 1 with a message when a write failed (a full disk, a closed descriptor).
+    func outcome(of closed: OutputClosed) -> Int32 {
+        guard let failure = closed.failure else { return 0 }
+        writeError("jianbao: \(failure)\n")
+        return 1
     }
 
     /// The corpus and how it was named (for messages).

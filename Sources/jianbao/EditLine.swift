@@ -133,19 +133,10 @@ final class EditLine {
 
     /// Adds a whole statement to the history (a multi-line statement is one entry).
     func remember(_ statement: String) {
-        var wide = statement.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
+        // A NUL would end the C string libedit keeps: shown as ␀ instead of cutting the entry.
+        var wide = statement.unicodeScalars.map { wchar_t(bitPattern: $0.value == 0 ? 0x2400 : $0.value) }
         wide.append(0)
         jb_history_enter(history, wide)
-    }
-
-    /// Loads a history file; false when it exists but could not be read.
-    func loadHistory(_ path: String) -> Bool {
-        guard access(path, F_OK) == 0 else { return true }
-        return jb_history_load(history, path) >= 0
-    }
-
-    func saveHistory(_ path: String) -> Bool {
-        jb_history_save(history, path) >= 0
     }
 
     /// The entries, oldest first.

@@ -47,7 +47,8 @@ struct Jianbao: ParsableCommand {
     @Option(name: [.customShort("D"), .customLong("define")], help: ArgumentHelp("Define a script variable, used as $NAME or ${NAME} (repeatable).", valueName: "NAME=VALUE"))
     var defines: [String] = []
 
-    @Option(help: ArgumentHelp("Stop any statement that runs longer (default: none, 60 s for statements with matches); as .timeout.", valueName: "SECONDS"))
+    // Unconditional: `--timeout -1` is a bad number, not a missing value.
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop any statement that runs longer (default: none, 60 s for statements with matches); as .timeout.", valueName: "SECONDS"))
     var timeout: Double?
 
     @Option(help: ArgumentHelp("Read text files that are neither UTF-8 nor marked by a BOM in this encoding (GBK, GB18030, Big5, UTF-16LE … any ICU name) instead of detecting it.", valueName: "NAME"))
@@ -55,6 +56,9 @@ struct Jianbao: ParsableCommand {
 
     @Flag(help: "Load the corpus, print every diagnostic, exit 1 if any is an error.")
     var check = false
+
+    @Flag(help: "Refuse what a script from someone else should not do: run commands, write files, read files outside the corpus and the script's folder (as .safe on).")
+    var safe = false
 
     @Flag(name: .shortAndLong, help: "No banner in the interactive shell.")
     var quiet = false
@@ -88,6 +92,15 @@ enum Main {
         // A parent may pass SIGPIPE ignored or not; either way a closed pipe must end us
         // quietly with status 0, which Output does on EPIPE.
         signal(SIGPIPE, SIG_IGN)
+        MemoryHeadroom.adaptToAddressSpaceLimit()
+        // A closed standard descriptor (`jianbao … >&-`) would be reused by the next open:
+        // results could land in a script's temporary output file or an internal descriptor.
+        // Hold each one with /dev/null opened the wrong way, so a write fails with EBADF and
+        // is reported as a write error.
+        for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) < 0 {
+            let null = open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY)
+            if null >= 0, null != fd { dup2(null, fd); close(null) }
+        }
         let arguments = Array(CommandLine.arguments.dropFirst())
         let command: Jianbao
         do {

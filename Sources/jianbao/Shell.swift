@@ -26,9 +26,14 @@ struct Shell {
         jb_interrupt_handle_sigint(1)
         defer { jb_interrupt_handle_sigint(0) }
 
-        let history = Self.historyPath()
-        if let history, !editor.loadHistory(history) {
-            session.note("jianbao: could not read the history file \(history); starting with an empty history")
+        let history = Self.historyPath().map { HistoryFile(path: $0, limit: EditLine.historySize) }
+        session.historyFile = history?.path
+        if let history {
+            if let entries = history.load() {
+                for entry in entries { editor.remember(entry) }
+            } else {
+                session.note("jianbao: could not read the history file \(history.path); starting with an empty history")
+            }
         }
         let screen = session.terminal as? Screen ?? Screen(out: session.stdout)
         screen.historySource = { [weak editor] in editor?.entries() ?? [] }
@@ -65,9 +70,10 @@ struct Shell {
                 let typed = session.typedInput
                 if !typed.trimmingCharacters(in: " \t").isEmpty {
                     editor.remember(typed)
-                    // Saved after every statement, so that every way out keeps it.
-                    if let history, !editor.saveHistory(history), !warnedAboutHistory {
-                        session.note("jianbao: could not write the history file \(history)")
+                    // Appended after every statement, so that every way out keeps it, and
+                    // only this entry, so that other shells' entries stay too.
+                    if let history, !history.append(typed), !warnedAboutHistory {
+                        session.note("jianbao: could not write the history file \(history.path)")
                         warnedAboutHistory = true
                     }
                 }

@@ -149,8 +149,10 @@ import JianbaoTestSupport
         try t.expect("10\n")
         try t.type(".quit\r")
         #expect(try t.waitForExit() == 0)
-        let saved = try String(contentsOfFile: state + "/jianbao/history", encoding: .utf8)
-        #expect(saved.contains("count\\040issues"))
+        // The new entry is appended; the bytes already there are kept, not dropped.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: state + "/jianbao/history"))
+        #expect(bytes.prefix(5) == Data([0xFF, 0x00, 0xFE, 0x0A, 0x41]))
+        #expect(String(decoding: bytes, as: UTF8.self).contains("count\\040issues"))
     }
 
     /// A statement over two lines: the continuation prompt, one history entry, `.history`;

@@ -50,4 +50,15 @@ int jb_interrupt_requested(void);
 /// the default action when `on` is 0.
 void jb_interrupt_handle_sigint(int on);
 
+/// Registers a file being written under a temporary name: a fatal signal (SIGTERM, SIGHUP,
+/// SIGINT, SIGQUIT where they would end the program) unlinks it and writes `message` to
+/// standard error. Returns a slot for jb_pending_file_remove, or -1 when all are taken.
+int jb_pending_file_add(const char *path, const char *message);
+void jb_pending_file_remove(int slot);
+/// Installs the handler for those signals (only where their action is the default).
+void jb_pending_files_watch_signals(void);
+
+/// mallopt(M_ARENA_MAX, 1): one malloc arena for all threads (malloc.h is not in Swift's Glibc).
+void jb_malloc_single_arena(void);
+
 #endif

@@ -1,0 +1,38 @@
+import CBytes
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Whether memory can still be had, asked of malloc before Swift allocates.
+///
+/// Swift ends the process when an allocation fails (SIGABRT), so under `ulimit -v` or on a
+/// machine without swap a large load or result used to kill the session. Where the big buffers
+/// grow (a file read whole, rows kept for `order by` or an aligned table), the program first
+/// asks malloc for the room it is about to need plus a margin; a refusal becomes a clear error
+/// (`out of memory`) and the session goes on. Asking costs one mmap and munmap of untouched
+/// pages. Without a limit Linux overcommits and the answer is always yes.
+public enum MemoryHeadroom {
+    /// The margin asked for beyond a known need: what one more batch of work may take.
+    public static let margin = 64 << 20
+    /// The margin a load keeps free for its diagnostics, the indexes and the first statements:
+    /// files past it are skipped.
+    public static let loadMargin = 16 << 20
+
+    /// Under an address-space limit (`ulimit -v`), one malloc arena for all threads. Each
+    /// further arena reserves 64 MiB of address space at a time (128 MiB while aligning it),
+    /// so a worker thread's small allocation failed while large ones still succeeded and no
+    /// check could foresee it. Without a limit nothing changes.
+    public static func adaptToAddressSpaceLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return }
+        jb_malloc_single_arena()
+    }
+
+    /// Whether `bytes` (plus a margin) could be allocated now.
+    public static func available(_ bytes: Int = 0, margin: Int = margin) -> Bool {
+        let (total, overflow) = bytes.addingReportingOverflow(margin)
+        guard !overflow, let probe = malloc(total) else { return false }
+        free(probe)
+        return true
+    }
+}

@@ -32,7 +32,7 @@ public enum CorpusLoader {
         let fileEncodings = named
         let step = WorkStep(total: files.count, stop: { false }, progress: .named("loading", unit: "files", to: progress))
         defer { progress?.finish() }
-        let results = map(files.count, parallel: parallel) { i -> (DocumentReader.Result, FileIdentity?) in
+        let results = Parallel.map(files.count, parallel: parallel) { i -> (DocumentReader.Result, FileIdentity?) in
             _ = step.next()
             let file = files[i]
             switch FileReader.read(bytes: file.bytes) {
@@ -55,7 +55,7 @@ public enum CorpusLoader {
 
     /// Loads documents held in memory (the built-in sample corpus, tests).
     public static func load(documents: [(path: String, bytes: [UInt8])], parallel: Bool = true) -> LoadResult {
-        let results = map(documents.count, parallel: parallel) { i -> DocumentReader.Result in
+        let results = Parallel.map(documents.count, parallel: parallel) { i -> DocumentReader.Result in
             let doc = documents[i]
             let name = doc.path.split(separator: "/").last.map(String.init) ?? doc.path
             return DocumentReader(path: doc.path, id: PathExpander.issueID(fileName: name), encoding: nil).read(doc.bytes)
@@ -92,24 +92,5 @@ public enum CorpusLoader {
             }
         }
         return LoadResult(issues: issues, diagnostics: diagnostics)
-    }
-
-    /// Online processors (`Parallel.coreCount`).
-    public static var coreCount: Int { Parallel.coreCount }
-
-    /// `transform` applied to 0..<count on all cores, results in index order (`Parallel.map`).
-    public static func parallelMap<T>(_ count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
-        Parallel.map(count, transform)
-    }
-
-    /// `Parallel.fill`.
-    public static func parallelFill<T>(count: Int, repeating value: T, chunks: Int,
-                                       _ fill: @Sendable (Int, UnsafeMutableBufferPointer<T>) -> Void) -> [T] {
-        Parallel.fill(count: count, repeating: value, chunks: chunks, fill)
-    }
-
-    /// `transform` applied to 0..<count, in parallel when asked, results in index order.
-    static func map<T>(_ count: Int, parallel: Bool, _ transform: @Sendable (Int) -> T) -> [T] {
-        Parallel.map(count, parallel: parallel, transform)
     }
 }

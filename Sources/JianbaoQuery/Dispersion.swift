@@ -38,7 +38,7 @@ extension Evaluator {
         let size = table.texts.count
         let chunks = corpus.issueChunks(perCore: 2)
         let corpus = self.corpus, isInterrupted = self.isInterrupted
-        let perChunk = CorpusLoader.parallelMap(chunks.count) { c -> (range: [Int], correction: [Double], parts: Int, smallest: Int)? in
+        let perChunk = Parallel.map(chunks.count) { c -> (range: [Int], correction: [Double], parts: Int, smallest: Int)? in
             var range = [Int](repeating: 0, count: size)
             var correction = [Double](repeating: 0, count: size)
             var local = [Int32](repeating: 0, count: size)

@@ -114,7 +114,7 @@ public struct Evaluator: Sendable {
     func matching(_ source: RowSource, _ predicate: Predicate?) throws -> [RowRef] {
         let filter = try predicate.map { try RowFilter(source, $0, isInterrupted: isInterrupted) }
         let groups = source.groups
-        let perGroup = CorpusLoader.parallelMap(groups.count) { g -> Result<[RowRef], QueryError> in
+        let perGroup = Parallel.map(groups.count) { g -> Result<[RowRef], QueryError> in
             if isInterrupted() { return .failure(interrupted) }
             let rows = source.rows(of: groups[g])
             guard let filter else { return .success(rows) }
@@ -134,7 +134,7 @@ public struct Evaluator: Sendable {
     func count(_ source: RowSource, _ predicate: Predicate) throws -> Int {
         let filter = try RowFilter(source, predicate, isInterrupted: isInterrupted)
         let groups = source.groups
-        let perGroup = CorpusLoader.parallelMap(groups.count) { g -> Result<Int, QueryError> in
+        let perGroup = Parallel.map(groups.count) { g -> Result<Int, QueryError> in
             if isInterrupted() { return .failure(interrupted) }
             do throws(QueryError) {
                 return .success(try filter.verdicts(source.rows(of: groups[g])).count { $0 })

@@ -81,12 +81,12 @@ public struct ExportSource: Sendable {
     static func pipeline<T: Sendable>(_ table: Table, encode: @escaping @Sendable ([Value]) -> T,
                                       isInterrupted: () -> Bool,
                                       consume: (T) throws(ExportError) -> Bool) throws(ExportError) -> Bool {
-        let window = max(2, CorpusLoader.coreCount * 2)
+        let window = max(2, Parallel.coreCount * 2)
         let windows = stride(from: 0, to: table.groups.count, by: window).map { start in
             Array(table.groups[start..<min(start + window, table.groups.count)])
         }
         @Sendable func make(_ groups: [Range<Int>]) -> [T] {
-            CorpusLoader.parallelMap(groups.count) { encode(table.rows(groups[$0])) }
+            Parallel.map(groups.count) { encode(table.rows(groups[$0])) }
         }
         let ahead = WindowSlot<[T]>()
         for (w, groups) in windows.enumerated() {

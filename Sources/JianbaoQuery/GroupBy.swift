@@ -134,7 +134,7 @@ extension Evaluator {
         let isInterrupted = self.isInterrupted
         let filter = try plan.predicate.map { try RowFilter(source, $0, isInterrupted: isInterrupted) }
         let chunks = source.groups
-        let parts = CorpusLoader.parallelMap(chunks.count) { c -> Result<PartialGroups, QueryError> in
+        let parts = Parallel.map(chunks.count) { c -> Result<PartialGroups, QueryError> in
             if isInterrupted() { return .failure(QueryError(.interrupted, span: 0..<0)) }
             let rows = source.rows(of: chunks[c])
             let verdicts: [Bool]?

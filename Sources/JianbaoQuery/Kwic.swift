@@ -18,7 +18,7 @@ extension Evaluator {
     func runKwic(_ plan: KwicPlan, formatter: inout any ResultFormatter, to out: Output) throws {
         let selection = try articleSelection(plan.predicate)
         let chunks = corpus.issueChunks()
-        let batchSize = CorpusLoader.coreCount * 2
+        let batchSize = Parallel.coreCount * 2
         try formatter.begin(columns: ["article", "left", "match", "right"], rightAligned: [1], to: out)
         if plan.limit == nil, plan.offset == nil, let encoder = formatter.rawEncoder {
             // One buffer per chunk of a batch, kept from batch to batch: fresh ones would cost
@@ -50,7 +50,7 @@ extension Evaluator {
     /// The hits of a batch of chunks, found on all cores, in corpus order.
     private func kwicHits(_ plan: KwicPlan, _ batch: [Range<Int>], _ selection: [[Bool]]?) throws -> [(Int, KwicHit)] {
         let corpus = self.corpus, isInterrupted = self.isInterrupted
-        let found = CorpusLoader.parallelMap(batch.count) { k -> Result<[(Int, KwicHit)], QueryError> in
+        let found = Parallel.map(batch.count) { k -> Result<[(Int, KwicHit)], QueryError> in
             var hits: [(Int, KwicHit)] = []
             return Self.eachKwicHit(corpus, batch[k], selection, plan, isInterrupted) { i, _, hit in
                 hits.append((i, hit))
@@ -70,7 +70,7 @@ extension Evaluator {
                             _ encoder: any RawRowEncoder, _ buffers: [ByteBuffer], to out: Output) throws {
         let corpus = self.corpus, isInterrupted = self.isInterrupted
         // Whether each chunk outgrew its buffer.
-        let encoded = CorpusLoader.parallelMap(batch.count) { k -> Result<Bool, QueryError> in
+        let encoded = Parallel.map(batch.count) { k -> Result<Bool, QueryError> in
             // Filled through a local array: a class property touched per row cost a third of
             // the time. Room for rows as long as the text searched: growing by doubling would
             // copy, and untouched capacity costs nothing.

@@ -98,7 +98,7 @@ extension Evaluator {
         let stop = stopMask(table)
         let chunks = corpus.issueChunks(perCore: 2)
         let corpus = self.corpus, isInterrupted = self.isInterrupted
-        let perChunk = CorpusLoader.parallelMap(chunks.count) { c -> (counts: GramTable, total: Int)? in
+        let perChunk = Parallel.map(chunks.count) { c -> (counts: GramTable, total: Int)? in
             var counts = GramTable()
             var total = 0
             for i in chunks[c] {

@@ -22,18 +22,25 @@ public final class Redirect {
     /// its slot in the signal handler's list.
     private let staging: (temporary: String, final: String, slot: Int32)?
 
-    private init(fd: Int32, child: pid_t?, target: String, staging: (String, String, Int32)? = nil) {
+    /// Who started the command and waits for it.
+    private let commands: (any CommandLauncher)?
+
+    private init(fd: Int32, child: pid_t?, target: String, staging: (String, String, Int32)? = nil,
+                 commands: (any CommandLauncher)? = nil) {
         self.fd = fd
         self.child = child
+        self.commands = commands
         self.target = target
         self.staging = staging
         output = Output(fd: fd, name: child == nil ? target : "'\(target)'")
     }
 
-    /// Opens `target`: `|command` starts the command, anything else is a file. `guarded`
+    /// Opens `target`: `|command` starts the command through `commands` (none: refused),
+    /// anything else is a file. `guarded`
     /// says why a file may not be written (a loaded corpus file, a running script), or nil.
-    public static func open(_ target: String, guarded: (FileIdentity) -> String? = { _ in nil }) -> Result<Redirect, RedirectError> {
-        if target.hasPrefix("|") { return openCommand(target) }
+    public static func open(_ target: String, commands: (any CommandLauncher)?,
+                            guarded: (FileIdentity) -> String? = { _ in nil }) -> Result<Redirect, RedirectError> {
+        if target.hasPrefix("|") { return openCommand(target, commands) }
         guard !target.isEmpty else { return .failure(RedirectError(message: "no file name after .output")) }
         var st = stat()
         let exists = stat(target, &st) == 0
@@ -66,28 +73,14 @@ public final class Redirect {
         return .success(Redirect(fd: fd, child: nil, target: target, staging: (temporary, final, slot)))
     }
 
-    private static func openCommand(_ target: String) -> Result<Redirect, RedirectError> {
+    private static func openCommand(_ target: String, _ commands: (any CommandLauncher)?) -> Result<Redirect, RedirectError> {
         let command = String(target.dropFirst()).trimmingCharacters(in: " ")
         guard !command.isEmpty else { return .failure(RedirectError(message: "no command after '|'")) }
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { return .failure(RedirectError(message: "cannot make a pipe: \(systemError())")) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, fds[0], 0)
-        posix_spawn_file_actions_addclose(&actions, fds[1])
-        posix_spawn_file_actions_addclose(&actions, fds[0])
-        var pid: pid_t = 0
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(command), nil]
-        defer { argv.forEach { free($0) } }
-        let rc = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, environ)
-        Glibc.close(fds[0])
-        guard rc == 0 else {
-            Glibc.close(fds[1])
-            return .failure(RedirectError(message: "cannot run /bin/sh: \(String(cString: strerror(rc)))"))
+        guard let commands else { return .failure(RedirectError(message: "commands cannot be run here: \(target)")) }
+        return commands.start(command).map { started in
+            _ = fcntl(started.input, F_SETFD, FD_CLOEXEC)
+            return Redirect(fd: started.input, child: started.process, target: target, commands: commands)
         }
-        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
-        return .success(Redirect(fd: fds[1], child: pid, target: target))
     }
 
     /// What ending the redirection found.
@@ -125,9 +118,8 @@ public final class Redirect {
                                       : .failed(failure)
         }
         Glibc.close(fd)
-        guard let child else { return outcome }
-        var status: Int32 = 0
-        while waitpid(child, &status, 0) < 0 && errno == EINTR {}
+        guard let child, let commands else { return outcome }
+        let status = commands.wait(child)
         let command = "command '\(target.dropFirst().trimmingCharacters(in: " "))'"
         let signal = status & 0x7F, code = (status >> 8) & 0xFF
         if signal != 0, signal != SIGPIPE { return .failed("\(command) was killed by signal \(signal)") }
@@ -138,9 +130,23 @@ public final class Redirect {
     }
 }
 
+/// Starts the commands results are piped to (`.output '|sort'`, `.once '|wc -l'`, the
+/// shell's pager). The executable implements it with `/bin/sh`; `JianbaoQuery` only writes to
+/// the pipe and reads the exit status, so it runs no process of its own (and the fuzz harness
+/// and library tests, which set none, can start none).
+public protocol CommandLauncher: Sendable {
+    /// Starts `command` with its standard input a new pipe: the pipe's write end and the
+    /// process id.
+    func start(_ command: String) -> Result<(input: Int32, process: Int32), RedirectError>
+    /// Waits for a started process to end: its wait status (as `waitpid` gives it).
+    func wait(_ process: Int32) -> Int32
+}
+
 public struct RedirectError: Error {
     /// What went wrong, for the user.
     public var message: String
+
+    public init(message: String) { self.message = message }
 }
 
 func systemError(_ code: Int32 = errno) -> String { String(cString: strerror(code)).lowercased() }

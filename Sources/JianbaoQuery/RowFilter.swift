@@ -155,7 +155,7 @@ enum BlockSearch {
                      isInterrupted: @escaping @Sendable () -> Bool) throws(QueryError) -> [Bool] {
         let chunks = corpus.issueChunks()
         let failed = FailureFlag()
-        let result = CorpusLoader.parallelFill(count: perArticle ? corpus.articleCount : corpus.blockCount,
+        let result = Parallel.fill(count: perArticle ? corpus.articleCount : corpus.blockCount,
                                                repeating: false, chunks: chunks.count) { c, out in
             for i in chunks[c] {
                 if isInterrupted() || failed.isSet { return }
@@ -181,7 +181,7 @@ enum BlockSearch {
     static func sectionHits(in corpus: Corpus, test: Test, span: Range<Int>) throws(QueryError) -> [Bool] {
         let chunks = corpus.issueChunks()
         let failed = FailureFlag()
-        let result = CorpusLoader.parallelFill(count: corpus.sectionCount, repeating: false, chunks: chunks.count) { c, out in
+        let result = Parallel.fill(count: corpus.sectionCount, repeating: false, chunks: chunks.count) { c, out in
             for i in chunks[c] {
                 let issue = corpus.issues[i]
                 let base = corpus.sectionBase[i]

@@ -68,6 +68,8 @@ public final class Session {
     public var corpusEncodings: [String: String] = [:]
     /// The terminal standard output goes to, when it is one (set by the executable).
     public var terminal: (any SessionTerminal)?
+    /// Starts the commands `.output '|…'` and `.once '|…'` pipe results to; nil refuses them.
+    public var commands: (any CommandLauncher)?
 
     /// `.output` target, until `.output off`.
     var redirect: Redirect?

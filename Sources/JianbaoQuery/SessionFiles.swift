@@ -116,7 +116,7 @@ extension Session {
     // MARK: - Output targets
 
     func openRedirect(_ target: String, once: Bool) -> String? {
-        switch Redirect.open(target, guarded: guarded) {
+        switch Redirect.open(target, commands: commands, guarded: guarded) {
         case .failure(let error):
             return error.message
         case .success(let redirect):

@@ -36,7 +36,7 @@ extension Evaluator {
         let chunks = corpus.issueChunks()
         let corpus = self.corpus, isInterrupted = self.isInterrupted
         // Per issue of the chunk, per article: occurrences and characters (-1: not selected).
-        let perChunk = CorpusLoader.parallelMap(chunks.count) { c -> Result<[[(hits: Int, chars: Int)]], QueryError> in
+        let perChunk = Parallel.map(chunks.count) { c -> Result<[[(hits: Int, chars: Int)]], QueryError> in
             let chunk = chunks[c]
             var tallies: [[(hits: Int, chars: Int)]] = chunk.map { i in
                 let issue = corpus.issues[i]

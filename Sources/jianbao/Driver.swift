@@ -63,6 +63,7 @@ struct Driver {
                               out: Output(fd: 1), err: err)
         session.timeout = options.timeout
         session.safe = options.safe
+        session.commands = ShellCommands()
         session.corpusEncodings = encodings(corpusPaths.isEmpty ? getenv("JIANBAO_CORPUS").map { [String(cString: $0)] } ?? [] : corpusPaths)
         session.modeIsExplicit = options.mode != nil
         if terminal { session.terminal = Screen(out: session.stdout) }

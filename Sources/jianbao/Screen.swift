@@ -32,7 +32,7 @@ final class Screen: SessionTerminal {
 
     func show(_ bytes: [UInt8]) {
         let lines = bytes.count { $0 == 0x0A }
-        if let pager, lines >= max(1, rows - 1), case .success(let redirect) = Redirect.open("|" + pager) {
+        if let pager, lines >= max(1, rows - 1), case .success(let redirect) = Redirect.open("|" + pager, commands: ShellCommands()) {
             _ = try? redirect.output.write(bytes: bytes)
             redirect.close()
             return

@@ -52,8 +52,6 @@ int jb_terminal_rows(int fd) {
 int jb_history_setsize(HistoryW *h, int size) { HistEventW ev; return history_w(h, &ev, H_SETSIZE, size); }
 int jb_history_setunique(HistoryW *h, int unique) { HistEventW ev; return history_w(h, &ev, H_SETUNIQUE, unique); }
 int jb_history_enter(HistoryW *h, const wchar_t *line) { HistEventW ev; return history_w(h, &ev, H_ENTER, line); }
-int jb_history_load(HistoryW *h, const char *path) { HistEventW ev; return history_w(h, &ev, H_LOAD, path); }
-int jb_history_save(HistoryW *h, const char *path) { HistEventW ev; return history_w(h, &ev, H_SAVE, path); }
 int jb_history_count(HistoryW *h) {
     HistEventW ev;
     if (history_w(h, &ev, H_GETSIZE) < 0) return 0;

@@ -34,8 +34,6 @@ int jb_terminal_rows(int fd);
 int jb_history_setsize(HistoryW *h, int size);
 int jb_history_setunique(HistoryW *h, int unique);
 int jb_history_enter(HistoryW *h, const wchar_t *line);
-int jb_history_load(HistoryW *h, const char *path);
-int jb_history_save(HistoryW *h, const char *path);
 /// Number of entries, newest first through jb_history_at.
 int jb_history_count(HistoryW *h);
 /// The entry `index` steps back from the newest (0 is the newest), or NULL.

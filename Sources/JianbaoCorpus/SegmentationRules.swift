@@ -69,22 +69,8 @@ extension Segmenter {
         var t = 0
         var start = 0
         while t < n {
+            if stepOverGap(p, lower, ends, kinds, n, &t, &start, gap: gap) { continue }
             let kind = kinds[t]
-            if kind == UInt8(JB_SEGMENT_NONE) || kind == UInt8(JB_SEGMENT_NUMBER) {
-                gap()
-                start = Int(ends[t])
-                t += 1
-                if kind == UInt8(JB_SEGMENT_NUMBER), t < n {
-                    // 3.65|万亿|元, 65|个|子基金: the magnitude, unit or measure word belongs to
-                    // the number, never to the noun after it.
-                    let last = Self.longest(quantities, p, lower, start, ends, n, from: t)
-                    if last >= t {
-                        start = Int(ends[last])
-                        t = last + 1
-                    }
-                }
-                continue
-            }
             if kind == UInt8(JB_SEGMENT_LETTER) {
                 word(lower + start, lower + Int(ends[t]), .letters)
                 start = Int(ends[t])

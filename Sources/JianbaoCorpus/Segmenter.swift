@@ -103,6 +103,28 @@ public final class Segmenter {
         return result
     }
 
+    /// At a gap (punctuation, spaces) or a number: reports one gap and steps over it, and over
+    /// the magnitude, unit or measure word after a number (3.65|万亿|元, 65|个|子基金: they
+    /// belong to the number, never to the noun after it). False when segment `t` is a word.
+    @inline(__always)
+    func stepOverGap(_ p: UnsafeBufferPointer<UInt8>, _ lower: Int, _ ends: UnsafeBufferPointer<Int32>,
+                     _ kinds: UnsafeBufferPointer<UInt8>, _ n: Int, _ t: inout Int, _ start: inout Int,
+                     gap: () -> Void) -> Bool {
+        let kind = kinds[t]
+        guard kind == UInt8(JB_SEGMENT_NONE) || kind == UInt8(JB_SEGMENT_NUMBER) else { return false }
+        gap()
+        start = Int(ends[t])
+        t += 1
+        if kind == UInt8(JB_SEGMENT_NUMBER), t < n {
+            let last = Self.longest(quantities, p, lower, start, ends, n, from: t)
+            if last >= t {
+                start = Int(ends[last])
+                t = last + 1
+            }
+        }
+        return true
+    }
+
     /// Walks the segments, joining runs the lexicon names, and reports words and gaps.
     @inline(__always)
     private func merge(_ p: UnsafeBufferPointer<UInt8>, _ lower: Int, _ ends: UnsafeBufferPointer<Int32>,
@@ -111,21 +133,8 @@ public final class Segmenter {
         var t = 0
         var start = 0
         while t < n {
+            if stepOverGap(p, lower, ends, kinds, n, &t, &start, gap: gap) { continue }
             let kind = kinds[t]
-            if kind == UInt8(JB_SEGMENT_NONE) || kind == UInt8(JB_SEGMENT_NUMBER) {
-                gap()
-                start = Int(ends[t])
-                t += 1
-                if kind == UInt8(JB_SEGMENT_NUMBER), t < n {
-                    // 3.65|万亿|元: the magnitude and unit belong to the number.
-                    let last = Self.longest(quantities, p, lower, start, ends, n, from: t)
-                    if last >= t {
-                        start = Int(ends[last])
-                        t = last + 1
-                    }
-                }
-                continue
-            }
             let joined = lexiconWord(p, lower, start, ends, n, from: t)
             var end = max(Int(ends[t]), joined)
             var source: WordSource = joined > Int(ends[t]) ? .lexicon : kind == UInt8(JB_SEGMENT_LETTER) ? .letters : .icu

@@ -139,6 +139,21 @@ final class RowFilter: @unchecked Sendable {
             return rows.map { sectionHits[base[$0.issue] + Int(issues[$0.issue].articles[$0.index].section)] }
         }
         var out = [Bool](repeating: false, count: rows.count)
+        if source.target == .figures, leaf.field == .unit || leaf.field == .base {
+            // A figure's unit and base follow from its unit code: each code is tested once
+            // (`where base = 元` over 800,000 figures compared 800,000 strings).
+            let figures = source.figureTable
+            let mask: UInt32 = leaf.field == .base ? 0xFFFF : .max
+            var verdicts: [UInt32: Bool] = [:]
+            for (k, row) in rows.enumerated() where active?[k] ?? true {
+                let code = figures[row.issue][row.index].unitCode & mask
+                if let known = verdicts[code] { out[k] = known; continue }
+                let verdict = try Matching.value(source.value(leaf.field, row), leaf.test)
+                verdicts[code] = verdict
+                out[k] = verdict
+            }
+            return out
+        }
         for (k, row) in rows.enumerated() where active?[k] ?? true {
             out[k] = try Matching.value(source.value(leaf.field, row), leaf.test)
         }

@@ -205,10 +205,10 @@ public struct Resolver {
         let known = all.reduce(into: Set<String>()) { names, figures in
             for f in figures { names.insert(f.metric) }
         }
-        var names: [String] = known.contains(m.name.text) ? [m.name.text] : known.filter { $0.contains(m.name.text) }.sorted()
+        var names: [String] = known.contains(m.name.text) ? [m.name.text] : known.filter { Names.byteContains($0, m.name.text) }.sorted()
         if let targets = Lexicon.current.aliases[m.name.text] {
             for target in targets {
-                names += known.filter { $0 == target || $0.contains(target) }.filter { !names.contains($0) }.sorted()
+                names += known.filter { $0 == target || Names.byteContains($0, target) }.filter { !names.contains($0) }.sorted()
             }
         }
         if names.isEmpty {
@@ -457,20 +457,27 @@ public struct Resolver {
 
 /// Messages about names that exist nowhere in the corpus.
 enum Names {
+    /// Whether `needle`'s bytes occur in `hay`'s. Foundation's `String.contains` traps on text
+    /// with NUL characters (a fuzzed `metric 营业收入\0\0…`), and is slow on long values.
+    static func byteContains(_ hay: String, _ needle: String) -> Bool {
+        byteContains(Array(hay.utf8), Array(needle.utf8))
+    }
+
+    static func byteContains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
+        needle.count <= hay.count && hay.withUnsafeBufferPointer { h in
+            needle.withUnsafeBufferPointer { jb_memmem(h.baseAddress, h.count, $0.baseAddress, $0.count) >= 0 }
+        }
+    }
+
     /// `no section is named 'X'; closest: A, B` (names containing X first, then by edit distance).
     static func unknownMessage(_ kind: String, _ value: String, known: Set<String>,
                                outcome: String? = "; the result is empty") -> String {
         // Byte search, each way only where the lengths allow it: a 2,000-character value
         // against a million names took minutes with String.contains.
         let valueBytes = Array(value.utf8)
-        func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
-            needle.count <= hay.count && hay.withUnsafeBufferPointer { h in
-                needle.withUnsafeBufferPointer { jb_memmem(h.baseAddress, h.count, $0.baseAddress, $0.count) >= 0 }
-            }
-        }
         let containing: [String] = known.filter { name in
             let bytes = Array(name.utf8)
-            return contains(bytes, valueBytes) || contains(valueBytes, bytes)
+            return byteContains(bytes, valueBytes) || byteContains(valueBytes, bytes)
         }.sorted()
         let contained = Set(containing)
         let chars = Array(value)

@@ -20,12 +20,17 @@ import JianbaoTestSupport
     /// whole history kept only the last writer's).
     @Test func twoShellsKeepBothHistories() throws {
         let a = try shell(), b = try shell()
+        // A shell appends its entry after the statement has run, just before its next prompt:
+        // each step waits for that prompt, so the file's order is the order typed.
         try a.type("count issues\r")
         try a.expect("10\n")
+        try a.waitForEditor()
         try b.type("count sections\r")
         try b.expect("21\n")
+        try b.waitForEditor()
         try a.type("count articles\r")
         try a.expect("27\n")
+        try a.waitForEditor()
         try b.type(".quit\r")
         #expect(try b.waitForExit() == 0)
         try a.type(".quit\r")

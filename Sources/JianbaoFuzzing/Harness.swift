@@ -50,7 +50,9 @@ public enum FuzzHarness {
     /// rename, a failed statement keeping the old file), or sent to /dev/full (a write that
     /// fails) when X says "full"; never a command, never a path outside.
     static func redirect(_ line: String) -> String? {
-        let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+        // Split as the session splits meta commands (spaces and tabs): a tab before the file
+        // name once slipped through and wrote into the working folder.
+        let parts = line.split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard let command = parts.first, let argument = parts.last, parts.count == 2 else { return line }
         if argument == "off" || argument == "stdout" { return line }
         if argument.hasPrefix("|") || argument.hasPrefix("'|") || argument.hasPrefix("\"|") { return nil }

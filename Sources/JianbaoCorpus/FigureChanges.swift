@@ -31,10 +31,12 @@ extension FigureExtractor {
             }
         }
         while k < to {
-            if matches("环比", at: k) { return "环比" }
-            if matches("两年平均", at: k) { return "两年平均" }
-            if matches("年初", at: k) { return "比年初" }
-            if s[k] == "较" || s[k] == "比", k + 5 <= to, (1...4).allSatisfy({ isDigit(s[k + $0]) }), s[k + 5] == "年" {
+            // The first scalar is compared before the word: most positions start none of them.
+            let c = s[k]
+            if c == "环", matches("环比", at: k) { return "环比" }
+            if c == "两", matches("两年平均", at: k) { return "两年平均" }
+            if c == "年", matches("年初", at: k) { return "比年初" }
+            if c == "较" || c == "比", k + 5 <= to, (1...4).allSatisfy({ isDigit(s[k + $0]) }), s[k + 5] == "年" {
                 return "较" + text(k + 1, k + 6)
             }
             k += 1

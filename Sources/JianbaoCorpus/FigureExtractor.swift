@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Finds the figures of one paragraph (FORMAT.md "Figures"; the rules and their limits are in
 /// docs/FIGURES.md).
 ///
@@ -15,6 +19,9 @@ struct FigureExtractor {
     var organisations: [String] = []
     /// `subjects` prepared for matching in the paragraph.
     var subjectWords: Words?
+    /// `subjects` and the lexicon's lists prepared for prefix and suffix search (made once
+    /// per run; nil: made by the first extractor of a worker).
+    var sharedTables: PhraseTables?
     /// The article's first reporting organisation (each figure's `source`).
     var source = ""
     /// The issue's year, for 今年 and 去年.
@@ -30,7 +37,6 @@ struct FigureExtractor {
     struct Candidate {
         var start: Int, numberEnd: Int, unitEnd: Int, end: Int
         var value: Double
-        var magnitude: String, unit: String
         var qualifiers: [Qualifier] = []
         var isPercent: Bool
         /// The same for % and ％; compared where units must agree.
@@ -173,6 +179,9 @@ struct FigureExtractor {
 
     @inline(__always)
     func isDigit(_ c: Unicode.Scalar) -> Bool { (c.value >= 0x30 && c.value <= 0x39) || (c.value >= 0xFF10 && c.value <= 0xFF19) }
+    /// The value of a digit `isDigit` accepted (ASCII or full-width).
+    @inline(__always)
+    func digitValue(_ c: Unicode.Scalar) -> Int { Int(c.value >= 0xFF10 ? c.value - 0xFF10 : c.value - 0x30) }
     @inline(__always)
     func isBoundary(_ c: Unicode.Scalar) -> Bool { punctuation.contains(c) || isDigit(c) }
     func isASCIILetter(_ c: Unicode.Scalar) -> Bool { (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") }
@@ -204,6 +213,7 @@ struct FigureExtractor {
     /// Numbers with a unit; dates, ranks, ordinals and ranges are not figures.
     func numbers() -> [Candidate] {
         var result: [Candidate] = []
+        result.reserveCapacity(16)
         var i = 0
         var nextCheck = 4096
         while i < s.count {
@@ -229,15 +239,21 @@ struct FigureExtractor {
             // One space may stand between a number and its unit (2764 亿元, as some pages print).
             guard let unit = unit(after: end) ?? (end + 1 < s.count && s[end] == " " ? unit(after: end + 1) : nil) else { continue }
             // Ranks (前10位) are no figures.
-            if i > 0, s[i - 1] == "前", Self.rankUnits.contains(unit.unit) { continue }
+            if i > 0, s[i - 1] == "前", Self.rankUnits.contains(lexicon.unitWords.strings[unit.index]) { continue }
             var j = unit.end
-            var after: [String] = []
-            while let q = lexicon.afterWords.first(in: s, at: j) { after.append(lexicon.afterWords.strings[q.index]); j += q.length }
+            // Qualifiers are rare: the array is made only for a figure that has one.
+            var qualifiers: [Qualifier] = []
+            if unit.between > 0 { qualifiers.append(Qualifier(text: lexicon.betweenWords.strings[unit.between - 1], before: false)) }
+            var hasAfter = false
+            while let q = lexicon.afterWords.first(in: s, at: j) {
+                qualifiers.append(Qualifier(text: lexicon.afterWords.strings[q.index], before: false))
+                hasAfter = true
+                j += q.length
+            }
             // A threshold that names a category (年营业收入2000万元以上的企业) is no figure.
-            if j < s.count, s[j] == "的", !after.isEmpty || boundBefore(i) { continue }
+            if j < s.count, s[j] == "的", hasAfter || boundBefore(i) { continue }
             var candidate = Candidate(start: i, numberEnd: end, unitEnd: unit.end, end: j, value: value,
-                                      magnitude: unit.magnitude, unit: unit.unit,
-                                      qualifiers: (unit.between + after).map { Qualifier(text: $0, before: false) },
+                                      qualifiers: qualifiers,
                                       isPercent: lexicon.unitIsPercent[unit.index], metricStart: i)
             candidate.unitKey = lexicon.unitKeys[unit.index]
             candidate.isPoints = lexicon.unitIsPoints[unit.index]
@@ -245,36 +261,50 @@ struct FigureExtractor {
             candidate.exponent = unit.exponent
             candidate.unitIndex = unit.index
             candidate.magnitudeIndex = unit.magnitudeIndex
-            candidate.isTimes = unit.unit == "倍"
+            // The unit word 倍 is one scalar: compared in the text, not as a String.
+            candidate.isTimes = unit.end == unit.start + 1 && s[unit.start] == "倍"
             candidate.lowEnd = lowEnd
             if let high {
                 candidate.valueHigh = high
                 candidate.qualifiers.insert(Qualifier(text: "至", before: false), at: 0)
             }
-            result.append(candidate)
+            result.append(consume candidate)
         }
         return result
     }
 
+    /// The words after a number, as indices into the lexicon's lists (no strings: this is
+    /// read for every number of the corpus).
+    struct UnitMatch {
+        /// Power of ten of the magnitude (亿 → 8), 0 without one.
+        var exponent: Int
+        /// The between-qualifier (80余家) + 1, 0 for none.
+        var between: Int
+        /// The unit in `unitWords`, and where it starts and ends.
+        var index: Int, start: Int, end: Int
+        /// The magnitude in `magnitudeWords` + 1, 0 for none.
+        var magnitudeIndex: Int
+    }
+
     /// Magnitude, a between-qualifier (80余家) and a unit after a number; without the
     /// magnitude when that reads better (500千瓦 is 千瓦, not 千 + 瓦).
-    func unit(after end: Int) -> (magnitude: String, exponent: Int, between: [String], unit: String, index: Int, end: Int, magnitudeIndex: Int)? {
-        func read(_ magnitude: (index: Int, length: Int)?) -> (String, Int, [String], String, Int, Int, Int)? {
+    func unit(after end: Int) -> UnitMatch? {
+        func read(_ magnitude: (index: Int, length: Int)?) -> UnitMatch? {
             var j = end + (magnitude?.length ?? 0)
-            var between: [String] = []
-            if let q = lexicon.betweenWords.first(in: s, at: j) { between.append(lexicon.betweenWords.strings[q.index]); j += q.length }
+            var between = 0
+            if let q = lexicon.betweenWords.first(in: s, at: j) { between = q.index + 1; j += q.length }
             guard let unit = lexicon.unitWords.first(in: s, at: j) else { return nil }
-            return (magnitude.map { lexicon.magnitudeWords.strings[$0.index] } ?? "", magnitude.map { lexicon.magnitudeExponents[$0.index] } ?? 0,
-                    between, lexicon.unitWords.strings[unit.index], unit.index, j + unit.length, magnitude.map { $0.index + 1 } ?? 0)
+            return UnitMatch(exponent: magnitude.map { lexicon.magnitudeExponents[$0.index] } ?? 0, between: between,
+                             index: unit.index, start: j, end: j + unit.length, magnitudeIndex: magnitude.map { $0.index + 1 } ?? 0)
         }
         if let magnitude = lexicon.magnitudeWords.first(in: s, at: end), let r = read(magnitude) { return r }
         if let r = read(nil) { return r }
         // 1300多亿元: the qualifier before the magnitude.
         guard let q = lexicon.betweenWords.first(in: s, at: end), let magnitude = lexicon.magnitudeWords.first(in: s, at: end + q.length),
               let unit = lexicon.unitWords.first(in: s, at: end + q.length + magnitude.length) else { return nil }
-        return (lexicon.magnitudeWords.strings[magnitude.index], lexicon.magnitudeExponents[magnitude.index],
-                [lexicon.betweenWords.strings[q.index]], lexicon.unitWords.strings[unit.index], unit.index,
-                end + q.length + magnitude.length + unit.length, magnitude.index + 1)
+        let start = end + q.length + magnitude.length
+        return UnitMatch(exponent: lexicon.magnitudeExponents[magnitude.index], between: q.index + 1,
+                         index: unit.index, start: start, end: start + unit.length, magnitudeIndex: magnitude.index + 1)
     }
 
     /// The parenthesis that closes the one at `open`, within the sentence and at most
@@ -341,7 +371,9 @@ struct FigureExtractor {
                 split.offset += q.length
                 c[k].qualifiers.insert(Qualifier(text: lexicon.beforeWords.strings[q.index], before: true), at: 0)
             }
-            c[k].metric = split.metric.hasSuffix("实际") && split.metric.count > 3 ? String(split.metric.dropLast(2)) : split.metric
+            // The last scalar first: the String comparison is asked only when it can succeed.
+            c[k].metric = split.metric.unicodeScalars.last == "际" && split.metric.hasSuffix("实际") && split.metric.count > 3
+                ? String(split.metric.dropLast(2)) : split.metric
             c[k].subject = split.subject.isEmpty ? strip(at: before.subjectRange, before.subject) : split.subject
             if c[k].subject.isEmpty, !before.owner.isEmpty { c[k].subject = before.owner }
             c[k].metricStart = before.phrase.start + split.offset
@@ -606,7 +638,7 @@ struct FigureExtractor {
     /// `splitSubject` of the phrase at scalar positions `range`, keyed by a slice.
     func splitSubject(at range: Range<Int>, _ phrase: String) -> (subject: String, metric: String, offset: Int) {
         guard !issueText.isEmpty, range.lowerBound < range.upperBound else { return splitSubject(phrase) }
-        let key = issueText[offsets[range.lowerBound]..<offsets[range.upperBound]]
+        let key = BytesKey(issueText[offsets[range.lowerBound]..<offsets[range.upperBound]])
         if let known = cache.splitSlices[key] { return known }
         let result = splitSubjectUncached(phrase)
         cache.splitSlices[key] = result
@@ -614,7 +646,7 @@ struct FigureExtractor {
     }
 
     func splitSubject(_ phrase: String) -> (subject: String, metric: String, offset: Int) {
-        let key = Array(phrase.utf8)
+        let key = TextKey(phrase)
         if let known = cache.split[key] { return known }
         let result = splitSubjectUncached(phrase)
         cache.split[key] = result
@@ -622,19 +654,20 @@ struct FigureExtractor {
     }
 
     func splitSubjectUncached(_ phrase: String) -> (subject: String, metric: String, offset: Int) {
-        if let known = subjects.first(where: { phrase.hasPrefix($0) && phrase.count > $0.count + 1 }) {
+        let tables = self.tables
+        if let known = tables.subjects.first(prefixOf: phrase, where: { phrase.count > $0.count + 1 }) {
             let rest = String(phrase.dropFirst(known.count))
             // 全市 + 国有企业资产总额: the owner goes on up to a known metric.
-            if let metric = lexicon.metrics.first(where: { rest.hasSuffix($0) && rest.count > $0.count + 1 }) {
+            if let metric = tables.metrics.first(suffixOf: rest, where: { rest.count > $0.count + 1 }) {
                 let owner = known + String(rest.dropLast(metric.count))
                 if looksLikeSubject(owner) { return (owner, metric, owner.unicodeScalars.count) }
             }
             return (known, rest, known.unicodeScalars.count)
         }
         if !lexicon.metrics.contains(phrase),
-           let metric = lexicon.metrics.first(where: { phrase.hasSuffix($0) && phrase.count > $0.count + 1 }) {
+           let metric = tables.metrics.first(suffixOf: phrase, where: { phrase.count > $0.count + 1 }) {
             let subject = String(phrase.dropLast(metric.count))
-            if looksLikeSubject(strip(subject)), !lexicon.metrics.contains(where: { subject.hasSuffix($0) }) {
+            if looksLikeSubject(strip(subject)), tables.metrics.first(suffixOf: subject) == nil {
                 return (strip(subject), metric, subject.unicodeScalars.count)
             }
         }
@@ -651,11 +684,24 @@ struct FigureExtractor {
         return ("", phrase, 0)
     }
 
+    /// The word tables of this extractor's lexicon and subjects: those of the run, or made
+    /// once per worker.
+    var tables: PhraseTables {
+        if let sharedTables { return sharedTables }
+        if let known = cache.tables, known.lexicon == ObjectIdentifier(lexicon), known.subjectList.count == subjects.count,
+           known.subjectList.withUnsafeBufferPointer({ a in subjects.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress } }) {
+            return known
+        }
+        let made = PhraseTables(lexicon: lexicon, subjects: subjects)
+        cache.tables = made
+        return made
+    }
+
     /// `looksLikeSubject` and not ending with a known metric, remembered per phrase.
     func cachedSubjectLike(_ text: String) -> Bool {
-        let key = Array(text.utf8)
+        let key = TextKey(text)
         if let known = cache.subjectLike[key] { return known }
-        let result = looksLikeSubject(text) && !lexicon.metrics.contains(where: { text.hasSuffix($0) })
+        let result = looksLikeSubject(text) && tables.metrics.first(suffixOf: text) == nil
         cache.subjectLike[key] = result
         return result
     }
@@ -665,10 +711,16 @@ struct FigureExtractor {
     func looksLikeSubject(_ text: String) -> Bool {
         guard text.count >= 2 else { return false }
         if subjects.contains(text) { return true }
-        return ["企业", "集团", "公司", "机场", "港区", "区", "市", "场", "局", "委", "行", "所", "园", "中心", "基金", "港", "站", "管委会",
-                "国企", "央企", "港口", "码头", "地区", "枢纽", "机场群", "省", "县", "国资", "国有资产"]
-            .contains { text.hasSuffix($0) }
+        guard let last = text.unicodeScalars.last, Self.subjectEndingLasts.contains(last) else { return false }
+        return Self.subjectEndings.contains { text.hasSuffix($0) }
     }
+
+    /// How names of organisations and places end (…集团, …机场, …港区, 两场).
+    static let subjectEndings = ["企业", "集团", "公司", "机场", "港区", "区", "市", "场", "局", "委", "行", "所", "园", "中心", "基金", "港", "站",
+                                 "管委会", "国企", "央企", "港口", "码头", "地区", "枢纽", "机场群", "省", "县", "国资", "国有资产"]
+    /// Their last scalars: a name ending in another has none of them (checked first, as
+    /// `hasSuffix` on CJK text is slow).
+    static let subjectEndingLasts = ScalarSet(subjectEndings.compactMap(\.unicodeScalars.last))
 
     /// Whether the sentence holding position `i` opens with 其中.
     func sentenceStartsWithAmong(_ sentence: Int) -> Bool {
@@ -718,7 +770,7 @@ struct FigureExtractor {
     /// `strip` of the text at scalar positions `range`, keyed by a slice of the issue's bytes.
     func strip(at range: Range<Int>, _ text: String) -> String {
         guard !issueText.isEmpty, range.lowerBound < range.upperBound else { return strip(text) }
-        let key = issueText[offsets[range.lowerBound]..<offsets[range.upperBound]]
+        let key = BytesKey(issueText[offsets[range.lowerBound]..<offsets[range.upperBound]])
         if let known = cache.strippedSlices[key] { return known }
         let result = stripUncached(text)
         cache.strippedSlices[key] = result
@@ -726,7 +778,7 @@ struct FigureExtractor {
     }
 
     func strip(_ text: String) -> String {
-        let key = Array(text.utf8)
+        let key = TextKey(text)
         if let known = cache.stripped[key] { return known }
         let result = stripUncached(text)
         cache.stripped[key] = result
@@ -738,8 +790,8 @@ struct FigureExtractor {
         var changed = true
         while changed {
             changed = false
-            if let p = (Self.timePrefixes + Self.leadingFunctionWords).first(where: { t.hasPrefix($0) }) { t = String(t.dropFirst(p.count)); changed = true }
-            if let w = (lexicon.verbs + lexicon.qualifiersBefore + Self.timeSuffixes + Self.trailingFunctionWords).first(where: { t.hasSuffix($0) }) {
+            if let p = tables.stripPrefixes.first(prefixOf: t) { t = String(t.dropFirst(p.count)); changed = true }
+            if let w = tables.stripSuffixes.first(suffixOf: t) {
                 t = String(t.dropLast(w.count)); changed = true
             }
         }
@@ -786,8 +838,9 @@ struct FigureExtractor {
         for k in c.indices where !c[k].consumed {
             if !isSubject(c[k].subject) { c[k].subject = "" }
             // A short name that ends the one named before refers back to it (政府产业基金 …
-            // 基金集群总规模).
-            if c[k].subject.unicodeScalars.count <= 2, current.hasSuffix(c[k].subject), !c[k].subject.isEmpty { c[k].subject = current }
+            // 基金集群总规模). Two scalars are at most eight bytes: counted only then.
+            if !c[k].subject.isEmpty, c[k].subject.utf8.count <= 8, c[k].subject.unicodeScalars.count <= 2,
+               current.hasSuffix(c[k].subject) { c[k].subject = current }
             if c[k].subject.isEmpty {
                 c[k].subject = current
             } else if !c[k].paired, !c[k].partSubject, c[k].parent == nil {
@@ -802,7 +855,7 @@ struct FigureExtractor {
         guard !name.isEmpty else { return false }
         // Remembered per name: comparing CJK strings against the word lists at every figure
         // made extraction three times slower.
-        let key = Array(name.utf8)
+        let key = TextKey(name)
         if let known = cache.isSubject[key] { return known }
         let result = isSubjectUncached(name)
         cache.isSubject[key] = result
@@ -852,8 +905,15 @@ struct FigureExtractor {
         // is worked out for them.
         let found = extract()
         guard !found.isEmpty else { return [] }
-        let sentenceRanges = sentences()
-        let marks = timeMarks()
+        // Marks and sentences after the last figure's are never asked for: neither walk goes
+        // further.
+        var lastStart = 0, lastSentence = 0
+        for k in found.indices {
+            lastStart = max(lastStart, found[k].start)
+            lastSentence = max(lastSentence, found[k].sentence)
+        }
+        let sentenceRanges = sentences(through: lastSentence)
+        let marks = timeMarks(upTo: lastStart)
         var mark = 0
         var lastYear: Int?, lastRelative: Int?, lastSpan: TimeMark?
         var named = NamedSubjects()
@@ -929,18 +989,24 @@ struct FigureExtractor {
     /// Qualifiers in text order: words before the number run together (累计超过); a word after
     /// the number or unit follows an ellipsis when there are words before (达到…以上).
     func joinedQualifiers(_ words: [Qualifier]) -> String {
+        // Most figures have none, and most others one.
+        if words.isEmpty { return "" }
+        if words.count == 1 { return words[0].before && words[0].text == "约为" ? "约" : words[0].text }
         let before = words.filter(\.before).map { $0.text == "约为" ? "约" : $0.text }
         let after = words.filter { !$0.before }.map(\.text)
         if before.isEmpty || after.isEmpty { return (before + after).joined() }
         return before.joined() + "…" + after.joined()
     }
 
-    func sentences() -> [Range<Int>] {
+    /// The sentences of the paragraph, as scalar ranges, up to sentence `last` (all of them
+    /// when nil).
+    func sentences(through last: Int? = nil) -> [Range<Int>] {
         var result: [Range<Int>] = []
         var start = 0
         for (i, c) in s.enumerated() where sentenceEnds.contains(c) {
             result.append(start..<(i + 1))
             start = i + 1
+            if let last, result.count > last { return result }
         }
         if start < s.count { result.append(start..<s.count) }
         return result
@@ -953,13 +1019,16 @@ struct FigureExtractor {
 /// Keyed by UTF-8 bytes: hashing and comparing CJK `String`s checks Unicode normalization,
 /// which cost more than the answers saved.
 final class PhraseCache {
-    var stripped: [[UInt8]: String] = [:]
-    var split: [[UInt8]: (subject: String, metric: String, offset: Int)] = [:]
+    var stripped: [TextKey: String] = [:]
+    var split: [TextKey: (subject: String, metric: String, offset: Int)] = [:]
     /// The same, keyed by slices of an issue's bytes (no copy per lookup).
-    var strippedSlices: [ArraySlice<UInt8>: String] = [:]
-    var splitSlices: [ArraySlice<UInt8>: (subject: String, metric: String, offset: Int)] = [:]
-    var subjectLike: [[UInt8]: Bool] = [:]
-    var isSubject: [[UInt8]: Bool] = [:]
+    var strippedSlices: [BytesKey: String] = [:]
+    var splitSlices: [BytesKey: (subject: String, metric: String, offset: Int)] = [:]
+    var subjectLike: [TextKey: Bool] = [:]
+    var isSubject: [TextKey: Bool] = [:]
+    /// The extractor's word lists for prefix and suffix search, made on first use for the
+    /// lexicon and subjects of the worker's extractors.
+    var tables: PhraseTables?
     /// The paragraph being read, decoded; reused from paragraph to paragraph.
     var scalars: [Unicode.Scalar] = []
     var offsets: [Int] = []
@@ -971,8 +1040,70 @@ final class PhraseCache {
     var stopped = false
 }
 
+/// Word lists the extractor searches for a prefix or suffix of a phrase, in the order it
+/// searches them.
+struct PhraseTables: Sendable {
+    /// Which lexicon and subject list they were made from (the list is held, so that its
+    /// storage, compared by address, stays its own).
+    let lexicon: ObjectIdentifier, subjectList: [String]
+    let subjects: AffixTable, metrics: AffixTable
+    /// What `strip` trims from the front and from the end of a name.
+    let stripPrefixes: AffixTable, stripSuffixes: AffixTable
+
+    init(lexicon: Lexicon, subjects: [String]) {
+        self.lexicon = ObjectIdentifier(lexicon)
+        subjectList = subjects
+        self.subjects = AffixTable(subjects)
+        metrics = AffixTable(lexicon.metrics)
+        stripPrefixes = AffixTable(FigureExtractor.timePrefixes + FigureExtractor.leadingFunctionWords)
+        stripSuffixes = AffixTable(lexicon.verbs + lexicon.qualifiersBefore + FigureExtractor.timeSuffixes + FigureExtractor.trailingFunctionWords)
+    }
+}
+
 /// A hedge or bound and where it stood: before the number (约, 累计超过) or after it (以上, 余).
 struct Qualifier {
     var text: String
     var before: Bool
+}
+
+/// A `String` as a dictionary key, hashed and compared by its UTF-8 bytes in one block (no
+/// normalization, no array made per lookup).
+struct TextKey: Hashable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    static func == (a: TextKey, b: TextKey) -> Bool {
+        a.text.utf8.count == b.text.utf8.count && BytesKey.withBytes(a.text) { x in BytesKey.withBytes(b.text) { y in BytesKey.equal(x, y) } }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        BytesKey.withBytes(text) { hasher.combine(bytes: $0) }
+    }
+}
+
+/// A slice of an issue's bytes as a dictionary key, hashed in one block rather than byte by
+/// byte as `ArraySlice`'s own hashing does.
+struct BytesKey: Hashable {
+    let bytes: ArraySlice<UInt8>
+
+    init(_ bytes: ArraySlice<UInt8>) { self.bytes = bytes }
+
+    static func == (a: BytesKey, b: BytesKey) -> Bool {
+        a.bytes.count == b.bytes.count && a.bytes.withUnsafeBytes { x in b.bytes.withUnsafeBytes { y in equal(x, y) } }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
+    static func equal(_ x: UnsafeRawBufferPointer, _ y: UnsafeRawBufferPointer) -> Bool {
+        x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
+    }
+
+    /// The UTF-8 bytes of `text`, in place for a native string, else copied once.
+    static func withBytes<R>(_ text: String, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        if let r = text.utf8.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) { return r }
+        return Array(text.utf8).withUnsafeBytes(body)
+    }
 }

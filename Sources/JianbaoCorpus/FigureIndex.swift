@@ -39,6 +39,7 @@ public final class FigureIndex: @unchecked Sendable {
         // Known subjects and organisations of three characters or more count as named in the
         // text (two characters, 基金 or 项目, are too often part of other words).
         let subjectWords = Words(subjects.filter { $0.unicodeScalars.count >= 3 })
+        let tables = PhraseTables(lexicon: lexicon, subjects: subjects)
         let issues = self.issues
         // Chunks of issues, each with its own phrase cache.
         let perChunk = Parallel.chunked(issues.count, perCore: 8, stoppingIf: stop,
@@ -48,7 +49,7 @@ public final class FigureIndex: @unchecked Sendable {
             for i in range {
                 guard step.next(),
                       let found = FigureIndex.extract(issues[i], lexicon: lexicon, subjects: subjects, organisations: organisations,
-                                                      subjectWords: subjectWords, cache: cache, stop: stop) else { return nil }
+                                                      subjectWords: subjectWords, tables: tables, cache: cache, stop: stop) else { return nil }
                 figures.append(found)
             }
             return figures
@@ -65,7 +66,8 @@ public final class FigureIndex: @unchecked Sendable {
     /// The figures of one issue; nil when `stop` said so on the way (it is asked before each
     /// paragraph and, inside a long one, every few thousand characters).
     static func extract(_ issue: Issue, lexicon: Lexicon, subjects: [String], organisations: [String],
-                        subjectWords: Words? = nil, cache: PhraseCache = PhraseCache(), stop: @escaping () -> Bool = { false }) -> [Figure]? {
+                        subjectWords: Words? = nil, tables: PhraseTables? = nil, cache: PhraseCache = PhraseCache(),
+                        stop: @escaping () -> Bool = { false }) -> [Figure]? {
         var result: [Figure] = []
         cache.stop = stop
         cache.stopped = false
@@ -84,6 +86,7 @@ public final class FigureIndex: @unchecked Sendable {
                     if source == nil { source = issue.sources(of: article).first ?? "" }
                     extractor.source = source!
                     extractor.subjectWords = subjectWords
+                    extractor.sharedTables = tables
                     extractor.issueMonth = issue.date?.month
                     result += extractor.figures(article: Int32(a), block: b)
                 }

@@ -56,7 +56,7 @@ extension FigureExtractor {
         guard i < s.count else { return nil }
         if isDigit(s[i]) {
             var v = 0, k = i
-            while k < s.count, isDigit(s[k]), k - i < 3 { v = v * 10 + Int(String(Quantity.digit(s[k])!))!; k += 1 }
+            while k < s.count, isDigit(s[k]), k - i < 3 { v = v * 10 + digitValue(s[k]); k += 1 }
             return k - i <= 2 ? (v, k) : nil
         }
         guard let first = Self.chineseNumbers[s[i]] else { return nil }
@@ -69,17 +69,21 @@ extension FigureExtractor {
         i > 0 && Self.comparisonWords.contains(s[i - 1])
     }
 
-    /// The marks of the paragraph in text order.
-    func timeMarks() -> [TimeMark] {
+    /// The marks of the paragraph in text order, those at or before `limit` at least (a mark
+    /// found from position `i` stands at `i` or just before it, 第一季度).
+    func timeMarks(upTo limit: Int = Int.max) -> [TimeMark] {
         var marks: [TimeMark] = []
+        // Held here: a static is reached through a once-check on every read.
+        let wordMarkStarts = Self.wordMarkStarts
+        let end = limit < s.count ? limit + 1 : s.count
         var i = 0
-        while i < s.count {
+        while i < end {
             let c = s[i]
             if isDigit(c), i == 0 || !isDigit(s[i - 1]) {
                 i = digitMark(at: i, into: &marks)
                 continue
             }
-            if Self.wordMarkStarts.contains(c), let word = wordMark(at: i) {
+            if wordMarkStarts.contains(c), let word = wordMark(at: i) {
                 if !isComparison(before: i) { marks.append(word.mark) }
                 i = word.end
                 continue
@@ -97,7 +101,7 @@ extension FigureExtractor {
         while k < s.count, isDigit(s[k]) { k += 1 }
         let comparison = isComparison(before: i)
         if k - i == 4, k < s.count, s[k] == "年" {
-            let year = Int(String(s[i..<k].map { Quantity.digit($0)! }))!
+            let year = s[i..<k].reduce(0) { $0 * 10 + digitValue($1) }
             guard (1900...2099).contains(year), !comparison, !matches("同期", at: k + 1) else { return k + 1 }
             var mark = TimeMark(position: i, year: year)
             // 2023年3月22日 is a date: the year, but no span. 2023年10月 leaves the span to

@@ -7,6 +7,14 @@ struct Words: Sendable {
     let strings: [String]
     let firsts: ScalarSet
     let lasts: ScalarSet
+    /// The words by first and by last scalar, each group in `items`' order (longest first):
+    /// a position whose scalar starts a few words tries those few, not the whole list (the
+    /// subjects of a corpus run to hundreds, and they are tried at every character).
+    let byFirst: ScalarBuckets
+    let byLast: ScalarBuckets
+    /// The index of the empty word, if the list has one: it matches wherever nothing longer
+    /// does (and the position passed the first- or last-scalar test).
+    let empty: Int?
 
     init(_ words: [String]) {
         let sorted = Array(Set(words)).sorted { a, b in
@@ -17,22 +25,29 @@ struct Words: Sendable {
         items = sorted.map { Array($0.unicodeScalars) }
         firsts = ScalarSet(items.compactMap(\.first))
         lasts = ScalarSet(items.compactMap(\.last))
+        byFirst = ScalarBuckets(items.map(\.first))
+        byLast = ScalarBuckets(items.map(\.last))
+        empty = items.firstIndex { $0.isEmpty }
     }
 
     /// The longest word starting at `i`, as (index in `strings`, length).
     func first(in s: [Unicode.Scalar], at i: Int) -> (index: Int, length: Int)? {
         guard i >= 0, i < s.count, firsts.contains(s[i]) else { return nil }
-        for (n, word) in items.enumerated() where Self.matches(word, s, i) { return (n, word.count) }
-        return nil
+        for n in byFirst[s[i]] {
+            let word = items[n]
+            if Self.matches(word, s, i) { return (n, word.count) }
+        }
+        return empty.map { ($0, 0) }
     }
 
     /// The longest word ending right before `i`.
     func ending(in s: [Unicode.Scalar], before i: Int) -> (index: Int, length: Int)? {
         guard i > 0, i <= s.count, lasts.contains(s[i - 1]) else { return nil }
-        for (n, word) in items.enumerated() where i - word.count >= 0 && Self.matches(word, s, i - word.count) {
-            return (n, word.count)
+        for n in byLast[s[i - 1]] {
+            let word = items[n]
+            if i - word.count >= 0 && Self.matches(word, s, i - word.count) { return (n, word.count) }
         }
-        return nil
+        return empty.map { ($0, 0) }
     }
 
     @inline(__always)
@@ -59,5 +74,98 @@ struct ScalarSet: Sendable {
     @inline(__always)
     func contains(_ c: Unicode.Scalar) -> Bool {
         c.value < 0x10000 && bits[Int(c.value >> 6)] & (1 << UInt64(c.value & 63)) != 0
+    }
+}
+
+/// Indices of a list's items grouped by one scalar of each (its first or last), in list
+/// order: an open-addressed table from scalar to its group, probed with a multiplicative
+/// hash (no `Hasher` per lookup).
+struct ScalarBuckets: Sendable {
+    /// Per slot: the scalar's value + 1, or 0 for an empty slot.
+    private let keys: [UInt32]
+    /// Per slot: where its group starts and ends in `members`.
+    private let starts: [Int32], ends: [Int32]
+    /// Item indices, group after group.
+    private let members: [Int]
+    private let shift: UInt32
+
+    /// `scalars[n]` is the key of item `n` (nil: the empty word, in no group).
+    init(_ scalars: [Unicode.Scalar?]) {
+        var groups: [UInt32: [Int]] = [:]
+        var order: [UInt32] = []
+        for (n, c) in scalars.enumerated() {
+            guard let c else { continue }
+            if groups[c.value] == nil { order.append(c.value) }
+            groups[c.value, default: []].append(n)
+        }
+        var bits: UInt32 = 1
+        while (1 << bits) < 2 * max(order.count, 1) { bits += 1 }
+        shift = 32 - bits
+        var keys = [UInt32](repeating: 0, count: 1 << bits)
+        var starts = [Int32](repeating: 0, count: 1 << bits), ends = [Int32](repeating: 0, count: 1 << bits)
+        var members: [Int] = []
+        for value in order {
+            var slot = Self.slot(value, shift)
+            while keys[slot] != 0 { slot = (slot + 1) & (keys.count - 1) }
+            keys[slot] = value + 1
+            starts[slot] = Int32(members.count)
+            members += groups[value]!
+            ends[slot] = Int32(members.count)
+        }
+        self.keys = keys
+        self.starts = starts
+        self.ends = ends
+        self.members = members
+    }
+
+    @inline(__always)
+    private static func slot(_ value: UInt32, _ shift: UInt32) -> Int {
+        Int((value &* 2_654_435_769) >> shift)
+    }
+
+    /// The items whose key is `c`, in list order (none when no item has it).
+    @inline(__always)
+    subscript(c: Unicode.Scalar) -> ArraySlice<Int> {
+        var slot = Self.slot(c.value, shift)
+        while true {
+            let key = keys[slot]
+            if key == c.value + 1 { return members[Int(starts[slot])..<Int(ends[slot])] }
+            if key == 0 { return [] }
+            slot = (slot + 1) & (keys.count - 1)
+        }
+    }
+}
+
+/// A list of `String`s searched in order for the first that is a prefix (or a suffix) of a
+/// text, trying only the words whose first (last) scalar is the text's: `hasPrefix` and
+/// `hasSuffix` on CJK text are slow, and the lists run to hundreds. The text is normalised
+/// when it is loaded (FORMAT.md "Normalisation"), so a word that is a prefix starts with
+/// the text's first scalar. A list with an empty word is searched whole.
+struct AffixTable: Sendable {
+    let words: [String]
+    private let byFirst: ScalarBuckets, byLast: ScalarBuckets
+    private let hasEmpty: Bool
+
+    init(_ words: [String]) {
+        self.words = words
+        byFirst = ScalarBuckets(words.map(\.unicodeScalars.first))
+        byLast = ScalarBuckets(words.map(\.unicodeScalars.last))
+        hasEmpty = words.contains(where: \.isEmpty)
+    }
+
+    /// The first word in list order that `text` starts with and that `accept` takes.
+    func first(prefixOf text: String, where accept: (String) -> Bool = { _ in true }) -> String? {
+        if hasEmpty { return words.first { text.hasPrefix($0) && accept($0) } }
+        guard let c = text.unicodeScalars.first else { return nil }
+        for n in byFirst[c] where text.hasPrefix(words[n]) && accept(words[n]) { return words[n] }
+        return nil
+    }
+
+    /// The first word in list order that `text` ends with and that `accept` takes.
+    func first(suffixOf text: String, where accept: (String) -> Bool = { _ in true }) -> String? {
+        if hasEmpty { return words.first { text.hasSuffix($0) && accept($0) } }
+        guard let c = text.unicodeScalars.last else { return nil }
+        for n in byLast[c] where text.hasSuffix(words[n]) && accept(words[n]) { return words[n] }
+        return nil
     }
 }

@@ -207,7 +207,9 @@ struct FigureExtractor {
         name(&candidates)
         nameParts(&candidates)
         carrySubjects(&candidates)
-        return candidates.filter { !$0.consumed && !$0.metric.isEmpty }
+        // In place: filtering into a new array copied every candidate.
+        candidates.removeAll { $0.consumed || $0.metric.isEmpty }
+        return candidates
     }
 
     /// Numbers with a unit; dates, ranks, ordinals and ranges are not figures.
@@ -901,10 +903,17 @@ struct FigureExtractor {
 
     /// The finished figures of the paragraph.
     func figures(article: Int32, block: Int32) -> [Figure] {
+        var result: [Figure] = []
+        figures(article: article, block: block, into: &result)
+        return result
+    }
+
+    /// The same, appended to `result` (no array per paragraph copied into the issue's).
+    func figures(article: Int32, block: Int32, into result: inout [Figure]) {
         // Many paragraphs hold numbers that are not figures (a year, a date): nothing more
         // is worked out for them.
         let found = extract()
-        guard !found.isEmpty else { return [] }
+        guard !found.isEmpty else { return }
         // Marks and sentences after the last figure's are never asked for: neither walk goes
         // further.
         var lastStart = 0, lastSentence = 0
@@ -917,7 +926,7 @@ struct FigureExtractor {
         var mark = 0
         var lastYear: Int?, lastRelative: Int?, lastSpan: TimeMark?
         var named = NamedSubjects()
-        return found.map { c in
+        for c in found {
             // Figures come in text order: the marks before each are found by walking on.
             while mark < marks.count, marks[mark].position < c.start {
                 let m = marks[mark]
@@ -944,7 +953,7 @@ struct FigureExtractor {
             let textStart = min(c.metricStart, c.start)
             let textEnd = max(c.unitEnd, c.end)
             let sentence = c.sentence < sentenceRanges.count ? sentenceRanges[c.sentence] : 0..<s.count
-            return Figure(article: article, block: block, metric: c.metric, value: c.value,
+            result.append(Figure(article: article, block: block, metric: c.metric, value: c.value,
                           unitCode: UInt32(c.magnitudeIndex) << 16 | UInt32(c.unitIndex), amount: exact ?? c.value,
                           qualifier: joinedQualifiers(c.qualifiers), change: c.change, period: period,
                           subject: subject, text: ByteRange(offsets[textStart], offsets[textEnd]),
@@ -952,7 +961,7 @@ struct FigureExtractor {
                           valueHigh: c.valueHigh, changeBasis: c.change == nil ? "" : c.changeBasis.isEmpty ? "同比" : c.changeBasis,
                           changeUnit: c.change == nil ? "" : c.changeUnit.isEmpty ? "%" : c.changeUnit,
                           changeAbsolute: c.changeAbs, span: lastSpan?.span ?? "", cumulative: isCumulative(c.start),
-                          source: source)
+                          source: source))
         }
     }
 
@@ -1041,8 +1050,8 @@ final class PhraseCache {
 }
 
 /// Word lists the extractor searches for a prefix or suffix of a phrase, in the order it
-/// searches them.
-struct PhraseTables: Sendable {
+/// searches them. A class: each paragraph's extractor holds them with one reference.
+final class PhraseTables: Sendable {
     /// Which lexicon and subject list they were made from (the list is held, so that its
     /// storage, compared by address, stays its own).
     let lexicon: ObjectIdentifier, subjectList: [String]

@@ -88,7 +88,7 @@ public final class FigureIndex: @unchecked Sendable {
                     extractor.subjectWords = subjectWords
                     extractor.sharedTables = tables
                     extractor.issueMonth = issue.date?.month
-                    result += extractor.figures(article: Int32(a), block: b)
+                    extractor.figures(article: Int32(a), block: b, into: &result)
                 }
             }
         }

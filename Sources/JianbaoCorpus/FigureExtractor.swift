@@ -916,12 +916,9 @@ struct FigureExtractor {
         guard !found.isEmpty else { return }
         // Marks and sentences after the last figure's are never asked for: neither walk goes
         // further.
-        var lastStart = 0, lastSentence = 0
-        for k in found.indices {
-            lastStart = max(lastStart, found[k].start)
-            lastSentence = max(lastSentence, found[k].sentence)
-        }
-        let sentenceRanges = sentences(through: lastSentence)
+        var lastStart = 0
+        for k in found.indices { lastStart = max(lastStart, found[k].start) }
+        let sentenceRanges = sentencesToLastFigure()
         let marks = timeMarks(upTo: lastStart)
         var mark = 0
         var lastYear: Int?, lastRelative: Int?, lastSpan: TimeMark?
@@ -1007,17 +1004,22 @@ struct FigureExtractor {
         return before.joined() + "…" + after.joined()
     }
 
-    /// The sentences of the paragraph, as scalar ranges, up to sentence `last` (all of them
-    /// when nil).
-    func sentences(through last: Int? = nil) -> [Range<Int>] {
+    /// The sentences of the paragraph as scalar ranges, up to the one of the last figure:
+    /// `extract` noted where each starts on its walk to the last candidate, so only the end
+    /// of the last is looked for.
+    func sentencesToLastFigure() -> [Range<Int>] {
+        let starts = cache.sentenceStarts
         var result: [Range<Int>] = []
-        var start = 0
-        for (i, c) in s.enumerated() where sentenceEnds.contains(c) {
-            result.append(start..<(i + 1))
-            start = i + 1
-            if let last, result.count > last { return result }
+        result.reserveCapacity(starts.count)
+        for n in 0..<(starts.count - 1) { result.append(starts[n]..<starts[n + 1]) }
+        let last = starts[starts.count - 1]
+        var end = last
+        while end < s.count, !sentenceEnds.contains(s[end]) { end += 1 }
+        if end < s.count {
+            result.append(last..<(end + 1))
+        } else if last < s.count {
+            result.append(last..<s.count)
         }
-        if start < s.count { result.append(start..<s.count) }
         return result
     }
 }

@@ -972,8 +972,10 @@ struct FigureExtractor {
 
     func namedBefore(_ start: Int, _ named: inout NamedSubjects) -> String {
         guard let words = subjectWords else { return "" }
+        // Most characters start no name: the bitmap is asked here, before the call.
+        let firsts = words.firsts
         while named.position < start {
-            if let w = words.first(in: s, at: named.position), named.position + w.length <= start {
+            if firsts.contains(s[named.position]), let w = words.first(in: s, at: named.position), named.position + w.length <= start {
                 named.last = words.strings[w.index]
                 named.position += w.length
             } else {

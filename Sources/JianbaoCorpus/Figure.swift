@@ -5,8 +5,8 @@ import Glibc
 /// A reported number with its unit, named by the metric it measures (FORMAT.md "Figures").
 ///
 /// `span` and `changeUnit` are kept as two-byte codes in the gap after `unitCode`, and
-/// `cumulative` in the one after `changeAbsolute`: a figure is 208 bytes rather than 248,
-/// and the 800,000 of a large archive touch 30 MB less (docs/BENCHMARKS.md).
+/// `cumulative` in the one after `changeAbsolute`: a figure is 192 bytes rather than 232,
+/// and the 820,000 of the 10,000-issue archive take 33 MB less (docs/BENCHMARKS.md).
 public struct Figure: Sendable, Equatable {
     /// Index of the article in its issue.
     public var article: Int32

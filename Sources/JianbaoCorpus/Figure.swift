@@ -114,7 +114,8 @@ final class FigureLabels: @unchecked Sendable {
 
     private init() {
         let spans = ["year", "h1", "h2", "q1", "q2", "q3", "q4", "month"] + (1...12).map { "ytd-\($0)" }
-        listed = [""] + spans + ["%", "个百分点", "倍"]
+        // The commonest first: a label is looked for in order.
+        listed = ["", "%", "个百分点", "倍"] + spans
         pthread_mutex_init(&mutex, nil)
     }
 
@@ -126,8 +127,8 @@ final class FigureLabels: @unchecked Sendable {
         return added[Int(code) - listed.count]
     }
 
-    /// Compared by bytes, length first: a label reads back exactly as it was set, and no
-    /// `String` is hashed or normalised for each figure made.
+    /// Compared by length first, then as strings (equal short strings compare by their bits):
+    /// no `String` is hashed or normalised for each figure made.
     func code(_ label: String) -> UInt16 {
         if label.isEmpty { return 0 }
         if let k = Self.index(of: label, in: listed) { return UInt16(k) }
@@ -141,6 +142,6 @@ final class FigureLabels: @unchecked Sendable {
 
     private static func index(of label: String, in labels: [String]) -> Int? {
         let count = label.utf8.count
-        return labels.firstIndex { $0.utf8.count == count && $0.utf8.elementsEqual(label.utf8) }
+        return labels.firstIndex { $0.utf8.count == count && $0 == label }
     }
 }

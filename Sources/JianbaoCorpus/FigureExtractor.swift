@@ -922,6 +922,8 @@ struct FigureExtractor {
         let marks = timeMarks(upTo: lastStart)
         var mark = 0
         var lastYear: Int?, lastRelative: Int?, lastSpan: TimeMark?
+        // The span's code, worked out once per mark rather than once per figure.
+        var spanCode: UInt16 = 0
         var named = NamedSubjects()
         for c in found {
             // Figures come in text order: the marks before each are found by walking on.
@@ -931,7 +933,7 @@ struct FigureExtractor {
                 // has a year to count from).
                 if let year = m.year { lastYear = year; lastRelative = nil }
                 if let relative = m.relative, let issueYear { lastRelative = relative; lastYear = issueYear + relative }
-                if m.span != nil { lastSpan = m }
+                if let span = m.span { lastSpan = m; spanCode = FigureLabels.shared.code(span) }
                 mark += 1
             }
             let period = lastYear ?? issueYear.flatMap { year in lastRelative.map { year + $0 } } ?? periodFromIssue(lastSpan)
@@ -950,15 +952,18 @@ struct FigureExtractor {
             let textStart = min(c.metricStart, c.start)
             let textEnd = max(c.unitEnd, c.end)
             let sentence = c.sentence < sentenceRanges.count ? sentenceRanges[c.sentence] : 0..<s.count
-            result.append(Figure(article: article, block: block, metric: c.metric, value: c.value,
+            var figure = Figure(article: article, block: block, metric: c.metric, value: c.value,
                           unitCode: UInt32(c.magnitudeIndex) << 16 | UInt32(c.unitIndex), amount: exact ?? c.value,
                           qualifier: joinedQualifiers(c.qualifiers), change: c.change, period: period,
                           subject: subject, text: ByteRange(offsets[textStart], offsets[textEnd]),
                           sentence: ByteRange(offsets[sentence.lowerBound], offsets[sentence.upperBound]),
                           valueHigh: c.valueHigh, changeBasis: c.change == nil ? "" : c.changeBasis.isEmpty ? "同比" : c.changeBasis,
-                          changeUnit: c.change == nil ? "" : c.changeUnit.isEmpty ? "%" : c.changeUnit,
-                          changeAbsolute: c.changeAbs, span: lastSpan?.span ?? "", cumulative: isCumulative(c.start),
-                          source: source))
+                          changeAbsolute: c.changeAbs, cumulative: isCumulative(c.start), source: source)
+            // Span and change unit go in as codes: `lastSpan`'s, and the change unit's (% when
+            // unstated), found among the first labels listed.
+            figure.spanCode = spanCode
+            figure.changeUnitCode = c.change == nil ? 0 : FigureLabels.shared.code(c.changeUnit.isEmpty ? "%" : c.changeUnit)
+            result.append(consume figure)
         }
     }
 

@@ -2,19 +2,25 @@
 /// first, with the sets of first and last scalars so that most positions are rejected at
 /// once. The extractor tests these at every character of a paragraph; as `String`s the same
 /// tests cost twenty times more (docs/BENCHMARKS.md).
-struct Words: Sendable {
+///
+/// A class: extractors made per paragraph hold their lists with one reference each, and the
+/// words are stored end to end in one buffer, so a match touches no per-word array.
+final class Words: Sendable {
     let items: [[Unicode.Scalar]]
     let strings: [String]
     let firsts: ScalarSet
     let lasts: ScalarSet
+    /// Every word's scalars end to end, and where each starts (plus the end of the last).
+    private let flat: [Unicode.Scalar]
+    private let starts: [Int]
     /// The words by first and by last scalar, each group in `items`' order (longest first):
     /// a position whose scalar starts a few words tries those few, not the whole list (the
     /// subjects of a corpus run to hundreds, and they are tried at every character).
-    let byFirst: ScalarBuckets
-    let byLast: ScalarBuckets
+    private let byFirst: ScalarBuckets
+    private let byLast: ScalarBuckets
     /// The index of the empty word, if the list has one: it matches wherever nothing longer
     /// does (and the position passed the first- or last-scalar test).
-    let empty: Int?
+    private let empty: Int?
 
     init(_ words: [String]) {
         let sorted = Array(Set(words)).sorted { a, b in
@@ -25,6 +31,10 @@ struct Words: Sendable {
         items = sorted.map { Array($0.unicodeScalars) }
         firsts = ScalarSet(items.compactMap(\.first))
         lasts = ScalarSet(items.compactMap(\.last))
+        flat = items.flatMap { $0 }
+        var starts = [0]
+        for item in items { starts.append(starts[starts.count - 1] + item.count) }
+        self.starts = starts
         byFirst = ScalarBuckets(items.map(\.first))
         byLast = ScalarBuckets(items.map(\.last))
         empty = items.firstIndex { $0.isEmpty }
@@ -33,9 +43,10 @@ struct Words: Sendable {
     /// The longest word starting at `i`, as (index in `strings`, length).
     func first(in s: [Unicode.Scalar], at i: Int) -> (index: Int, length: Int)? {
         guard i >= 0, i < s.count, firsts.contains(s[i]) else { return nil }
-        for n in byFirst[s[i]] {
-            let word = items[n]
-            if Self.matches(word, s, i) { return (n, word.count) }
+        for m in byFirst.group(s[i]) {
+            let n = byFirst.members[m]
+            let length = starts[n + 1] - starts[n]
+            if matches(n, s, i) { return (n, length) }
         }
         return empty.map { ($0, 0) }
     }
@@ -43,18 +54,22 @@ struct Words: Sendable {
     /// The longest word ending right before `i`.
     func ending(in s: [Unicode.Scalar], before i: Int) -> (index: Int, length: Int)? {
         guard i > 0, i <= s.count, lasts.contains(s[i - 1]) else { return nil }
-        for n in byLast[s[i - 1]] {
-            let word = items[n]
-            if i - word.count >= 0 && Self.matches(word, s, i - word.count) { return (n, word.count) }
+        for m in byLast.group(s[i - 1]) {
+            let n = byLast.members[m]
+            let length = starts[n + 1] - starts[n]
+            if i - length >= 0 && matches(n, s, i - length) { return (n, length) }
         }
         return empty.map { ($0, 0) }
     }
 
+    /// Whether word `n` stands in `s` at `i`.
     @inline(__always)
-    static func matches(_ word: [Unicode.Scalar], _ s: [Unicode.Scalar], _ i: Int) -> Bool {
-        guard i >= 0, i + word.count <= s.count else { return false }
-        for k in 0..<word.count where s[i + k] != word[k] { return false }
-        return true
+    private func matches(_ n: Int, _ s: [Unicode.Scalar], _ i: Int) -> Bool {
+        let a = starts[n], length = starts[n + 1] - a
+        guard i >= 0, i + length <= s.count else { return false }
+        var k = 0
+        while k < length, s[i + k] == flat[a + k] { k += 1 }
+        return k == length
     }
 }
 
@@ -86,7 +101,7 @@ struct ScalarBuckets: Sendable {
     /// Per slot: where its group starts and ends in `members`.
     private let starts: [Int32], ends: [Int32]
     /// Item indices, group after group.
-    private let members: [Int]
+    let members: [Int]
     private let shift: UInt32
 
     /// `scalars[n]` is the key of item `n` (nil: the empty word, in no group).
@@ -123,14 +138,15 @@ struct ScalarBuckets: Sendable {
         Int((value &* 2_654_435_769) >> shift)
     }
 
-    /// The items whose key is `c`, in list order (none when no item has it).
+    /// Where in `members` the items whose key is `c` are, in list order (empty when no item
+    /// has it).
     @inline(__always)
-    subscript(c: Unicode.Scalar) -> ArraySlice<Int> {
+    func group(_ c: Unicode.Scalar) -> Range<Int> {
         var slot = Self.slot(c.value, shift)
         while true {
             let key = keys[slot]
-            if key == c.value + 1 { return members[Int(starts[slot])..<Int(ends[slot])] }
-            if key == 0 { return [] }
+            if key == c.value + 1 { return Int(starts[slot])..<Int(ends[slot]) }
+            if key == 0 { return 0..<0 }
             slot = (slot + 1) & (keys.count - 1)
         }
     }
@@ -157,7 +173,9 @@ struct AffixTable: Sendable {
     func first(prefixOf text: String, where accept: (String) -> Bool = { _ in true }) -> String? {
         if hasEmpty { return words.first { text.hasPrefix($0) && accept($0) } }
         guard let c = text.unicodeScalars.first else { return nil }
-        for n in byFirst[c] where text.hasPrefix(words[n]) && accept(words[n]) { return words[n] }
+        for m in byFirst.group(c) where text.hasPrefix(words[byFirst.members[m]]) && accept(words[byFirst.members[m]]) {
+            return words[byFirst.members[m]]
+        }
         return nil
     }
 
@@ -165,7 +183,9 @@ struct AffixTable: Sendable {
     func first(suffixOf text: String, where accept: (String) -> Bool = { _ in true }) -> String? {
         if hasEmpty { return words.first { text.hasSuffix($0) && accept($0) } }
         guard let c = text.unicodeScalars.last else { return nil }
-        for n in byLast[c] where text.hasSuffix(words[n]) && accept(words[n]) { return words[n] }
+        for m in byLast.group(c) where text.hasSuffix(words[byLast.members[m]]) && accept(words[byLast.members[m]]) {
+            return words[byLast.members[m]]
+        }
         return nil
     }
 }

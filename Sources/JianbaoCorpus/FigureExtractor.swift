@@ -65,6 +65,9 @@ struct FigureExtractor {
         var changeAbs: Double?
         /// Its subject is a part's (其中，洋山港区…): it is not carried to the figures after.
         var partSubject = false
+
+        /// Not used up, and named: a figure.
+        var isFigure: Bool { !consumed && !metric.isEmpty }
     }
 
     // MARK: - Text
@@ -188,6 +191,8 @@ struct FigureExtractor {
 
     // MARK: - The steps
 
+    /// The candidates of the paragraph, named; the figures are those not `consumed` and with
+    /// a metric (`isFigure`).
     func extract() -> [Candidate] {
         var candidates = numbers()
         guard !candidates.isEmpty else { return [] }
@@ -207,8 +212,8 @@ struct FigureExtractor {
         name(&candidates)
         nameParts(&candidates)
         carrySubjects(&candidates)
-        // In place: filtering into a new array copied every candidate.
-        candidates.removeAll { $0.consumed || $0.metric.isEmpty }
+        // Those used up or left without a name stay: `figures` passes over them (filtering
+        // here copied or moved every candidate).
         return candidates
     }
 
@@ -913,11 +918,11 @@ struct FigureExtractor {
         // Many paragraphs hold numbers that are not figures (a year, a date): nothing more
         // is worked out for them.
         let found = extract()
-        guard !found.isEmpty else { return }
+        guard found.contains(where: \.isFigure) else { return }
         // Marks and sentences after the last figure's are never asked for: neither walk goes
         // further.
         var lastStart = 0
-        for k in found.indices { lastStart = max(lastStart, found[k].start) }
+        for k in found.indices where found[k].isFigure { lastStart = max(lastStart, found[k].start) }
         let sentenceRanges = sentencesToLastFigure()
         let marks = timeMarks(upTo: lastStart)
         var mark = 0
@@ -925,7 +930,7 @@ struct FigureExtractor {
         // The span's code, worked out once per mark rather than once per figure.
         var spanCode: UInt16 = 0
         var named = NamedSubjects()
-        for c in found {
+        for c in found where c.isFigure {
             // Figures come in text order: the marks before each are found by walking on.
             while mark < marks.count, marks[mark].position < c.start {
                 let m = marks[mark]

@@ -70,6 +70,7 @@ public final class FigureIndex: @unchecked Sendable {
         cache.stop = stop
         cache.stopped = false
         defer { cache.stop = { false } }
+        let textArray = issue.text.array
         issue.text.withUnsafeBufferPointer { p in
             for (a, article) in issue.articles.enumerated() {
                 // Parsed only for an article that has a paragraph with a digit.
@@ -79,7 +80,7 @@ public final class FigureIndex: @unchecked Sendable {
                     let range = issue.blocks[Int(b)].range
                     guard FigureExtractor.hasDigit(p, range) else { continue }
                     var extractor = FigureExtractor(lexicon: lexicon, subjects: subjects, issueYear: issue.date?.year,
-                                                    bytes: p, range: range, cache: cache, text: issue.text)
+                                                    bytes: p, range: range, cache: cache, text: textArray)
                     extractor.organisations = organisations
                     if source == nil { source = issue.sources(of: article).first ?? "" }
                     extractor.source = source!

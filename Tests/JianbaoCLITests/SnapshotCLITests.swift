@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+import JianbaoTestSupport
+
+/// The snapshot cache as a user meets it: `--no-cache`, `JIANBAO_NO_CACHE=1`, `.cache`,
+/// `.cache clear`, and one warning for a damaged snapshot.
+@Suite struct SnapshotCLITests {
+    static func snapshots(_ home: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: home + "/jianbao")) ?? []).filter { $0.hasSuffix(".snapshot") }
+    }
+
+    @Test func aLoadWritesOneSnapshotAndTheSwitchesWriteNone() throws {
+        let home = TestPaths.freshCacheHome()
+        for (arguments, environment) in [(["--no-cache"], [:]), ([], ["JIANBAO_NO_CACHE": "1"])] {
+            let r = try Run.jianbao(arguments + ["-c", "count articles", "Examples/corpus"], environment: ["XDG_CACHE_HOME": home].merging(environment) { $1 })
+            #expect(r.status == 0 && r.stdout == "count\n27\n", "\(r.stderr)")
+            #expect(Self.snapshots(home).isEmpty)
+        }
+        // The sample corpus needs none either.
+        _ = try Run.jianbao(["-c", "count articles"], environment: ["XDG_CACHE_HOME": home])
+        #expect(Self.snapshots(home).isEmpty)
+        let cold = try Run.jianbao(["-c", "count articles", "Examples/corpus"], environment: ["XDG_CACHE_HOME": home])
+        #expect(cold.stdout == "count\n27\n" && cold.stderr.isEmpty)
+        #expect(Self.snapshots(home).count == 1)
+        // HOME names it when XDG_CACHE_HOME does not.
+        let other = TestPaths.freshCacheHome()
+        _ = try Run.jianbao(["-c", "count articles", "Examples/corpus"], environment: ["XDG_CACHE_HOME": "", "HOME": other])
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: other + "/.cache/jianbao")) ?? []).count == 1)
+    }
+
+    @Test func dotCacheShowsAndClears() throws {
+        let home = TestPaths.freshCacheHome()
+        _ = try Run.jianbao(["-c", "count articles", "Examples/corpus"], environment: ["XDG_CACHE_HOME": home])
+        let shown = try Run.jianbao(["-c", ".cache", "Examples/corpus"], environment: ["XDG_CACHE_HOME": home])
+        #expect(shown.stdout.hasPrefix("cache folder \(home)/jianbao: 1 snapshot, "), "\(shown.stdout)")
+        #expect(shown.stdout.contains("(this corpus)") && shown.stdout.contains("Examples/corpus"), "\(shown.stdout)")
+        let refused = try Run.jianbao(["--safe", "-c", ".cache clear", "Examples/corpus"], environment: ["XDG_CACHE_HOME": home])
+        #expect(refused.status == 1 && refused.stderr.contains(".cache clear"), "\(refused.stderr)")
+        #expect(Self.snapshots(home).count == 1)
+        let cleared = try Run.jianbao(["-c", ".cache clear", "-c", "count articles", "Examples/corpus"], environment: ["XDG_CACHE_HOME": home])
+        #expect(cleared.status == 0 && cleared.stdout == "count\n27\n")
+        #expect(cleared.stderr.hasPrefix("removed 1 snapshot"), "\(cleared.stderr)")
+        #expect(Self.snapshots(home).isEmpty)
+        let none = try Run.jianbao(["--no-cache", "-c", ".cache", "Examples/corpus"], environment: ["XDG_CACHE_HOME": home])
+        #expect(none.stdout.hasPrefix("no corpus cache in this run"), "\(none.stdout)")
+    }
+
+    @Test func aDamagedSnapshotGivesOneWarningAndTheRightAnswer() throws {
+        let home = TestPaths.freshCacheHome()
+        let query = ["-c", "count articles by year", "Examples/corpus"]
+        let expected = try Run.jianbao(["--no-cache"] + query)
+        _ = try Run.jianbao(query, environment: ["XDG_CACHE_HOME": home])
+        let file = home + "/jianbao/" + Self.snapshots(home)[0]
+        let handle = try #require(FileHandle(forUpdatingAtPath: file))
+        try handle.truncate(atOffset: 100)
+        try handle.close()
+        let damaged = try Run.jianbao(query, environment: ["XDG_CACHE_HOME": home])
+        #expect(damaged.stdout == expected.stdout)
+        #expect(damaged.stderr.components(separatedBy: "\n").filter { !$0.isEmpty }.count == 1)
+        #expect(damaged.stderr.hasPrefix("jianbao: warning: the corpus cache ") && damaged.stderr.contains("damaged"), "\(damaged.stderr)")
+        let again = try Run.jianbao(query, environment: ["XDG_CACHE_HOME": home])
+        #expect(again.stdout == expected.stdout && again.stderr.isEmpty)
+    }
+}

@@ -56,7 +56,7 @@ public enum CorpusLoader {
         let results = Parallel.map(files.count, parallel: parallel) { i -> Loaded in
             _ = step.next()
             let file = files[i]
-            if let snapshot, let k = snapshot.entry(path: file.bytes, stamp: file.stamp, forcedEncoding: fileEncodings[i] ?? "") {
+            if let snapshot, let k = snapshot.entry(path: file.bytes, stamp: file.stamp, forcedEncoding: fileEncodings[i] ?? "", hint: i) {
                 if let (issue, diagnostics) = try? snapshot.result(k) {
                     let stamp = snapshot.stamp(k)
                     return Loaded(result: .issue(issue, diagnostics), identity: FileIdentity(device: stamp.device, inode: stamp.inode),

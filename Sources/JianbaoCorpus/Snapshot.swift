@@ -82,12 +82,25 @@ struct SnapshotWriter {
         let textStart = SnapshotFormat.headerSize
         var textLength = 0
         var textOffsets: [Int] = []
+        guard out.flush() else { return false }
+        // The texts go from where they are (the reader's arrays, an older snapshot's mapping)
+        // to the file with writev, 512 at a time: no copy through a buffer.
+        var pending: [iovec] = []
+        var keep: [IssueText] = []
+        func send() -> Bool {
+            defer { pending.removeAll(keepingCapacity: true); keep.removeAll(keepingCapacity: true) }
+            return writeAll(fd, &pending)
+        }
         for entry in entries {
             textOffsets.append(textLength)
-            guard let issue = entry.issue else { continue }
-            issue.text.withUnsafeBufferPointer { out.append(bytes: UnsafeRawBufferPointer($0)) }
+            guard let issue = entry.issue, issue.text.count > 0 else { continue }
+            let base = issue.text.withUnsafeBufferPointer { $0.baseAddress! }
+            keep.append(issue.text)
+            pending.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: base), iov_len: issue.text.count))
             textLength += issue.text.count
+            if pending.count == 512, !send() { return false }
         }
+        if !pending.isEmpty, !send() { return false }
         // The index starts 8-aligned.
         let pad = (8 - (textStart + textLength) % 8) % 8
         out.append(bytes: [UInt8](repeating: 0, count: pad))
@@ -95,6 +108,12 @@ struct SnapshotWriter {
 
         let (vo, vl) = writer.index.string(Array(SnapshotFormat.programVersion(version).utf8))
         let (ro, rl) = writer.index.string(Array(root.utf8))
+        // Sized once: the arrays grow to tens of megabytes.
+        let issues = entries.compactMap(\.issue)
+        writer.index.entries.reserveCapacity(entries.count * SnapshotFormat.entryFields)
+        writer.index.blocks.reserveCapacity(issues.reduce(0) { $0 + $1.blocks.count } * SnapshotFormat.blockFields)
+        writer.index.articles.reserveCapacity(issues.reduce(0) { $0 + $1.articles.count } * SnapshotFormat.articleFields)
+        writer.index.sections.reserveCapacity(issues.reduce(0) { $0 + $1.sections.count } * SnapshotFormat.sectionFields)
         for (k, entry) in entries.enumerated() { writer.add(entry, textOffset: textOffsets[k]) }
         let index = writer.index
         let counts: [Int64] = [vo, vl, ro, rl, Int64(entries.count), Int64(index.ranges.count), Int64(index.sections.count),
@@ -175,12 +194,36 @@ struct SnapshotWriter {
         }
         f[35] = Int64(index.blocks.count / SnapshotFormat.blockFields)
         f[36] = Int64(issue.blocks.count)
-        issue.blocks.withUnsafeBufferPointer { blocks in
-            index.blocks.reserveCapacity(index.blocks.count + blocks.count * 4)
-            for b in blocks { index.blocks += [Int32(b.range.lower), Int32(b.range.upper), b.line, Int32(b.kind.rawValue)] }
+        for b in issue.blocks {
+            index.blocks.append(b.range.start)
+            index.blocks.append(b.range.end)
+            index.blocks.append(b.line)
+            index.blocks.append(Int32(b.kind.rawValue))
         }
         index.entries += f
     }
+}
+
+/// Writes every byte the vectors name, going on after short writes.
+private func writeAll(_ fd: Int32, _ vectors: inout [iovec]) -> Bool {
+    var first = 0
+    while first < vectors.count {
+        let n = vectors.withUnsafeBufferPointer { writev(fd, $0.baseAddress! + first, Int32(vectors.count - first)) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            return false
+        }
+        var left = n
+        while first < vectors.count, left >= vectors[first].iov_len {
+            left -= vectors[first].iov_len
+            first += 1
+        }
+        if first < vectors.count, left > 0 {
+            vectors[first].iov_base += left
+            vectors[first].iov_len -= left
+        }
+    }
+    return true
 }
 
 /// Appends to a file through a 1 MiB buffer.
@@ -247,8 +290,10 @@ final class SnapshotReader: @unchecked Sendable {
     private let blocksAt: UnsafePointer<Int32>, diagnosticsAt: UnsafePointer<Int32>
     private let counts: (ranges: Int, sections: Int, articles: Int, blocks: Int, diagnostics: Int)
     private let strings: UnsafeBufferPointer<UInt8>
-    /// Entry index by path bytes.
-    private let byPath: [[UInt8]: Int]
+    /// Entry index by path bytes, made the first time a file is not where it was (entries are
+    /// in load order, so a warm load of an unchanged corpus never needs it).
+    private var byPathMade: [[UInt8]: Int]?
+    private var mutex = pthread_mutex_t()
 
     /// Maps and checks the snapshot at `path`; nil when there is none.
     static func open(_ path: String, version: String) -> Result<SnapshotReader, Failure>? {
@@ -322,13 +367,31 @@ final class SnapshotReader: @unchecked Sendable {
             throw Failure.otherVersion
         }
         root = String(decoding: try text(c[2], c[3]), as: UTF8.self)
-        var byPath: [[UInt8]: Int] = [:]
-        byPath.reserveCapacity(entryCount)
-        for k in 0..<entryCount {
-            let f = entriesAt + k * SnapshotFormat.entryFields
-            byPath[try text(Int(f[0]), Int(f[1]))] = k
+        pthread_mutex_init(&mutex, nil)
+    }
+
+    deinit { pthread_mutex_destroy(&mutex) }
+
+    /// The path bytes of entry `k`, if they are in the string table.
+    private func pathBytes(_ k: Int) -> UnsafeBufferPointer<UInt8>? {
+        let f = entriesAt + k * SnapshotFormat.entryFields
+        let o = Int(f[0]), l = Int(f[1])
+        guard o >= 0, l >= 0, o <= strings.count, l <= strings.count - o else { return nil }
+        return UnsafeBufferPointer(rebasing: strings[o..<(o + l)])
+    }
+
+    /// The entry of `path`: where it was in load order (`hint`), else looked up.
+    private func find(_ path: [UInt8], hint: Int) -> Int? {
+        if hint < entryCount, let bytes = pathBytes(hint), bytes.elementsEqual(path) { return hint }
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        if byPathMade == nil {
+            var made: [[UInt8]: Int] = [:]
+            made.reserveCapacity(entryCount)
+            for k in 0..<entryCount { if let bytes = pathBytes(k) { made[Array(bytes)] = k } }
+            byPathMade = made
         }
-        self.byPath = byPath
+        return byPathMade![path]
     }
 
     /// How many entries hold an issue (the others are files that yielded none).
@@ -336,8 +399,8 @@ final class SnapshotReader: @unchecked Sendable {
     var textBytes: Int { textLength }
 
     /// The entry for `path`, when its stamp and named encoding are still those of the file.
-    func entry(path: [UInt8], stamp: FileStamp, forcedEncoding: String) -> Int? {
-        guard stamp.isKnown, let k = byPath[path] else { return nil }
+    func entry(path: [UInt8], stamp: FileStamp, forcedEncoding: String, hint: Int) -> Int? {
+        guard stamp.isKnown, let k = find(path, hint: hint) else { return nil }
         let f = entriesAt + k * SnapshotFormat.entryFields
         let known = FileStamp.from(size: f[2], mtime: f[3], f[4], ctime: f[5], f[6],
                                    device: UInt64(bitPattern: f[7]), inode: UInt64(bitPattern: f[8]))

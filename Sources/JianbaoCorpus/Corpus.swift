@@ -34,6 +34,7 @@ public struct Corpus: Sendable {
 
     /// Adds what a load produced after what is already loaded.
     public mutating func append(_ result: LoadResult) {
+        let first = issues.isEmpty
         var seen: [String: String] = [:]
         for issue in issues { seen[issue.id] = issue.path }
         diagnostics += result.diagnostics
@@ -54,7 +55,13 @@ public struct Corpus: Sendable {
             issues.append(issue)
         }
         names = NameIndex(issues)
-        figures = FigureIndex(issues, names: names)
+        // Figures kept beside a snapshot serve a corpus that is that snapshot alone.
+        let store = first ? result.figureStore : nil
+        if let store {
+            figures = FigureIndex(issues, names: names, preload: { store.load() }, whenExtracted: { store.save($0) })
+        } else {
+            figures = FigureIndex(issues, names: names)
+        }
         words = WordIndex(issues, names: names)
     }
 

@@ -15,6 +15,8 @@ public struct LoadResult: Sendable {
     /// How many files came from the snapshot and how many were read (for `.cache` and tests).
     public var filesFromSnapshot = 0
     public var filesRead = 0
+    /// Where the corpus's figures are kept, when this load is exactly one snapshot's content.
+    public var figureStore: SnapshotFigures?
 }
 
 /// Loads corpora from paths or from bytes in memory.
@@ -84,10 +86,18 @@ public enum CorpusLoader {
                                              issue: issue, diagnostics: diagnostics))
             }
             let hits = result.filesFromSnapshot
+            var generation = snapshot?.generation
             if snapshot == nil || hits != entries.count || hits != snapshot!.entryCount {
-                if let reason = cache.write(entries, root: root), let warning = cache.unwritableWarning(reason) {
-                    cacheWarnings.append(warning)
+                generation = UInt64.random(in: 1...UInt64.max)
+                if let reason = cache.write(entries, root: root, generation: generation!) {
+                    generation = nil
+                    if let warning = cache.unwritableWarning(reason) { cacheWarnings.append(warning) }
                 }
+            }
+            // Figures are kept only for a corpus that is exactly what the snapshot holds.
+            if let generation, entries.count == files.count {
+                result.figureStore = SnapshotFigures(cache: cache, path: cache.figuresPath(forRoot: root),
+                                                     generation: generation, issueCount: result.issues.count)
             }
         }
         result.cacheWarnings = cacheWarnings

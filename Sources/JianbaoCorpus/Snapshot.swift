@@ -28,8 +28,9 @@ enum SnapshotFormat {
     /// Int32 fields per header range, section, article, block and diagnostic.
     static let rangeFields = 2, sectionFields = 6, articleFields = 9, blockFields = 4, diagnosticFields = 7
     /// Int64 counts at the start of the index: version string, root string, then the number of
-    /// entries, Int32s of ranges, sections, articles, blocks and diagnostics, and string bytes.
-    static let countFields = 11
+    /// entries, Int32s of ranges, sections, articles, blocks and diagnostics, string bytes, and
+    /// the generation (random, new with every write: what files kept beside it refer to).
+    static let countFields = 12
 
     /// The program's identity: a snapshot of another build is rebuilt, not read.
     static func programVersion(_ version: String) -> String { "jianbao \(version) format \(formatVersion)" }
@@ -75,7 +76,7 @@ struct SnapshotWriter {
     }
 
     /// Writes `entries` (with `root` and `version` in the index) to `fd`; false on a failed write.
-    static func write(_ entries: [SnapshotEntry], root: String, version: String, to fd: Int32) -> Bool {
+    static func write(_ entries: [SnapshotEntry], root: String, version: String, generation: UInt64, to fd: Int32) -> Bool {
         var writer = SnapshotWriter()
         var out = BufferedWriter(fd: fd)
         out.append(bytes: [UInt8](repeating: 0, count: SnapshotFormat.headerSize))
@@ -118,7 +119,7 @@ struct SnapshotWriter {
         let index = writer.index
         let counts: [Int64] = [vo, vl, ro, rl, Int64(entries.count), Int64(index.ranges.count), Int64(index.sections.count),
                                Int64(index.articles.count), Int64(index.blocks.count), Int64(index.diagnostics.count),
-                               Int64(index.strings.count)]
+                               Int64(index.strings.count), Int64(bitPattern: generation)]
         var indexBytes: [UInt8] = []
         func put<T>(_ array: [T]) { array.withUnsafeBytes { indexBytes.append(contentsOf: $0) } }
         put(counts)
@@ -283,6 +284,7 @@ final class SnapshotReader: @unchecked Sendable {
 
     let file: MappedFile
     let root: String
+    let generation: UInt64
     let entryCount: Int
     private let textStart: Int, textLength: Int
     private let entriesAt: UnsafePointer<Int64>
@@ -340,7 +342,8 @@ final class SnapshotReader: @unchecked Sendable {
         let countBytes = SnapshotFormat.countFields * 8
         guard index.count >= countBytes else { throw Failure.damaged("index too short") }
         let c = (0..<SnapshotFormat.countFields).map { Int(Int64(littleEndian: index.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self))) }
-        guard c[4...].allSatisfy({ $0 >= 0 && $0 < Int(Int32.max) }) else { throw Failure.damaged("bad counts") }
+        generation = UInt64(bitPattern: Int64(c[11]))
+        guard c[4...10].allSatisfy({ $0 >= 0 && $0 < Int(Int32.max) }) else { throw Failure.damaged("bad counts") }
         let entryCount = c[4]
         var at = countBytes
         let sizes = [entryCount * SnapshotFormat.entryFields * 8, c[5] * 4, c[6] * 4, c[7] * 4, c[8] * 4, c[9] * 4, c[10]]

@@ -70,6 +70,11 @@ public final class SnapshotCache: @unchecked Sendable {
         return directory + "/corpus-" + String(repeating: "0", count: 16 - hex.count) + hex + ".snapshot"
     }
 
+    /// The file of the figures kept beside a snapshot.
+    func figuresPath(forRoot root: String) -> String {
+        String(path(forRoot: root).dropLast(".snapshot".count)) + ".figures"
+    }
+
     /// Makes the folder if need be; the reason when it cannot be made.
     func makeDirectory() -> String? {
         var at = ""
@@ -83,13 +88,35 @@ public final class SnapshotCache: @unchecked Sendable {
     /// Writes `entries` as the snapshot of `root`: a temporary file in the folder, renamed
     /// over the old one, so a reader sees the old snapshot or the new one, never half of
     /// one, and two writers at once each put a whole file in place. The reason on failure.
-    func write(_ entries: [SnapshotEntry], root: String) -> String? {
+    func write(_ entries: [SnapshotEntry], root: String, generation: UInt64) -> String? {
         if let reason = makeDirectory() { return reason }
-        let target = path(forRoot: root)
+        return replace(path(forRoot: root)) { fd in
+            SnapshotWriter.write(entries, root: root, version: version, generation: generation, to: fd)
+        }
+    }
+
+    /// Puts `parts` in place as the file `target`, atomically; the reason on failure.
+    func replace(_ target: String, with parts: [[UInt8]]) -> String? {
+        replace(target) { fd in
+            for part in parts {
+                var done = 0
+                while done < part.count {
+                    let n = part.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
+                    if n < 0 && errno == EINTR { continue }
+                    if n <= 0 { return false }
+                    done += n
+                }
+            }
+            return true
+        }
+    }
+
+    /// Writes a temporary file beside `target` with `body` and renames it over `target`.
+    private func replace(_ target: String, _ body: (Int32) -> Bool) -> String? {
         let temporary = target + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return "cannot write in \(directory): \(errnoText())" }
-        let ok = SnapshotWriter.write(entries, root: root, version: version, to: fd)
+        let ok = body(fd)
         let reason = ok ? nil : errnoText()
         guard close(fd) == 0, ok else {
             unlink(temporary)
@@ -121,6 +148,8 @@ public final class SnapshotCache: @unchecked Sendable {
         public var files: Int
         public var issues: Int
         public var textBytes: Int
+        /// The figures kept beside a snapshot (`.figures`), not a snapshot.
+        public var isFigures = false
     }
 
     /// The snapshot files in the folder, by name.
@@ -140,7 +169,7 @@ public final class SnapshotCache: @unchecked Sendable {
                 return Listing(path: path, bytes: bytes, root: reader.root, files: reader.entryCount,
                                issues: reader.issueCount, textBytes: reader.textBytes)
             }
-            return Listing(path: path, bytes: bytes, root: nil, files: 0, issues: 0, textBytes: 0)
+            return Listing(path: path, bytes: bytes, root: nil, files: 0, issues: 0, textBytes: 0, isFigures: name.hasSuffix(".figures"))
         }
     }
 
@@ -162,6 +191,7 @@ public final class SnapshotCache: @unchecked Sendable {
 
     /// Whether a file name is a snapshot or a temporary one being written.
     static func isOurs(_ name: String) -> Bool {
-        name.hasPrefix("corpus-") && (name.hasSuffix(".snapshot") || name.contains(".snapshot.tmp-"))
+        name.hasPrefix("corpus-") && (name.hasSuffix(".snapshot") || name.hasSuffix(".figures")
+                                      || name.contains(".snapshot.tmp-") || name.contains(".figures.tmp-"))
     }
 }

@@ -193,12 +193,15 @@ extension Session {
             return "no corpus cache in this run (--no-cache, JIANBAO_NO_CACHE=1 or the sample corpus)\(folder)\n"
         }
         let current = corpusPaths.map { cache.path(forRoot: SnapshotCache.root(paths: $0, encodings: corpusEncodings)) }
+        // Snapshots are counted as snapshots; the figures kept beside them add to the bytes.
         let listings = cache.list()
-        var text = "cache folder \(cache.directory): \(counted(listings.count, "snapshot")), \(counted(listings.reduce(0) { $0 + $1.bytes }, "byte"))\n"
+        var text = "cache folder \(cache.directory): \(counted(listings.count { !$0.isFigures }, "snapshot")), \(counted(listings.reduce(0) { $0 + $1.bytes }, "byte"))\n"
         for listing in listings {
             let name = String(listing.path.split(separator: "/").last ?? "")
             let mark = listing.path == current ? " (this corpus)" : ""
-            if let root = listing.root {
+            if listing.isFigures {
+                text += "  \(name): \(counted(listing.bytes, "byte")); the figures of the snapshot of that name, once extracted\n"
+            } else if let root = listing.root {
                 text += "  \(name)\(mark): \(counted(listing.bytes, "byte")); \(counted(listing.files, "file")), "
                     + "\(counted(listing.issues, "issue")), \(counted(listing.textBytes, "byte")) of text; for "
                     + root.split(separator: "\n").map { Printable.visible(String($0)) }.joined(separator: ", ") + "\n"

@@ -61,4 +61,32 @@ import JianbaoTestSupport
         let again = try Run.jianbao(query, environment: ["XDG_CACHE_HOME": home])
         #expect(again.stdout == expected.stdout && again.stderr.isEmpty)
     }
+
+    /// Figures are kept beside the snapshot once extracted and read back by the next run; a
+    /// changed user lexicon (or a changed file) makes them again.
+    @Test func keptFiguresFollowTheLexiconsAndTheFiles() throws {
+        let dir = NSTemporaryDirectory() + "jianbao-snapshot-figures-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir + "/corpus", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "· 动态\n标题\n全年大米产量约3.5万公斤，同比增长2%，营业收入12亿元。（甲单位）\n".write(toFile: dir + "/corpus/a.txt", atomically: true, encoding: .utf8)
+        Thread.sleep(forTimeInterval: 2.1)
+        let home = TestPaths.freshCacheHome()
+        let environment = ["XDG_CACHE_HOME": home, "JIANBAO_LEXICONS": dir]
+        let query = ["--no-header", "-c", "select figures metric, value, unit, change", dir + "/corpus"]
+        let cold = try Run.jianbao(query, environment: environment)
+        #expect(cold.stdout == "营业收入\t12\t亿元\t\n", "\(cold.stdout)")
+        let kept = home + "/jianbao/" + (try FileManager.default.contentsOfDirectory(atPath: home + "/jianbao")).first { $0.hasSuffix(".figures") }!
+        let written = try FileManager.default.attributesOfItem(atPath: kept)[.modificationDate] as? Date
+        let warm = try Run.jianbao(query, environment: environment)
+        #expect(warm.stdout == cold.stdout)
+        // Read, not made again: the file is the one the first run wrote.
+        #expect(try FileManager.default.attributesOfItem(atPath: kept)[.modificationDate] as? Date == written)
+        try "# units of our own\n公斤\n".write(toFile: dir + "/units.txt", atomically: true, encoding: .utf8)
+        let changed = try Run.jianbao(query, environment: environment)
+        #expect(changed.stdout == "大米产量\t3.5\t万公斤\t2\n营业收入\t12\t亿元\t\n", "\(changed.stdout)")
+        #expect(changed.stdout == (try Run.jianbao(["--no-cache"] + query, environment: environment)).stdout)
+        try "· 动态\n标题\n全年大米产量约4.5万公斤，同比增长2%，营业收入12亿元。（甲单位）\n".write(toFile: dir + "/corpus/a.txt", atomically: true, encoding: .utf8)
+        let edited = try Run.jianbao(query, environment: environment)
+        #expect(edited.stdout == "大米产量\t4.5\t万公斤\t2\n营业收入\t12\t亿元\t\n", "\(edited.stdout)")
+    }
 }

@@ -47,7 +47,8 @@ public enum CorpusLoader {
         if let cache {
             let path = cache.path(forRoot: root)
             switch SnapshotReader.open(path, version: cache.version) {
-            case .success(let reader)?: opened = reader
+            // Another root whose hash names the same file is another corpus's snapshot.
+            case .success(let reader)?: opened = reader.root == root ? reader : nil
             case .failure(.damaged(let why))?: cacheWarnings.append("the corpus cache \(path) is damaged (\(why)); ignored and rebuilt")
             case .failure(.otherVersion)?, nil: break
             }
@@ -87,7 +88,7 @@ public enum CorpusLoader {
             }
             let hits = result.filesFromSnapshot
             var generation = snapshot?.generation
-            if snapshot == nil || hits != entries.count || hits != snapshot!.entryCount {
+            if !files.isEmpty && (snapshot == nil || hits != entries.count || hits != snapshot!.entryCount) {
                 generation = UInt64.random(in: 1...UInt64.max)
                 if let reason = cache.write(entries, root: root, generation: generation!) {
                     generation = nil
@@ -95,7 +96,7 @@ public enum CorpusLoader {
                 }
             }
             // Figures are kept only for a corpus that is exactly what the snapshot holds.
-            if let generation, entries.count == files.count {
+            if let generation, !files.isEmpty, entries.count == files.count {
                 result.figureStore = SnapshotFigures(cache: cache, path: cache.figuresPath(forRoot: root),
                                                      generation: generation, issueCount: result.issues.count)
             }

@@ -19,8 +19,13 @@ public struct SnapshotFigures: Sendable {
 
     static let magic: [UInt8] = Array("JBFIGS\r\n".utf8)
     static let headerSize = 64
-    /// Int32 fields per figure.
-    static let fields = 16
+    /// Int32 fields per figure: article, block, metric, unit code, qualifier, flags (low 8
+    /// bits) with the period above them, subject, text start/end, sentence start/end, the
+    /// (change basis, change unit, span) triple, source.
+    static let fields = 13
+    /// Flag bits.
+    static let hasChange: Int32 = 1, hasValueHigh: Int32 = 2, hasChangeAbsolute: Int32 = 4, hasPeriod: Int32 = 8,
+               isCumulative: Int32 = 16, periodInDoubles: Int32 = 32
 
     /// What the figures also depend on: the build and the user's lexicon files (by stamp).
     func identity() -> UInt64 {
@@ -76,6 +81,19 @@ public struct SnapshotFigures: Sendable {
             guard o >= 0, l >= 0, bytesAt + o + l <= body.count else { return nil }
             strings.append(String(decoding: UnsafeRawBufferPointer(start: base + bytesAt + o, count: l), as: UTF8.self))
         }
+        // The triples follow the string bytes: a count, then three string ids each.
+        var stringBytes = 0
+        for k in 0..<stringCount { stringBytes += Int(max(0, pairs[2 * k + 1])) }
+        let triplesAt = bytesAt + stringBytes
+        guard triplesAt + 8 <= body.count else { return nil }
+        let tripleCount = Int(body.loadUnaligned(fromByteOffset: triplesAt, as: Int64.self))
+        guard tripleCount >= 0, triplesAt + 8 + tripleCount * 12 <= body.count else { return nil }
+        var triples: [(String, String, String)] = []
+        for k in 0..<tripleCount {
+            let ids = (0..<3).map { Int(body.loadUnaligned(fromByteOffset: triplesAt + 8 + k * 12 + $0 * 4, as: Int32.self)) }
+            guard ids.allSatisfy({ $0 >= 0 && $0 < stringCount }) else { return nil }
+            triples.append((strings[ids[0]], strings[ids[1]], strings[ids[2]]))
+        }
         var result: [[Figure]] = []
         result.reserveCapacity(issueCount)
         var next = 0
@@ -87,22 +105,26 @@ public struct SnapshotFigures: Sendable {
             figures.reserveCapacity(count)
             for j in next..<(next + count) {
                 let r = records + j * Self.fields
-                let flags = r[5]
-                let extra = 2 + (flags & 1) + (flags >> 1 & 1) + (flags >> 2 & 1)
+                let flags = r[5] & 0xFF
+                let extra = 2 + (flags & 1) + (flags >> 1 & 1) + (flags >> 2 & 1) + (flags >> 5 & 1)
                 guard d + Int(extra) <= doubleCount else { return nil }
-                for s in [2, 4, 7, 12, 13, 14, 15] where r[s] < 0 || Int(r[s]) >= stringCount { return nil }
+                for s in [2, 4, 6, 12] where r[s] < 0 || Int(r[s]) >= stringCount { return nil }
+                guard r[11] >= 0, Int(r[11]) < triples.count else { return nil }
                 func double() -> Double { defer { d += 1 }; return Double(bitPattern: UInt64(littleEndian: doubles[d])) }
                 let value = double(), amount = double()
-                let change: Double? = flags & 1 != 0 ? double() : nil
-                let valueHigh: Double? = flags & 2 != 0 ? double() : nil
-                let changeAbsolute: Double? = flags & 4 != 0 ? double() : nil
+                let change: Double? = flags & Self.hasChange != 0 ? double() : nil
+                let valueHigh: Double? = flags & Self.hasValueHigh != 0 ? double() : nil
+                let changeAbsolute: Double? = flags & Self.hasChangeAbsolute != 0 ? double() : nil
+                let period: Int? = flags & Self.hasPeriod == 0 ? nil
+                    : flags & Self.periodInDoubles != 0 ? Int(exactly: double()) : Int(r[5] >> 8)
+                let triple = triples[Int(r[11])]
                 figures.append(Figure(article: r[0], block: r[1], metric: strings[Int(r[2])], value: value,
                                       unitCode: UInt32(bitPattern: r[3]), amount: amount, qualifier: strings[Int(r[4])],
-                                      change: change, period: flags & 8 != 0 ? Int(r[6]) : nil, subject: strings[Int(r[7])],
-                                      text: ByteRange(Int(r[8]), Int(r[9])), sentence: ByteRange(Int(r[10]), Int(r[11])),
-                                      valueHigh: valueHigh, changeBasis: strings[Int(r[12])], changeUnit: strings[Int(r[13])],
-                                      changeAbsolute: changeAbsolute, span: strings[Int(r[14])], cumulative: flags & 16 != 0,
-                                      source: strings[Int(r[15])]))
+                                      change: change, period: period, subject: strings[Int(r[6])],
+                                      text: ByteRange(Int(r[7]), Int(r[8])), sentence: ByteRange(Int(r[9]), Int(r[10])),
+                                      valueHigh: valueHigh, changeBasis: triple.0, changeUnit: triple.1,
+                                      changeAbsolute: changeAbsolute, span: triple.2, cumulative: flags & Self.isCumulative != 0,
+                                      source: strings[Int(r[12])]))
             }
             next += count
             result.append(figures)
@@ -123,6 +145,16 @@ public struct SnapshotFigures: Sendable {
             strings.append(s)
             return k
         }
+        var tripleIds: [[String]: Int32] = [:]
+        var triples: [Int32] = []
+        func triple(_ f: Figure) -> Int32 {
+            let key = [f.changeBasis, f.changeUnit, f.span]
+            if let k = tripleIds[key] { return k }
+            let k = Int32(tripleIds.count)
+            tripleIds[key] = k
+            triples += [id(f.changeBasis), id(f.changeUnit), id(f.span)]
+            return k
+        }
         var perIssue: [Int64] = []
         var records: [Int32] = []
         var doubles: [UInt64] = []
@@ -134,14 +166,21 @@ public struct SnapshotFigures: Sendable {
             for f in issue {
                 var flags: Int32 = 0
                 doubles += [f.value.bitPattern.littleEndian, f.amount.bitPattern.littleEndian]
-                if let change = f.change { flags |= 1; doubles.append(change.bitPattern.littleEndian) }
-                if let high = f.valueHigh { flags |= 2; doubles.append(high.bitPattern.littleEndian) }
-                if let absolute = f.changeAbsolute { flags |= 4; doubles.append(absolute.bitPattern.littleEndian) }
-                if f.period != nil { flags |= 8 }
-                if f.cumulative { flags |= 16 }
+                if let change = f.change { flags |= Self.hasChange; doubles.append(change.bitPattern.littleEndian) }
+                if let high = f.valueHigh { flags |= Self.hasValueHigh; doubles.append(high.bitPattern.littleEndian) }
+                if let absolute = f.changeAbsolute { flags |= Self.hasChangeAbsolute; doubles.append(absolute.bitPattern.littleEndian) }
+                if f.cumulative { flags |= Self.isCumulative }
+                if let period = f.period {
+                    flags |= Self.hasPeriod
+                    if period >= 0 && period < 1 << 23 {
+                        flags |= Int32(period) << 8
+                    } else {
+                        flags |= Self.periodInDoubles
+                        doubles.append(Double(period).bitPattern.littleEndian)
+                    }
+                }
                 records += [f.article, f.block, id(f.metric), Int32(bitPattern: f.unitCode), id(f.qualifier), flags,
-                            Int32(clamping: f.period ?? 0), id(f.subject), f.text.start, f.text.end, f.sentence.start,
-                            f.sentence.end, id(f.changeBasis), id(f.changeUnit), id(f.span), id(f.source)]
+                            id(f.subject), f.text.start, f.text.end, f.sentence.start, f.sentence.end, triple(f), id(f.source)]
             }
         }
         var body: [UInt8] = []
@@ -158,6 +197,8 @@ public struct SnapshotFigures: Sendable {
         put([Int64(strings.count)])
         put(pairs)
         body += bytes
+        put([Int64(tripleIds.count)])
+        put(triples)
         var header = [UInt8](repeating: 0, count: Self.headerSize)
         let sum = body.withUnsafeBytes { SnapshotFormat.checksum($0) }
         header.withUnsafeMutableBytes { h in

@@ -181,6 +181,33 @@ import JianbaoTestSupport
         #expect(second.cacheWarnings.isEmpty)
     }
 
+    @Test func keptFiguresAreTheExtractedOnesFieldForField() throws {
+        let (home, cache) = try Self.cache()
+        _ = home
+        _ = CorpusLoader.load(paths: [TestPaths.examples], cache: cache)
+        let loaded = CorpusLoader.load(paths: [TestPaths.examples], cache: cache)
+        let store = try #require(loaded.figureStore)
+        #expect(store.load() == nil)
+        let extracted = Corpus(CorpusLoader.load(paths: [TestPaths.examples])).figures.figures
+        #expect(extracted.joined().count > 50)
+        #expect(extracted.joined().contains { $0.change != nil && $0.period != nil && !$0.span.isEmpty })
+        store.save(extracted)
+        #expect(store.load() == extracted)
+        // A corpus made from the load uses them instead of extracting.
+        let corpus = Corpus(loaded)
+        #expect(corpus.figures.figures == extracted)
+        #expect(corpus.figures.milliseconds == nil)
+        // Damage of any byte after the header is refused (and the figures made again).
+        var bytes = [UInt8](FileManager.default.contents(atPath: store.path)!)
+        bytes[bytes.count / 2] ^= 0x40
+        try Data(bytes).write(to: URL(fileURLWithPath: store.path))
+        #expect(store.load() == nil)
+        // A store of another generation (the snapshot was rewritten) does not read them.
+        store.save(extracted)
+        let other = SnapshotFigures(cache: cache, path: store.path, generation: store.generation &+ 1, issueCount: store.issueCount)
+        #expect(other.load() == nil)
+    }
+
     @Test func cacheClearRemovesOnlySnapshots() throws {
         let dir = try Self.corpus()
         let (home, cache) = try Self.cache()

@@ -304,9 +304,9 @@ final class SnapshotReader: @unchecked Sendable {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return .failure(.damaged("not a regular file")) }
-        guard Int(st.st_size) >= SnapshotFormat.headerSize, let file = MappedFile(fd: fd, count: Int(st.st_size)) else {
-            return .failure(.damaged("too short to be a snapshot"))
-        }
+        guard Int(st.st_size) >= SnapshotFormat.headerSize else { return .failure(.damaged("too short to be a snapshot")) }
+        // No address space for it (`ulimit -v`): read the files, as without a snapshot.
+        guard let file = MappedFile(fd: fd, count: Int(st.st_size)) else { return nil }
         do {
             return .success(try SnapshotReader(file, version: version))
         } catch let failure as Failure {

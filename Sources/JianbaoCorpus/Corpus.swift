@@ -62,7 +62,7 @@ public struct Corpus: Sendable {
         } else {
             figures = FigureIndex(issues, names: names)
         }
-        words = WordIndex(issues, names: names)
+        words = WordIndex(issues, names: names, store: first ? result.wordStore : nil)
     }
 
     public var errorCount: Int { diagnostics.count { $0.severity == .error } }

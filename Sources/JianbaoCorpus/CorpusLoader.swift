@@ -17,6 +17,8 @@ public struct LoadResult: Sendable {
     public var filesRead = 0
     /// Where the corpus's figures are kept, when this load is exactly one snapshot's content.
     public var figureStore: SnapshotFigures?
+    /// Where its whole-corpus word statistics are kept, likewise.
+    public var wordStore: SnapshotWords?
 }
 
 /// Loads corpora from paths or from bytes in memory.
@@ -99,6 +101,8 @@ public enum CorpusLoader {
             if let generation, !files.isEmpty, entries.count == files.count {
                 result.figureStore = SnapshotFigures(cache: cache, path: cache.figuresPath(forRoot: root),
                                                      generation: generation, issueCount: result.issues.count)
+                result.wordStore = SnapshotWords(cache: cache, path: String(cache.figuresPath(forRoot: root).dropLast(".figures".count)) + ".words",
+                                                 generation: generation, issueCount: result.issues.count)
             }
         }
         result.cacheWarnings = cacheWarnings

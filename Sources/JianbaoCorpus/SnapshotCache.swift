@@ -148,7 +148,7 @@ public final class SnapshotCache: @unchecked Sendable {
         public var files: Int
         public var issues: Int
         public var textBytes: Int
-        /// The figures kept beside a snapshot (`.figures`), not a snapshot.
+        /// Figures or word statistics kept beside a snapshot (`.figures`, `.words`), not a snapshot.
         public var isFigures = false
     }
 
@@ -169,7 +169,7 @@ public final class SnapshotCache: @unchecked Sendable {
                 return Listing(path: path, bytes: bytes, root: reader.root, files: reader.entryCount,
                                issues: reader.issueCount, textBytes: reader.textBytes)
             }
-            return Listing(path: path, bytes: bytes, root: nil, files: 0, issues: 0, textBytes: 0, isFigures: name.hasSuffix(".figures"))
+            return Listing(path: path, bytes: bytes, root: nil, files: 0, issues: 0, textBytes: 0, isFigures: name.hasSuffix(".figures") || name.hasSuffix(".words"))
         }
     }
 
@@ -191,7 +191,7 @@ public final class SnapshotCache: @unchecked Sendable {
 
     /// Whether a file name is a snapshot or a temporary one being written.
     static func isOurs(_ name: String) -> Bool {
-        name.hasPrefix("corpus-") && (name.hasSuffix(".snapshot") || name.hasSuffix(".figures")
-                                      || name.contains(".snapshot.tmp-") || name.contains(".figures.tmp-"))
+        name.hasPrefix("corpus-") && (name.hasSuffix(".snapshot") || name.hasSuffix(".figures") || name.hasSuffix(".words")
+                                      || name.contains(".snapshot.tmp-") || name.contains(".figures.tmp-") || name.contains(".words.tmp-"))
     }
 }

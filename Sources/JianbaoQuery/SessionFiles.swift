@@ -200,7 +200,7 @@ extension Session {
             let name = String(listing.path.split(separator: "/").last ?? "")
             let mark = listing.path == current ? " (this corpus)" : ""
             if listing.isFigures {
-                text += "  \(name): \(counted(listing.bytes, "byte")); the figures of the snapshot of that name, once extracted\n"
+                text += "  \(name): \(counted(listing.bytes, "byte")); \(name.hasSuffix(".words") ? "the word statistics" : "the figures") of the snapshot of that name, once made\n"
             } else if let root = listing.root {
                 text += "  \(name)\(mark): \(counted(listing.bytes, "byte")); \(counted(listing.files, "file")), "
                     + "\(counted(listing.issues, "issue")), \(counted(listing.textBytes, "byte")) of text; for "

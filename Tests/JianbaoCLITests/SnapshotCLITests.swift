@@ -89,4 +89,31 @@ import JianbaoTestSupport
         let edited = try Run.jianbao(query, environment: environment)
         #expect(edited.stdout == "大米产量\t4.5\t万公斤\t2\n营业收入\t12\t亿元\t\n", "\(edited.stdout)")
     }
+
+    /// Word statistics are kept beside the snapshot after a `freq words` without `where`; the
+    /// next run lists from them, with any limit and either stopwords setting, and an `.export`
+    /// after it still writes the words.
+    @Test func keptWordStatisticsAnswerFreqWordsAsSegmentingDoes() throws {
+        let home = TestPaths.freshCacheHome()
+        let statements = ["-c", "freq words limit 12", "-c", ".stopwords off", "-c", "freq words limit 5 offset 3",
+                          "-c", "freq words where year = 2022 limit 3", "Examples/corpus"]
+        let expected = try Run.jianbao(["--no-cache"] + statements)
+        #expect(expected.status == 0 && expected.stdout.contains("dp"), "\(expected.stderr)")
+        let cold = try Run.jianbao(statements, environment: ["XDG_CACHE_HOME": home])
+        let words = ((try? FileManager.default.contentsOfDirectory(atPath: home + "/jianbao")) ?? []).filter { $0.hasSuffix(".words") }
+        #expect(words.count == 1)
+        let kept = home + "/jianbao/" + (words.first ?? "")
+        let written = try FileManager.default.attributesOfItem(atPath: kept)[.modificationDate] as? Date
+        let warm = try Run.jianbao(statements, environment: ["XDG_CACHE_HOME": home])
+        for run in [cold, warm] {
+            #expect(run.stdout == expected.stdout && run.stderr == expected.stderr && run.status == expected.status)
+        }
+        #expect(try FileManager.default.attributesOfItem(atPath: kept)[.modificationDate] as? Date == written)
+        // The statistics answered: an export after them still has the words.
+        let out = NSTemporaryDirectory() + "jianbao-words-export-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let export = try Run.jianbao(["-c", "freq words limit 1", "-c", ".export jsonl \(out)", "Examples/corpus"], environment: ["XDG_CACHE_HOME": home])
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out + "/words.jsonl"), "\((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? [])")
+    }
 }

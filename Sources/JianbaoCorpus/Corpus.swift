@@ -58,7 +58,8 @@ public struct Corpus: Sendable {
         // Figures kept beside a snapshot serve a corpus that is that snapshot alone.
         let store = first ? result.figureStore : nil
         if let store {
-            figures = FigureIndex(issues, names: names, preload: { store.load() }, whenExtracted: { store.save($0) })
+            let issues = self.issues
+            figures = FigureIndex(issues, names: names, preload: { store.load(for: issues) }, whenExtracted: { store.save($0) })
         } else {
             figures = FigureIndex(issues, names: names)
         }

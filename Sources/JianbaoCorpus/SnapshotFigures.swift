@@ -48,7 +48,7 @@ public struct SnapshotFigures: Sendable {
 
     /// The kept figures, or nil when there are none for this snapshot, lexicons and build
     /// (or the file is damaged: then it is simply made again).
-    func load() -> [[Figure]]? {
+    func load(for issues: [Issue]? = nil) -> [[Figure]]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -103,6 +103,8 @@ public struct SnapshotFigures: Sendable {
             guard count >= 0, next + count <= figureCount, d >= 0 else { return nil }
             var figures: [Figure] = []
             figures.reserveCapacity(count)
+            // Every index and range must fit the issue it is about.
+            let limits = issues.map { i < $0.count ? ($0[i].articles.count, $0[i].blocks.count, $0[i].text.count) : (0, 0, 0) }
             for j in next..<(next + count) {
                 let r = records + j * Self.fields
                 let flags = r[5] & 0xFF
@@ -118,6 +120,10 @@ public struct SnapshotFigures: Sendable {
                 let period: Int? = flags & Self.hasPeriod == 0 ? nil
                     : flags & Self.periodInDoubles != 0 ? Int(exactly: double()) : Int(r[5] >> 8)
                 let triple = triples[Int(r[11])]
+                if let (articles, blocks, bytes) = limits {
+                    guard r[0] >= 0, Int(r[0]) < articles, r[1] >= 0, Int(r[1]) < blocks,
+                          r[7] >= 0, r[7] <= r[8], Int(r[8]) <= bytes, r[9] >= 0, r[9] <= r[10], Int(r[10]) <= bytes else { return nil }
+                }
                 figures.append(Figure(article: r[0], block: r[1], metric: strings[Int(r[2])], value: value,
                                       unitCode: UInt32(bitPattern: r[3]), amount: amount, qualifier: strings[Int(r[4])],
                                       change: change, period: period, subject: strings[Int(r[6])],

@@ -202,8 +202,16 @@ import JianbaoTestSupport
         bytes[bytes.count / 2] ^= 0x40
         try Data(bytes).write(to: URL(fileURLWithPath: store.path))
         #expect(store.load() == nil)
+        // Indices that do not fit the issues are refused even when the checksum holds.
+        var wrong = extracted
+        let i = try #require(wrong.firstIndex { !$0.isEmpty })
+        wrong[i][0].article = 10_000
+        store.save(wrong)
+        #expect(store.load(for: loaded.issues) == nil)
+        #expect(store.load() == wrong)
         // A store of another generation (the snapshot was rewritten) does not read them.
         store.save(extracted)
+        #expect(store.load(for: loaded.issues) == extracted)
         let other = SnapshotFigures(cache: cache, path: store.path, generation: store.generation &+ 1, issueCount: store.issueCount)
         #expect(other.load() == nil)
     }

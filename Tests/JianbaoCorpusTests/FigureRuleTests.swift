@@ -38,6 +38,8 @@ import Testing
         Case(text: "全省港口完成货物吞吐量9.1亿吨。其中:沿海港口6.2亿吨，内河港口2.9亿吨。", value: 2.9, want: "内河港口"),
         // A change standing alone belongs to the owner it names, in the metric before it.
         Case(text: "全市国有企业利润总额800亿元，同比增长5%，其中市属企业同比增长7.5%。", value: 7.5, want: "市属企业"),
+        // The level of government a budget belongs to.
+        Case(text: "2014年，市本级国有资本经营收入46亿元，增长18.8%。其中：资本性支出40亿元。", value: 40, want: "市本级"),
         // A new paragraph starts without one (the first figure here has no owner).
         Case(text: "营业收入100亿元，同比增长2%。", value: 100, want: ""),
     ]
@@ -45,6 +47,20 @@ import Testing
     @Test(arguments: subjects) func subject(_ c: Case) throws {
         let f = try #require(Self.figure(c.text, c.value, date: c.date), "no figure \(c.value)")
         #expect(f.subject == c.want)
+    }
+
+    // MARK: Metric
+
+    static let metrics: [Case] = [
+        Case(text: "2014年，市本级国有资本经营收入46亿元，增长18.8%。", value: 46, want: "国有资本经营收入"),
+        // 建成 is a verb, not part of what was built.
+        Case(text: "全年建成码头泊位5个，新开航线12条。", value: 5, want: "码头泊位"),
+        Case(text: "今年以来，该市新建成充电桩3200个。", value: 3200, want: "充电桩"),
+    ]
+
+    @Test(arguments: metrics) func metric(_ c: Case) throws {
+        let f = try #require(Self.figure(c.text, c.value, date: c.date), "no figure \(c.value)")
+        #expect(f.metric == c.want)
     }
 
     // MARK: Change
@@ -62,6 +78,9 @@ import Testing
         Case(text: "营业收入100亿元、利润总额10亿元，同比分别增长5%、8%。", value: 10, want: "8 % 同比"),
         Case(text: "营业收入100亿元和利润总额10亿元，同比增长5%和8%。", value: 100, want: "5 % 同比"),
         Case(text: "利润总额60亿元，与去年同期持平。", value: 60, want: "0 % 同比"),
+        // The rate written after the absolute change (同比减少6亿元，减幅为13%).
+        Case(text: "某集团实现利润40亿元，同比减少6亿元，减幅为13%。", value: 40, want: "-13 % 同比"),
+        Case(text: "净利润20亿元，同比增加2亿元，增幅为11%。", value: 20, want: "11 % 同比"),
     ]
 
     @Test(arguments: changes) func change(_ c: Case) throws {
@@ -76,6 +95,13 @@ import Testing
         #expect(Self.figures("全区共有国有企业120家，较上年增加12家。").count == 1, "the change is no figure of its own")
         let g = try #require(Self.figure("资产总额800亿元，同比增加60亿元，同比增长8.1%。", 800))
         #expect(g.changeAbsolute == 60 && g.change == 8.1)
+        // 增利/减利: a change of profit in one word.
+        let h = try #require(Self.figure("1-5月累计实现利润420亿元，同比增利180亿元。", 420))
+        #expect(h.changeAbsolute == 180)
+        #expect(Self.figure("1-5月累计实现利润420亿元，同比增利180亿元。", 180) == nil, "the change is no figure of its own")
+        #expect(Self.figure("某公司利润总额30亿元，同比减利4亿元。", 30)?.changeAbsolute == -4)
+        let k = try #require(Self.figure("某集团实现利润40亿元，同比减少6亿元，减幅为13%。", 40))
+        #expect(k.changeAbsolute == -6)
     }
 
     // MARK: Period and span

@@ -26,6 +26,8 @@ extension FigureExtractor {
            let verb = (open + 1..<to).first(where: { change(at: $0) != nil }), verb - open >= 3 {
             let compared = text(open + 1, verb)
             let yearAgo = ["上年", "去年", "上年同期", "去年同期", "同期", "上年同月", "去年同月"]
+            // The end of last year is the start of this one (资产总额…，较上年末增长3.9%).
+            if Self.lastYearEnds.contains(compared) { return "比年初" }
             if !yearAgo.contains(compared), !compared.contains("年初"), !(compared.first?.isNumber ?? false) {
                 return "较" + compared
             }
@@ -41,6 +43,9 @@ extension FigureExtractor {
         }
         return "同比"
     }
+
+    /// Comparisons with the end of last year: a change since the start of this one.
+    static let lastYearEnds: Set<String> = ["上年末", "去年末", "上年底", "去年底", "上年年末", "去年年末", "上年年底", "去年年底"]
 
     /// Where a change verb starts at or just after `j`: the comparison or basis words that may
     /// stand before it (，较上年同期下降, 同比增长, 与去年同期持平, 两年平均增长) are passed.

@@ -855,20 +855,25 @@ struct FigureExtractor {
         let sentenceRanges = sentences()
         let marks = timeMarks()
         var mark = 0
-        var lastYear: Int?, lastRelative: Int?, lastSpan: TimeMark?
+        // The marks of the paragraph, and those of the parentheses last entered on top of
+        // them, which hold up to where the parentheses close.
+        var outer = TimeState(), inner = TimeState(), innerUntil = -1
         var named = NamedSubjects()
         return found.map { c in
             // Figures come in text order: the marks before each are found by walking on.
             while mark < marks.count, marks[mark].position < c.start {
                 let m = marks[mark]
-                // The nearest of YYYY年 and 今年/去年 says the year (今年 only when the issue
-                // has a year to count from).
-                if let year = m.year { lastYear = year; lastRelative = nil }
-                if let relative = m.relative, let issueYear { lastRelative = relative; lastYear = issueYear + relative }
-                if m.span != nil { lastSpan = m }
+                if let until = m.until {
+                    if until != innerUntil { inner = outer; innerUntil = until }
+                    inner.take(m, issueYear: issueYear)
+                } else {
+                    outer.take(m, issueYear: issueYear)
+                }
                 mark += 1
             }
-            let period = lastYear ?? issueYear.flatMap { year in lastRelative.map { year + $0 } } ?? periodFromIssue(lastSpan)
+            let time = c.start < innerUntil ? inner : outer
+            let lastSpan = time.span
+            let period = time.year ?? issueYear.flatMap { year in time.relative.map { year + $0 } } ?? periodFromIssue(lastSpan)
             let subject = c.subject.isEmpty ? namedBefore(c.start, &named) : c.subject
             var exact: Double? = c.value
             if c.exponent > 0 {
@@ -893,6 +898,19 @@ struct FigureExtractor {
                           changeUnit: c.change == nil ? "" : c.changeUnit.isEmpty ? "%" : c.changeUnit,
                           changeAbsolute: c.changeAbs, span: lastSpan?.span ?? "", cumulative: isCumulative(c.start),
                           source: source)
+        }
+    }
+
+    /// The marks in force at a point of the paragraph: the nearest of YYYY年 and 今年/去年
+    /// says the year (今年 only when the issue has a year to count from), the nearest span
+    /// mark the span.
+    struct TimeState {
+        var year: Int?, relative: Int?, span: TimeMark?
+
+        mutating func take(_ m: TimeMark, issueYear: Int?) {
+            if let y = m.year { year = y; relative = nil }
+            if let r = m.relative, let issueYear { relative = r; year = issueYear + r }
+            if m.span != nil { span = m }
         }
     }
 

@@ -122,6 +122,10 @@ import Testing
         Case(text: "截至2023年底，资产总额100亿元。", value: 100, want: "2023 year"),
         Case(text: "营业收入100亿元，较1-10月有所加快。", value: 100, want: " "),
         Case(text: "2023年3月22日召开的会上通报，营业收入100亿元。", value: 100, want: "2023 "),
+        // A time named in parentheses holds only inside them.
+        Case(text: "1-9月，营业收入100亿元，两年平均增长9%（以2019年数据为基数计算）。其中甲集团60亿元。", value: 60, want: "2021 ytd-9", date: "2021-10-28"),
+        Case(text: "2023年，营业收入100亿元（2022年为90亿元），利润20亿元。", value: 90, want: "2022 year"),
+        Case(text: "2023年，营业收入100亿元（2022年为90亿元），利润20亿元。", value: 20, want: "2023 year"),
     ]
 
     @Test(arguments: spans) func periodAndSpan(_ c: Case) throws {

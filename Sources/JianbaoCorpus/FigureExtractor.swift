@@ -290,6 +290,20 @@ struct FigureExtractor {
         return nil
     }
 
+    /// The parenthesis that opens the one closing at `close`, within the sentence and at most
+    /// `maximumParenthetical` characters back.
+    func opening(before close: Int) -> Int? {
+        var depth = 0
+        var i = close
+        while i >= 0, close - i < Self.maximumParenthetical {
+            if s[i] == "）" || s[i] == ")" { depth += 1 }
+            if s[i] == "（" || s[i] == "(" { depth -= 1; if depth == 0 { return i } }
+            if sentenceEnds.contains(s[i]) { return nil }
+            i -= 1
+        }
+        return nil
+    }
+
     /// Names every figure not used up: count before noun when a noun follows the measure word,
     /// else the noun phrase before the number; a 分别 list pairs metrics or subjects in order.
     func name(_ c: inout [Candidate]) {
@@ -348,7 +362,10 @@ struct FigureExtractor {
             // What stands before a number and names an owner is a part's subject; the metric
             // is that of the figure before (其中，洋山港区完成1980万标准箱; 其中:省属国有企业
             // 5208.4亿元; 内河港口完成1968万吨).
+            // A known owner is never a metric: one standing alone before a number names a part
+            // too, with no 其中 (（1）中央企业132120亿元; 资产负债率64.2%，中央企业66.8%).
             let among = clauseStartsWithAmong(before.phrase.start) || sentenceStartsWithAmong(c[k].sentence)
+                || subjects.contains(strip(split.metric))
             if split.subject.isEmpty, before.subject.isEmpty, cachedSubjectLike(split.metric),
                let previous = previousNamed(c, k, unit: c[k].unitKey), among || c[previous].partSubject {
                 c[k].subject = strip(split.metric)
@@ -361,7 +378,13 @@ struct FigureExtractor {
                cachedSubjectLike(c[k].metric) || c[k].metric.isEmpty || Self.basisWords.contains(c[k].metric)
                 || c[k].metric.hasSuffix("后") || c[k].metric.hasPrefix("较") || c[k].metric.hasPrefix("比"),
                let previous = previousAmount(c, k) ?? previousPercent(c, k) {
-                if cachedSubjectLike(c[k].metric) { c[k].subject = strip(c[k].metric) }
+                if cachedSubjectLike(c[k].metric) {
+                    c[k].subject = strip(c[k].metric)
+                } else if c[k].subject.isEmpty, c[previous].partSubject {
+                    // …其中中央企业300亿元，同比增长22%，两年平均增长7.9%: the part's owner.
+                    c[k].subject = c[previous].subject
+                    c[k].partSubject = true
+                }
                 c[k].metric = c[previous].metric
             }
             // 以22866万吨的吞吐量: the metric follows the figure, the owner stands before it.
@@ -527,6 +550,9 @@ struct FigureExtractor {
                     stripped = true
                 }
             }
+            // A note in parentheses between the owner and its verb is passed over
+            // (上海地方国有企业（不含市属金融企业）实现营业收入).
+            if end > 0, s[end - 1] == "）" || s[end - 1] == ")", let open = opening(before: end - 1) { end = open }
             var b = end
             while b > 0, !isBoundary(s[b - 1]), end - b < 16 { b -= 1 }
             let counted = afterCount(b, end)

@@ -40,6 +40,14 @@ import Testing
         Case(text: "全市国有企业利润总额800亿元，同比增长5%，其中市属企业同比增长7.5%。", value: 7.5, want: "市属企业"),
         // The level of government a budget belongs to.
         Case(text: "2014年，市本级国有资本经营收入46亿元，增长18.8%。其中：资本性支出40亿元。", value: 40, want: "市本级"),
+        // A note in parentheses between the owner and its verb is passed over.
+        Case(text: "2023年，某市地方国有企业（不含金融企业）实现营业收入300亿元，利润总额20亿元。", value: 20, want: "某市地方国有企业"),
+        // A known owner standing alone before a number is a part, even without 其中.
+        Case(text: "1-6月，国有企业利润总额900亿元，同比下降1%。（1）中央企业600亿元，同比下降3%。（2）地方国有企业300亿元。", value: 600, want: "中央企业"),
+        Case(text: "9月末，国有企业资产负债率64.2%，同比下降0.1个百分点，中央企业66.8%，同比下降0.5个百分点。", value: 66.8, want: "中央企业"),
+        Case(text: "9月末，国有企业资产负债率64.2%，同比下降0.1个百分点，中央企业66.8%，同比下降0.5个百分点。", value: 64.2, want: "国有企业"),
+        // A change standing alone after a part is the part's.
+        Case(text: "国有企业利润总额900亿元，同比增长20%。其中中央企业600亿元，同比增长18%，两年平均增长9%。", value: 9, want: "中央企业"),
         // A new paragraph starts without one (the first figure here has no owner).
         Case(text: "营业收入100亿元，同比增长2%。", value: 100, want: ""),
     ]
@@ -52,6 +60,9 @@ import Testing
     // MARK: Metric
 
     static let metrics: [Case] = [
+        // A known owner before a number takes the metric of the figure before.
+        Case(text: "1-6月，国有企业利润总额900亿元，同比下降1%。（1）中央企业600亿元，同比下降3%。", value: 600, want: "利润总额"),
+        Case(text: "9月末，国有企业资产负债率64.2%，同比下降0.1个百分点，中央企业66.8%，同比下降0.5个百分点。", value: 66.8, want: "资产负债率"),
         Case(text: "2014年，市本级国有资本经营收入46亿元，增长18.8%。", value: 46, want: "国有资本经营收入"),
         // 建成 is a verb, not part of what was built.
         Case(text: "全年建成码头泊位5个，新开航线12条。", value: 5, want: "码头泊位"),

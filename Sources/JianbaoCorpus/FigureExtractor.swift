@@ -813,7 +813,14 @@ struct FigureExtractor {
             if !isSubject(c[k].subject) { c[k].subject = "" }
             // A short name that ends the one named before refers back to it (政府产业基金 …
             // 基金集群总规模).
-            if c[k].subject.unicodeScalars.count <= 2, current.hasSuffix(c[k].subject), !c[k].subject.isEmpty { c[k].subject = current }
+            if c[k].subject.unicodeScalars.count <= 2, current.hasSuffix(c[k].subject), !c[k].subject.isEmpty {
+                c[k].subject = current
+            } else if !c[k].subject.isEmpty, !current.hasSuffix(c[k].subject), c[k].subject.unicodeScalars.count <= 4,
+                      let fuller = fullerName(c[k].subject, before: c[k].start) {
+                // …or to the fuller name that opened a clause earlier in the paragraph, in a
+                // sentence with no figure (昆山市人工智能产业基金发布，基金总规模达50亿元).
+                c[k].subject = fuller
+            }
             if c[k].subject.isEmpty {
                 c[k].subject = current
             } else if !c[k].paired, !c[k].partSubject, c[k].parent == nil {
@@ -821,6 +828,35 @@ struct FigureExtractor {
             }
         }
     }
+
+    /// The name that ends with `name` and opens a clause of the paragraph before `limit`
+    /// (after punctuation or at the start, no digit in it), longer than `name`, read as an
+    /// owner and no list; the nearest such one, at most `fullerNameReach` characters back. A
+    /// known name of three characters or more (国有企业, 上海港) is a name of its own, not a
+    /// short form.
+    func fullerName(_ name: String, before limit: Int) -> String? {
+        let word = Array(name.unicodeScalars)
+        if word.count >= 3, subjects.contains(name) { return nil }
+        var end = min(limit, s.count)
+        let reach = max(word.count, end - Self.fullerNameReach)
+        while end >= reach {
+            if s[end - word.count] == word[0], matches(name, at: end - word.count) {
+                var start = end - word.count
+                while start > 0, !isBoundary(s[start - 1]), end - start < 16 { start -= 1 }
+                if start == 0 || punctuation.contains(s[start - 1]), end - start > word.count {
+                    let fuller = strip(text(start, end))
+                    if fuller.unicodeScalars.count > word.count, fuller.hasSuffix(name), looksLikeSubject(fuller),
+                       !fuller.unicodeScalars.contains(where: { Self.listMarks.contains($0) }) { return fuller }
+                }
+            }
+            end -= 1
+        }
+        return nil
+    }
+
+    static let listMarks = ScalarSet("、和及与")
+    /// How far back a short name looks for its fuller form (a bound keeps extraction linear).
+    static let fullerNameReach = 300
 
     /// Whether a name can be a subject: two characters or more, not a time word, a number,
     /// a metric or a verb (年本市…, 个月, 收到 are fragments).

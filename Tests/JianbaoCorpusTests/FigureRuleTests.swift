@@ -38,6 +38,9 @@ import Testing
         Case(text: "全省港口完成货物吞吐量9.1亿吨。其中:沿海港口6.2亿吨，内河港口2.9亿吨。", value: 2.9, want: "内河港口"),
         // A change standing alone belongs to the owner it names, in the metric before it.
         Case(text: "全市国有企业利润总额800亿元，同比增长5%，其中市属企业同比增长7.5%。", value: 7.5, want: "市属企业"),
+        // A short name refers back to the fuller one that opened a clause before.
+        Case(text: "3月1日，某某市新能源产业基金发布，基金总规模达30亿元，首期规模10亿元。", value: 10, want: "某某市新能源产业基金"),
+        Case(text: "某某区科技创新引导基金由区财政局发起。引导基金规模8亿元。", value: 8, want: "某某区科技创新引导基金"),
         // The level of government a budget belongs to.
         Case(text: "2014年，市本级国有资本经营收入46亿元，增长18.8%。其中：资本性支出40亿元。", value: 40, want: "市本级"),
         // A note in parentheses between the owner and its verb is passed over.

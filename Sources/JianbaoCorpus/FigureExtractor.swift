@@ -830,8 +830,8 @@ struct FigureExtractor {
     }
 
     /// The name that ends with `name` and opens a clause of the paragraph before `limit`
-    /// (after punctuation or at the start, no digit in it), longer than `name`, read as an
-    /// owner and no list; the nearest such one, at most `fullerNameReach` characters back. A
+    /// (after punctuation or at the start, no digit, particle or verb in it), longer than
+    /// `name`, read as an owner and no list; the nearest such one, at most `fullerNameReach` characters back. A
     /// known name of three characters or more (国有企业, 上海港) is a name of its own, not a
     /// short form.
     func fullerName(_ name: String, before limit: Int) -> String? {
@@ -843,7 +843,10 @@ struct FigureExtractor {
             if s[end - word.count] == word[0], matches(name, at: end - word.count) {
                 var start = end - word.count
                 while start > 0, !isBoundary(s[start - 1]), end - start < 16 { start -= 1 }
-                if start == 0 || punctuation.contains(s[start - 1]), end - start > word.count {
+                // A name, not a clause: no particle (投资的科创企业, 加速了园区, 等特色产业园区)
+                // and no verb (新增跨国公司) in it.
+                if start == 0 || punctuation.contains(s[start - 1]), end - start > word.count,
+                   !(start..<end).contains(where: { Self.clauseParticles.contains(s[$0]) || lexicon.boundaryVerbWords.first(in: s, at: $0) != nil }) {
                     let fuller = strip(text(start, end))
                     if fuller.unicodeScalars.count > word.count, fuller.hasSuffix(name), looksLikeSubject(fuller),
                        !fuller.unicodeScalars.contains(where: { Self.listMarks.contains($0) }) { return fuller }
@@ -855,6 +858,7 @@ struct FigureExtractor {
     }
 
     static let listMarks = ScalarSet("、和及与")
+    static let clauseParticles = ScalarSet("的了等着过")
     /// How far back a short name looks for its fuller form (a bound keeps extraction linear).
     static let fullerNameReach = 300
 

@@ -41,6 +41,9 @@ import Testing
         // A short name refers back to the fuller one that opened a clause before.
         Case(text: "3月1日，某某市新能源产业基金发布，基金总规模达30亿元，首期规模10亿元。", value: 10, want: "某某市新能源产业基金"),
         Case(text: "某某区科技创新引导基金由区财政局发起。引导基金规模8亿元。", value: 8, want: "某某区科技创新引导基金"),
+        // …but not to a clause that ends with it.
+        Case(text: "今年以来，加速了园区建设。园区新增企业20家。", value: 20, want: "园区"),
+        Case(text: "吸引了生物医药等特色产业园区落地。园区实现产值50亿元。", value: 50, want: "园区"),
         // The level of government a budget belongs to.
         Case(text: "2014年，市本级国有资本经营收入46亿元，增长18.8%。其中：资本性支出40亿元。", value: 40, want: "市本级"),
         // A note in parentheses between the owner and its verb is passed over.

@@ -290,6 +290,13 @@ struct FigureExtractor {
         return nil
     }
 
+    /// Whether the text from `start` to `end` is exactly a known subject of three characters
+    /// or more (中央企业).
+    func namesKnownSubject(_ start: Int, _ end: Int) -> Bool {
+        guard end - start >= 3, let w = subjectWords?.first(in: s, at: start) else { return false }
+        return w.length == end - start
+    }
+
     /// The parenthesis that opens the one closing at `close`, within the sentence and at most
     /// `maximumParenthetical` characters back.
     func opening(before close: Int) -> Int? {
@@ -364,10 +371,10 @@ struct FigureExtractor {
             // 5208.4亿元; 内河港口完成1968万吨).
             // A known owner is never a metric: one standing alone before a number names a part
             // too, with no 其中 (（1）中央企业132120亿元; 资产负债率64.2%，中央企业66.8%).
-            let among = clauseStartsWithAmong(before.phrase.start) || sentenceStartsWithAmong(c[k].sentence)
-                || subjects.contains(strip(split.metric))
             if split.subject.isEmpty, before.subject.isEmpty, cachedSubjectLike(split.metric),
-               let previous = previousNamed(c, k, unit: c[k].unitKey), among || c[previous].partSubject {
+               let previous = previousNamed(c, k, unit: c[k].unitKey),
+               c[previous].partSubject || clauseStartsWithAmong(before.phrase.start) || sentenceStartsWithAmong(c[k].sentence)
+                || namesKnownSubject(c[k].metricStart, before.phraseEnd) {
                 c[k].subject = strip(split.metric)
                 c[k].metric = c[previous].metric
                 c[k].partSubject = true
@@ -815,8 +822,8 @@ struct FigureExtractor {
             // 基金集群总规模).
             if c[k].subject.unicodeScalars.count <= 2, current.hasSuffix(c[k].subject), !c[k].subject.isEmpty {
                 c[k].subject = current
-            } else if !c[k].subject.isEmpty, !current.hasSuffix(c[k].subject), c[k].subject.unicodeScalars.count <= 4,
-                      let fuller = fullerName(c[k].subject, before: c[k].start) {
+            } else if !c[k].subject.isEmpty, c[k].subject.utf8.count <= 12, let fuller = fullerName(c[k].subject, before: c[k].start),
+                      !current.hasSuffix(c[k].subject) {
                 // …or to the fuller name that opened a clause earlier in the paragraph, in a
                 // sentence with no figure (昆山市人工智能产业基金发布，基金总规模达50亿元).
                 c[k].subject = fuller
@@ -835,21 +842,23 @@ struct FigureExtractor {
     /// known name of three characters or more (国有企业, 上海港) is a name of its own, not a
     /// short form.
     func fullerName(_ name: String, before limit: Int) -> String? {
+        // Worked on scalars; the strings are compared only for a name found (most are not).
         let word = Array(name.unicodeScalars)
-        if word.count >= 3, subjects.contains(name) { return nil }
+        guard word.count <= 4, let first = word.first else { return nil }
         var end = min(limit, s.count)
         let reach = max(word.count, end - Self.fullerNameReach)
         while end >= reach {
-            if s[end - word.count] == word[0], matches(name, at: end - word.count) {
+            if s[end - word.count] == first, matches(name, at: end - word.count) {
                 var start = end - word.count
                 while start > 0, !isBoundary(s[start - 1]), end - start < 16 { start -= 1 }
-                // A name, not a clause: no particle (投资的科创企业, 加速了园区, 等特色产业园区)
-                // and no verb (新增跨国公司) in it.
+                // A name, not a clause: no particle (投资的科创企业, 加速了园区, 等特色产业园区),
+                // verb (新增跨国公司) or list in it.
                 if start == 0 || punctuation.contains(s[start - 1]), end - start > word.count,
-                   !(start..<end).contains(where: { Self.clauseParticles.contains(s[$0]) || lexicon.boundaryVerbWords.first(in: s, at: $0) != nil }) {
+                   !(start..<end).contains(where: { Self.clauseParticles.contains(s[$0]) || Self.listMarks.contains(s[$0])
+                       || lexicon.boundaryVerbWords.first(in: s, at: $0) != nil }) {
+                    if word.count >= 3, subjects.contains(name) { return nil }
                     let fuller = strip(text(start, end))
-                    if fuller.unicodeScalars.count > word.count, fuller.hasSuffix(name), looksLikeSubject(fuller),
-                       !fuller.unicodeScalars.contains(where: { Self.listMarks.contains($0) }) { return fuller }
+                    if fuller.unicodeScalars.count > word.count, fuller.hasSuffix(name), looksLikeSubject(fuller) { return fuller }
                 }
             }
             end -= 1

@@ -76,18 +76,15 @@ extension FigureExtractor {
     func timeMarks() -> [TimeMark] {
         var marks: [TimeMark] = []
         var i = 0
-        // The innermost open parenthesis and where it closes (nil while outside, or when it
-        // does not close within the sentence).
+        // The open parentheses (where a mark inside them holds up to, found only for a mark
+        // inside them: most parentheses hold none).
         var opens: [Int] = []
-        var close: Int?
         while i < s.count {
             let c = s[i]
             if c == "（" || c == "(" {
                 opens.append(i)
-                close = closing(from: i)
             } else if c == "）" || c == ")", !opens.isEmpty {
                 opens.removeLast()
-                close = opens.last.flatMap { closing(from: $0) }
             }
             let before = marks.count
             if isDigit(c), i == 0 || !isDigit(s[i - 1]) {
@@ -97,8 +94,11 @@ extension FigureExtractor {
                 i = word.end
             } else {
                 i += 1
+                continue
             }
-            if let close { for m in before..<marks.count { marks[m].until = close } }
+            if marks.count > before, let open = opens.last, let close = closing(from: open) {
+                for m in before..<marks.count { marks[m].until = close }
+            }
         }
         return marks
     }

@@ -7,6 +7,7 @@ import Glibc
 public final class FigureIndex: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
     private var perIssue: [[Figure]]?
+    private var columnCache: FigureColumns?
     private let issues: [Issue]
     private let names: NameIndex
     /// How long extraction took, in milliseconds, once done.
@@ -61,6 +62,18 @@ public final class FigureIndex: @unchecked Sendable {
     }
 
     public var count: Int { figures.reduce(0) { $0 + $1.count } }
+
+    /// The figures as columns with interned subjects and metrics, made on first use from the
+    /// figures (extracted first if they are not yet).
+    public var columns: FigureColumns {
+        let figures = self.figures
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        if let columnCache { return columnCache }
+        let made = FigureColumns(figures)
+        columnCache = made
+        return made
+    }
 
     /// The figures of one issue; nil when `stop` said so on the way (it is asked before each
     /// paragraph and, inside a long one, every few thousand characters).

@@ -97,6 +97,12 @@ import Testing
         Case(text: "营业收入100亿元、利润总额10亿元，同比分别增长5%、8%。", value: 10, want: "8 % 同比"),
         Case(text: "营业收入100亿元和利润总额10亿元，同比增长5%和8%。", value: 100, want: "5 % 同比"),
         Case(text: "利润总额60亿元，与去年同期持平。", value: 60, want: "0 % 同比"),
+        // An amount's change after a percentage of its clause; a change in points stays the
+        // percentage's.
+        Case(text: "全区税收收入46亿元，为年度预算的101.1%，增长18.8%。", value: 46, want: "18.8 % 同比"),
+        Case(text: "全区税收收入46亿元，为年度预算的101.1%，增长18.8%。", value: 101.1, want: ""),
+        Case(text: "利润总额10亿元，利润率8%，提高0.5个百分点。", value: 8, want: "0.5 个百分点 同比"),
+        Case(text: "利润总额10亿元，利润率8%，提高0.5个百分点。", value: 10, want: ""),
         // The rate written after the absolute change (同比减少6亿元，减幅为13%).
         Case(text: "某集团实现利润40亿元，同比减少6亿元，减幅为13%。", value: 40, want: "-13 % 同比"),
         Case(text: "净利润20亿元，同比增加2亿元，增幅为11%。", value: 20, want: "11 % 同比"),

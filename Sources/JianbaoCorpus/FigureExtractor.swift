@@ -407,6 +407,13 @@ struct FigureExtractor {
                 c[k].metric = noun.text
                 c[k].end = noun.end
             }
+            // A figure with no name right after another, joined by 、, is the same thing counted
+            // in another unit (去程4620列、49.9万标箱).
+            if c[k].metric.isEmpty, !c[k].isPercent, !c[k].isPoints, k > 0, !c[k - 1].consumed, !c[k - 1].metric.isEmpty,
+               c[k - 1].sentence == c[k].sentence, c[k].start == c[k - 1].end + 1, s[c[k - 1].end] == "、" {
+                c[k].metric = c[k - 1].metric
+                if c[k].subject.isEmpty { c[k].subject = c[k - 1].subject }
+            }
             // A figure left without a name takes the metric of the one before it in the
             // sentence with the same unit (…吞吐量…，预计全年将达到4330万标准箱).
             if c[k].metric.isEmpty, let previous = previousNamed(c, k, unit: c[k].unitKey) {

@@ -70,6 +70,9 @@ import Testing
         Case(text: "1-6月，国有企业利润总额900亿元，同比下降1%。（1）中央企业600亿元，同比下降3%。", value: 600, want: "利润总额"),
         Case(text: "9月末，国有企业资产负债率64.2%，同比下降0.1个百分点，中央企业66.8%，同比下降0.5个百分点。", value: 66.8, want: "资产负债率"),
         Case(text: "2014年，市本级国有资本经营收入46亿元，增长18.8%。", value: 46, want: "国有资本经营收入"),
+        // A figure with no name right after another, joined by 、, counts the same thing.
+        Case(text: "1至6月，去程4620列、49.9万标箱；回程4021列、43.7万标箱。", value: 49.9, want: "去程"),
+        Case(text: "1至6月，去程4620列、49.9万标箱；回程4021列、43.7万标箱。", value: 43.7, want: "回程"),
         // 建成 is a verb, not part of what was built.
         Case(text: "全年建成码头泊位5个，新开航线12条。", value: 5, want: "码头泊位"),
         Case(text: "今年以来，该市新建成充电桩3200个。", value: 3200, want: "充电桩"),

@@ -15,10 +15,10 @@ public final class FigureIndex: @unchecked Sendable {
 
     /// Figures kept from an earlier run (a snapshot's), tried before extracting; and where to
     /// keep them once extracted (docs/SNAPSHOT.md).
-    private let preload: (@Sendable () -> [[Figure]]?)?
+    private let preload: (@Sendable () -> (figures: [[Figure]], columns: FigureColumns)?)?
     private let whenExtracted: (@Sendable ([[Figure]]) -> Void)?
 
-    init(_ issues: [Issue], names: NameIndex, preload: (@Sendable () -> [[Figure]]?)? = nil,
+    init(_ issues: [Issue], names: NameIndex, preload: (@Sendable () -> (figures: [[Figure]], columns: FigureColumns)?)? = nil,
          whenExtracted: (@Sendable ([[Figure]]) -> Void)? = nil) {
         self.issues = issues
         self.names = names
@@ -40,9 +40,10 @@ public final class FigureIndex: @unchecked Sendable {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
         if let perIssue { return perIssue }
-        if let kept = preload?(), kept.count == issues.count {
-            perIssue = kept
-            return kept
+        if let kept = preload?(), kept.figures.count == issues.count {
+            perIssue = kept.figures
+            columnCache = kept.columns
+            return kept.figures
         }
         let start = Clock.now()
         let lexicon = Lexicon.current

@@ -48,7 +48,7 @@ public struct SnapshotFigures: Sendable {
 
     /// The kept figures, or nil when there are none for this snapshot, lexicons and build
     /// (or the file is damaged: then it is simply made again).
-    func load(for issues: [Issue]? = nil) -> [[Figure]]? {
+    func load(for issues: [Issue]? = nil) -> (figures: [[Figure]], columns: FigureColumns)? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -96,8 +96,29 @@ public struct SnapshotFigures: Sendable {
         }
         var result: [[Figure]] = []
         result.reserveCapacity(issueCount)
+        // The columns come with them: the kept strings are interned already, so a subject's
+        // or metric's code is its string's, renumbered densely per field (no text hashed).
+        var start: [Int] = [], unitCodes: [UInt32] = [], amounts: [Double] = []
+        var subjectCodes: [Int32] = [], metricCodes: [Int32] = []
+        start.reserveCapacity(issueCount)
+        unitCodes.reserveCapacity(figureCount)
+        amounts.reserveCapacity(figureCount)
+        subjectCodes.reserveCapacity(figureCount)
+        metricCodes.reserveCapacity(figureCount)
+        var subjectOf = [Int32](repeating: -2, count: stringCount), metricOf = [Int32](repeating: -2, count: stringCount)
+        var subjectTable: [String] = [], metricTable: [String] = []
+        func code(_ id: Int32, _ of: inout [Int32], _ table: inout [String]) -> Int32 {
+            let known = of[Int(id)]
+            if known != -2 { return known }
+            let string = strings[Int(id)]
+            let made: Int32 = string.isEmpty ? -1 : Int32(table.count)
+            if !string.isEmpty { table.append(string) }
+            of[Int(id)] = made
+            return made
+        }
         var next = 0
         for i in 0..<issueCount {
+            start.append(next)
             let count = Int(perIssue[2 * i])
             var d = Int(perIssue[2 * i + 1])
             guard count >= 0, next + count <= figureCount, d >= 0 else { return nil }
@@ -124,6 +145,10 @@ public struct SnapshotFigures: Sendable {
                     guard r[0] >= 0, Int(r[0]) < articles, r[1] >= 0, Int(r[1]) < blocks,
                           r[7] >= 0, r[7] <= r[8], Int(r[8]) <= bytes, r[9] >= 0, r[9] <= r[10], Int(r[10]) <= bytes else { return nil }
                 }
+                unitCodes.append(UInt32(bitPattern: r[3]))
+                amounts.append(amount)
+                subjectCodes.append(code(r[6], &subjectOf, &subjectTable))
+                metricCodes.append(code(r[2], &metricOf, &metricTable))
                 figures.append(Figure(article: r[0], block: r[1], metric: strings[Int(r[2])], value: value,
                                       unitCode: UInt32(bitPattern: r[3]), amount: amount, qualifier: strings[Int(r[4])],
                                       change: change, period: period, subject: strings[Int(r[6])],
@@ -135,7 +160,8 @@ public struct SnapshotFigures: Sendable {
             next += count
             result.append(figures)
         }
-        return result
+        return (result, FigureColumns(start: start, unitCode: unitCodes, amount: amounts, subject: subjectCodes,
+                                      subjects: subjectTable, metric: metricCodes, metrics: metricTable))
     }
 
     /// Keeps `figures` beside the snapshot (temporary file and rename, as the snapshot).

@@ -158,10 +158,13 @@ public enum TextDecoder {
         }
         let clear = other.map { $0.errors > best.errors * 4 + 2 || ($0.errors == best.errors && best.common >= 2 * $0.common + 0.05) } ?? true
         let sure = clear && best.common >= 0.05
-        // The sample's conversion is the whole text when the sample was the whole file.
-        guard let text = end == raw.count ? texts[best.name] : convert(raw, from: best.name) else {
+        // The sample's conversion is the start of the text: the sample ends after a line feed,
+        // which is one byte in both encodings and never part of another character, so the rest
+        // converts on its own to what converting the whole file would give after it.
+        guard let start = texts[best.name], let rest = end == raw.count ? [] : convertCounting(raw[end...], from: best.name)?.text else {
             return .failure("cannot convert from \(best.name)")
         }
+        let text = rest.isEmpty ? start : start + rest
         let alternative = other?.name ?? "another encoding"
         let warning = sure ? nil : "encoding not certain: read as \(best.name), could be \(alternative); if the text looks wrong, load it with --encoding \(alternative) (in the shell: .load --encoding \(alternative) PATH)"
         return .text(text, encoding: best.name, warning: warning)

@@ -73,6 +73,11 @@ import Testing
         ("UTF-16BE without BOM, supplementary ideographs", utf16("𠀀𠀁\n" + text, bigEndian: true), "UTF-16BE", "𠀀𠀁\n" + text),
         ("UTF-16LE without BOM, mostly ASCII", utf16("Report 2024\nrevenue 8362.4\n" + text, bigEndian: false), "UTF-16LE",
          "Report 2024\nrevenue 8362.4\n" + text),
+        // Past the 64 KB sample the rest is converted on its own and appended.
+        ("GB18030 longer than the sample", TextDecoderTests.gb18030(String(repeating: text + "㐀\n", count: 1000)), "GB18030",
+         String(repeating: text + "㐀\n", count: 1000)),
+        ("Big5 longer than the sample", TextDecoderTests.big5(String(repeating: traditional, count: 700)), "Big5",
+         String(repeating: traditional, count: 700)),
         // Past the 64 KB sample the rest is decoded in the order the sample gave.
         ("UTF-16BE without BOM, longer than the sample",
          utf16(String(repeating: text, count: 800), bigEndian: true), "UTF-16BE", String(repeating: text, count: 800)),

@@ -360,3 +360,10 @@ void jb_pending_files_watch_signals(void) {
 
 #include <malloc.h>
 void jb_malloc_single_arena(void) { mallopt(M_ARENA_MAX, 1); }
+
+int jb_can_allocate(size_t size) {
+    void *volatile probe = malloc(size);
+    if (probe == NULL) return 0;
+    free(probe);
+    return 1;
+}

@@ -29,6 +29,17 @@ public struct Cancellation: Sendable {
     /// Forgets an earlier Ctrl-C: called as a statement starts.
     public static func clearInterrupt() { jb_interrupt_set(0) }
 
+    /// Stops the running statement for want of memory: every stage that polls for Ctrl-C
+    /// gives up the same way, and the statement fails with `out of memory` instead of
+    /// `interrupted` (`stoppedForMemory`). A Ctrl-C pressed meanwhile still reads as one.
+    public static func stopForMemory() { jb_interrupt_set(Self.memoryStop) }
+
+    /// Whether the last stop was for memory rather than Ctrl-C or the deadline.
+    public static var stoppedForMemory: Bool { jb_interrupt_requested() == Self.memoryStop }
+
+    /// The flag's value for a stop for memory (Ctrl-C sets 1).
+    private static let memoryStop: Int32 = 2
+
     /// Whether the statement should stop now. The clock is read only when there is a deadline.
     public var isCancelled: Bool {
         if Self.interruptRequested { return true }

@@ -7,6 +7,7 @@ import Glibc
 public final class FigureIndex: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
     private var perIssue: [[Figure]]?
+    private var columnCache: FigureColumns?
     private let issues: [Issue]
     private let names: NameIndex
     /// How long extraction took, in milliseconds, once done.
@@ -46,7 +47,10 @@ public final class FigureIndex: @unchecked Sendable {
             let cache = PhraseCache()
             var figures: [[Figure]] = []
             for i in range {
-                guard step.next(),
+                // An issue's figures can take twice its text's size (a figure per 125 bytes
+                // of dense report prose, 250 bytes each), and twice that while their array
+                // grows: under a memory limit, asked first.
+                guard step.next(), MemoryHeadroom.enoughForMoreWork(issues[i].text.count * 4),
                       let found = FigureIndex.extract(issues[i], lexicon: lexicon, subjects: subjects, organisations: organisations,
                                                       subjectWords: subjectWords, cache: cache, stop: stop) else { return nil }
                 figures.append(found)
@@ -62,6 +66,18 @@ public final class FigureIndex: @unchecked Sendable {
 
     public var count: Int { figures.reduce(0) { $0 + $1.count } }
 
+    /// The figures as columns with interned subjects and metrics, made on first use from the
+    /// figures (extracted first if they are not yet).
+    public var columns: FigureColumns {
+        let figures = self.figures
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        if let columnCache { return columnCache }
+        let made = FigureColumns(figures)
+        columnCache = made
+        return made
+    }
+
     /// The figures of one issue; nil when `stop` said so on the way (it is asked before each
     /// paragraph and, inside a long one, every few thousand characters).
     static func extract(_ issue: Issue, lexicon: Lexicon, subjects: [String], organisations: [String],
@@ -75,7 +91,7 @@ public final class FigureIndex: @unchecked Sendable {
                 // Parsed only for an article that has a paragraph with a digit.
                 var source: String?
                 for b in article.blocks where issue.blocks[Int(b)].kind == .paragraph {
-                    if cache.stopped || stop() { cache.stopped = true; return }
+                    if cache.stopped || stop() || !roomForMore(&result) { cache.stopped = true; return }
                     let range = issue.blocks[Int(b)].range
                     guard FigureExtractor.hasDigit(p, range) else { continue }
                     var extractor = FigureExtractor(lexicon: lexicon, subjects: subjects, issueYear: issue.date?.year,
@@ -90,6 +106,18 @@ public final class FigureIndex: @unchecked Sendable {
             }
         }
         return cache.stopped ? nil : result
+    }
+
+    /// Under a memory limit, before each paragraph: room for the figures' array to double
+    /// (its next growth) and for one more batch of work; false stops the statement for want
+    /// of memory (`Cancellation.stopForMemory`). A figure's strings live outside the array, so
+    /// the general check runs every 16 paragraphs too.
+    private static func roomForMore(_ figures: inout [Figure]) -> Bool {
+        guard MemoryHeadroom.isLimited else { return true }
+        if figures.count + 256 > figures.capacity {
+            return MemoryHeadroom.enoughForMoreWork(figures.capacity * 2 * MemoryLayout<Figure>.stride)
+        }
+        return figures.count % 16 != 0 || MemoryHeadroom.enoughForMoreWork()
     }
 }
 

@@ -23,16 +23,32 @@ public enum MemoryHeadroom {
     /// so a worker thread's small allocation failed while large ones still succeeded and no
     /// check could foresee it. Without a limit nothing changes.
     public static func adaptToAddressSpaceLimit() {
-        var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return }
+        guard isLimited else { return }
         jb_malloc_single_arena()
+    }
+
+    /// Whether the process runs under an address-space limit: only then can malloc refuse
+    /// (without one Linux overcommits and the kernel's OOM killer decides instead).
+    public static let isLimited: Bool = {
+        var limit = rlimit()
+        return getrlimit(Int32(RLIMIT_AS.rawValue), &limit) == 0 && limit.rlim_cur != rlim_t.max
+    }()
+
+    /// For long work on all cores (the first segmentation, figure extraction, kwic's batches),
+    /// asked between items: under a limit, when the next item's `bytes` and one more batch of
+    /// work would not fit, stops the statement (`Cancellation.stopForMemory`) and answers
+    /// false. Free without a limit.
+    public static func enoughForMoreWork(_ bytes: Int = 0) -> Bool {
+        guard isLimited else { return true }
+        if available(bytes) { return true }
+        Cancellation.stopForMemory()
+        return false
     }
 
     /// Whether `bytes` (plus a margin) could be allocated now.
     public static func available(_ bytes: Int = 0, margin: Int = margin) -> Bool {
         let (total, overflow) = bytes.addingReportingOverflow(margin)
-        guard !overflow, let probe = malloc(total) else { return false }
-        free(probe)
-        return true
+        guard !overflow, total >= 0 else { return false }
+        return jb_can_allocate(total) != 0
     }
 }

@@ -87,6 +87,7 @@ public struct ProgressStep: Sendable {
 public final class WorkStep: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
     private var done = 0
+    private var checked = 0
     private let total: Int
     private let stop: @Sendable () -> Bool
     private let progress: ProgressStep?
@@ -104,6 +105,14 @@ public final class WorkStep: @unchecked Sendable {
     /// done (items are issues or files: a lock per item costs nothing beside the item).
     public func next() -> Bool {
         if stop() { return false }
+        // Under a memory limit, every few items: is there room for more? (Without one, free.)
+        if MemoryHeadroom.isLimited {
+            pthread_mutex_lock(&mutex)
+            checked += 1
+            let check = checked % 8 == 0
+            pthread_mutex_unlock(&mutex)
+            if check, !MemoryHeadroom.enoughForMoreWork() { return false }
+        }
         guard let progress else { return true }
         pthread_mutex_lock(&mutex)
         let finished = done

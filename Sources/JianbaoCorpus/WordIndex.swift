@@ -180,7 +180,9 @@ final class ChunkWords: @unchecked Sendable {
         var vocabulary = ByteVocabulary()
         defer { part.vocabulary = vocabulary }
         for issue in issues {
-            if stop() {
+            // Up to a 4-byte token per 3 bytes of text, with room to grow: under a memory
+            // limit, asked before the issue's tokens are reserved.
+            if stop() || !MemoryHeadroom.enoughForMoreWork(issue.text.count * 2) {
                 part.stopped = true
                 return part
             }

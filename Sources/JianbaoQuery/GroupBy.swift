@@ -103,8 +103,21 @@ extension Evaluator {
         var index: [[GroupKey]: Int] = [:]
         /// The same for a single key, which is looked up without making an array per row.
         var single: [GroupKey: Int] = [:]
+        /// The same for a single interned key (`GroupCellReader.code`): slot + 1 by code + 1.
+        var byCode: [Int32] = []
         var keys: [[Value]] = []
         var tallies: [[Tally]] = []
+
+        /// The slot of the group whose key has interned `code`; `key` makes its value when
+        /// the group is new.
+        mutating func slot(code: Int32, _ aggregates: Int, key: () -> Value) -> Int {
+            let c = Int(code) + 1
+            if c >= byCode.count { byCode += [Int32](repeating: 0, count: max(c + 1 - byCode.count, byCode.count)) }
+            if byCode[c] > 0 { return Int(byCode[c]) - 1 }
+            let g = add([key()], aggregates)
+            byCode[c] = Int32(g + 1)
+            return g
+        }
 
         mutating func slot(_ key: [Value], _ aggregates: Int) -> Int {
             if key.count == 1 { return slot(single: key[0], aggregates) }
@@ -134,6 +147,7 @@ extension Evaluator {
         let isInterrupted = self.isInterrupted
         let filter = try plan.predicate.map { try RowFilter(source, $0, isInterrupted: isInterrupted) }
         let chunks = source.groups
+        let extremes = plan.aggregates.map { $0.function == .min || $0.function == .max }
         let parts = Parallel.map(chunks.count) { c -> Result<PartialGroups, QueryError> in
             if isInterrupted() { return .failure(QueryError(.interrupted, span: 0..<0)) }
             let rows = source.rows(of: chunks[c])
@@ -141,12 +155,22 @@ extension Evaluator {
             do throws(QueryError) { verdicts = try filter?.verdicts(rows) } catch { return .failure(error) }
             var part = PartialGroups()
             var cells = GroupCellReader(source)
+            let single = plan.groupBy.count == 1 ? plan.groupBy[0].field : nil
             for (n, row) in rows.enumerated() where verdicts?[n] ?? true {
-                let g = plan.groupBy.count == 1 ? part.slot(single: cells.value(plan.groupBy[0].field, row), plan.aggregates.count)
-                    : part.slot(plan.groupBy.map { cells.value($0.field, row) }, plan.aggregates.count)
+                let g: Int
+                if let single {
+                    if let code = cells.code(single, row) {
+                        g = part.slot(code: code, plan.aggregates.count) { cells.value(single, row) }
+                    } else {
+                        g = part.slot(single: cells.value(single, row), plan.aggregates.count)
+                    }
+                } else {
+                    g = part.slot(plan.groupBy.map { cells.value($0.field, row) }, plan.aggregates.count)
+                }
                 let base = needsBase ? cells.base(row) : ""
                 for (k, aggregate) in plan.aggregates.enumerated() {
-                    part.tallies[g][k].add(aggregate.field.map { cells.value($0.field, row) }, base: base, distinct: aggregate.distinct)
+                    part.tallies[g][k].add(aggregate.field.map { cells.value($0.field, row) }, base: base, distinct: aggregate.distinct,
+                                           extremes: extremes[k])
                 }
             }
             return .success(part)

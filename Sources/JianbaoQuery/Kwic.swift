@@ -25,14 +25,14 @@ extension Evaluator {
             // a page fault every 4 KiB.
             let buffers = (0..<batchSize).map { _ in ByteBuffer() }
             for start in stride(from: 0, to: chunks.count, by: batchSize) {
-                if isInterrupted() { throw interrupted }
+                if isInterrupted() || !MemoryHeadroom.enoughForMoreWork() { throw interrupted }
                 let batch = Array(chunks[start..<min(chunks.count, start + batchSize)])
                 try encodeKwic(plan, batch, selection, encoder, buffers, to: out)
             }
         } else {
             var skipped = 0, written = 0
             batches: for start in stride(from: 0, to: chunks.count, by: batchSize) {
-                if isInterrupted() { throw interrupted }
+                if isInterrupted() || !MemoryHeadroom.enoughForMoreWork() { throw interrupted }
                 for (i, hit) in try kwicHits(plan, Array(chunks[start..<min(chunks.count, start + batchSize)]), selection) {
                     if let limit = plan.limit, written >= limit { break batches }
                     if skipped < plan.offset ?? 0 { skipped += 1; continue }

@@ -36,6 +36,9 @@ public struct QueryError: Error, Equatable, Sendable {
         case statementTooLong(Int, limit: Int, skipping: Bool)
         case unterminatedQuote
         case outOfMemory
+        /// Memory ran out during the work a statement needs before its rows (the first
+        /// segmentation, figure extraction, kwic's batches).
+        case outOfMemoryWorking
         case refusedInSafeMode(String)
         case trendKey(String, suggestion: String?)
         case unknownAggregate(String, suggestion: String?)
@@ -140,6 +143,8 @@ public struct QueryError: Error, Equatable, Sendable {
             return "safe mode refuses \(what)"
         case .outOfMemory:
             return "out of memory: the result of this statement does not fit; narrow it with where or limit, or use a streaming mode (tsv, csv, jsonl)"
+        case .outOfMemoryWorking:
+            return "out of memory: the work this statement needs (segmenting words, extracting figures or searching) does not fit in the memory left; nothing was kept, and the corpus is as loaded (load fewer files to go further)"
         case .unterminatedQuote:
             return "unterminated quote; close it with the same quote"
         case .trendKey(let key, let suggestion):

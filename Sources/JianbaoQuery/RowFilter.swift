@@ -142,14 +142,19 @@ final class RowFilter: @unchecked Sendable {
         if source.target == .figures, leaf.field == .unit || leaf.field == .base {
             // A figure's unit and base follow from its unit code: each code is tested once
             // (`where base = 元` over 800,000 figures compared 800,000 strings).
-            let figures = source.figureTable
+            let columns = source.corpus.figures.columns
             let mask: UInt32 = leaf.field == .base ? 0xFFFF : .max
             var verdicts: [UInt32: Bool] = [:]
+            var lastCode = UInt32.max, lastVerdict = false
             for (k, row) in rows.enumerated() where active?[k] ?? true {
-                let code = figures[row.issue][row.index].unitCode & mask
-                if let known = verdicts[code] { out[k] = known; continue }
+                let code = columns.unitCode[columns.row(issue: row.issue, index: row.index)] & mask
+                // Runs of one unit are the rule: the last one answers without a lookup.
+                if code == lastCode { out[k] = lastVerdict; continue }
+                lastCode = code
+                if let known = verdicts[code] { out[k] = known; lastVerdict = known; continue }
                 let verdict = try Matching.value(source.value(leaf.field, row), leaf.test)
                 verdicts[code] = verdict
+                lastVerdict = verdict
                 out[k] = verdict
             }
             return out

@@ -42,6 +42,8 @@ struct StatementRunner {
                 var evaluator = Evaluator(corpus: corpus, cancellation: token)
                 evaluator.stopwords = stopwords
                 try evaluator.run(plan, formatter: &formatter, to: target)
+            } catch let error as QueryError where error.kind == .interrupted && Cancellation.stoppedForMemory {
+                throw QueryError(.outOfMemoryWorking, span: 0..<0)
             } catch let error as QueryError where error.kind == .interrupted && token.isPastDeadline {
                 throw QueryError(.timedOut(limit ?? 0, matches: timeout == nil), span: 0..<0)
             }

@@ -191,6 +191,27 @@ import Testing
         #expect(try Self.rows(Self.sample, "select figures count(*) where base = 不存在") == [["0"]])
     }
 
+    /// Grouping on a figure's subject or metric goes through interned codes (FigureColumns),
+    /// merged across chunks of issues: the groups, counts and sums equal a loop over select,
+    /// and figures without a subject form the one null group.
+    @Test(arguments: ["subject", "metric"])
+    func internedGroupsEqualALoopOverFigures(field: String) throws {
+        var count: [String: Int] = [:], sum: [String: Double] = [:]
+        for row in try Self.rows(Self.sample, "select figures \(field), amount where base = 元") {
+            count[row[0], default: 0] += 1
+            sum[row[0], default: 0] += Double(row[1])!
+        }
+        #expect(count.count >= 10)
+        let rows = try Self.rows(Self.sample, "select figures \(field), count(*), sum(amount) where base = 元 group by \(field)")
+        #expect(rows.count == count.count)
+        #expect(Set(rows.map { $0[0] }) == Set(count.keys))
+        for row in rows {
+            #expect(Int(row[1]) == count[row[0]], "\(row)")
+            #expect(abs(Double(row[2])! - sum[row[0]]!) <= 1e-6 * max(1, abs(sum[row[0]]!)), "\(row)")
+        }
+        if field == "subject" { #expect(count[""] != nil, "the sample has figures without a subject") }
+    }
+
     /// count … by two keys equals a loop over select; order by and limit apply.
     @Test func countByTwoKeysEqualsALoop() throws {
         var expected: [String: Int] = [:]

@@ -68,4 +68,9 @@ void jb_pending_files_watch_signals(void);
 /// mallopt(M_ARENA_MAX, 1): one malloc arena for all threads (malloc.h is not in Swift's Glibc).
 void jb_malloc_single_arena(void);
 
+/// Whether malloc gives `size` bytes now (they are freed at once). In C behind a volatile
+/// pointer: the optimiser removes a malloc whose memory is only freed, and did so for the
+/// same probe written in Swift (release builds never asked).
+int jb_can_allocate(size_t size);
+
 #endif

@@ -10,8 +10,9 @@ let package = Package(
         .library(name: "JianbaoQuery", targets: ["JianbaoQuery"]),
         .library(name: "JianbaoFuzzing", targets: ["JianbaoFuzzing"]),
         // PDF text through poppler, opened with dlopen when the first PDF is read (CPdfLoader):
-        // libJianbaoPdf.so beside the program. `swift build` builds it; scripts that build
-        // only `--product jianbao` build this product too.
+        // libJianbaoPdf.so beside the program. `swift build` and `--build-tests` build it,
+        // `--product jianbao` alone does not: Scripts/run, install and benchmark-formats build
+        // it too (the other benchmarks read text only).
         .library(name: "JianbaoPdf", type: .dynamic, targets: ["CPdf"]),
     ],
     dependencies: [

@@ -31,6 +31,9 @@ enum PdfReader {
         }
     }
 
+    /// Whether PDFs cannot be read on this machine (opens the library the first time).
+    static var isUnavailable: Bool { jb_pdf_unavailable() != nil }
+
     /// Why PDFs cannot be read on this machine: poppler's library (or ours over it) would not open.
     static var unavailable: String {
         let why = jb_pdf_unavailable().map { String(cString: $0) } ?? "unknown reason"

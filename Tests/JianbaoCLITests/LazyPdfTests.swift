@@ -32,11 +32,23 @@ import JianbaoTestSupport
         defer { try? FileManager.default.removeItem(at: folder) }
         let program = folder.appendingPathComponent("bin/jianbao").path
         try FileManager.default.copyItem(atPath: TestPaths.executable, toPath: program)
-        let result = try Run.program(program, ["--no-header", "-c", "select issues id, format", Self.text, Self.pdf])
-        #expect(result.stdout == "2019-12\ttext\n")
-        #expect(result.stderr.contains("\(Self.pdf): error: PDF text is not available (libJianbaoPdf.so: cannot open shared object file"))
-        #expect(result.stderr.contains("install Debian's libpoppler-cpp0v5"))
-        // As for any file that cannot be read: the rest is loaded and the statement runs.
-        #expect(result.status == 0)
+        // A cache of its own: a snapshot another test wrote must not stand in for reading.
+        let cache = folder.appendingPathComponent("cache").path
+        let arguments = ["--no-header", "-c", "select issues id, format", Self.text, Self.pdf]
+        for run in ["cold", "warm"] {
+            let result = try Run.program(program, arguments, environment: ["XDG_CACHE_HOME": cache])
+            #expect(result.stdout == "2019-12\ttext\n", "\(run)")
+            #expect(result.stderr.contains("\(Self.pdf): error: PDF text is not available (libJianbaoPdf.so: cannot open shared object file"), "\(run)")
+            #expect(result.stderr.contains("install Debian's libpoppler-cpp0v5"), "\(run)")
+            // As for any file that cannot be read: the rest is loaded and the statement runs.
+            #expect(result.status == 0, "\(run)")
+        }
+        // The PDF's failure was not kept in the snapshot: once the library is beside the same
+        // program, the unchanged PDF is read.
+        let library = (TestPaths.executable as NSString).deletingLastPathComponent + "/libJianbaoPdf.so"
+        try FileManager.default.copyItem(atPath: library, toPath: folder.appendingPathComponent("bin/libJianbaoPdf.so").path)
+        let withLibrary = try Run.program(program, arguments, environment: ["XDG_CACHE_HOME": cache])
+        #expect(withLibrary.stdout == "2019-12\ttext\n2019-12\tpdf\n")
+        #expect(withLibrary.stderr.isEmpty)
     }
 }

@@ -9,6 +9,11 @@ let package = Package(
         .library(name: "JianbaoCorpus", targets: ["JianbaoCorpus"]),
         .library(name: "JianbaoQuery", targets: ["JianbaoQuery"]),
         .library(name: "JianbaoFuzzing", targets: ["JianbaoFuzzing"]),
+        // PDF text through poppler, opened with dlopen when the first PDF is read (CPdfLoader):
+        // libJianbaoPdf.so beside the program. `swift build` and `--build-tests` build it,
+        // `--product jianbao` alone does not: Scripts/run, install and benchmark-formats build
+        // it too (the other benchmarks read text only).
+        .library(name: "JianbaoPdf", type: .dynamic, targets: ["CPdf"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,9 +37,11 @@ let package = Package(
         // parser for web pages, behind CMarkup's small API.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "CMarkup", dependencies: ["CLibXML2"]),
-        // poppler's C++ API (Debian's libpoppler-cpp-dev) for PDF text, behind CPdf's C header.
+        // poppler's C++ API (Debian's libpoppler-cpp-dev) for PDF text, behind CPdf's C header;
+        // CPdf is linked only into the JianbaoPdf library, which CPdfLoader opens on demand.
         .systemLibrary(name: "CPopplerCpp", pkgConfig: "poppler-cpp", providers: [.apt(["libpoppler-cpp-dev"])]),
         .target(name: "CPdf", dependencies: ["CPopplerCpp"]),
+        .target(name: "CPdfLoader"),
         // The system libedit (histedit.h); installed by Scripts/setup as libedit-dev.
         .systemLibrary(
             name: "CEditLine",
@@ -46,7 +53,7 @@ let package = Package(
         .target(name: "CEditShim", dependencies: ["CEditLine"]),
         // Reading bulletins: bytes → lines → issues, sections, articles, paragraphs.
         .target(name: "JianbaoCorpus", dependencies: [
-            "CBytes", "CSegment", "CConvert", "CMarkup", "CPdf",
+            "CBytes", "CSegment", "CConvert", "CMarkup", "CPdfLoader",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], exclude: ["Lexicons"]),
         // The query language and output formatting; knows nothing of terminals.

@@ -13,7 +13,10 @@ let package = Package(
     targets: targets.map { name in
         .target(
             name: name,
+            // FuzzForms reads PDFs: libJianbaoPdf.so (poppler), which the program opens on
+            // demand, is built and linked beside it so that its PDF inputs reach poppler.
             dependencies: [.product(name: "JianbaoFuzzing", package: "Jianbao")]
+                + (name == "FuzzForms" ? [.product(name: "JianbaoPdf", package: "Jianbao")] : [])
         )
     }
 )

@@ -11,6 +11,31 @@
 
 // Well-formed UTF-8 per Unicode 15, table 3-7. Written in C because this runs over every
 // byte of the corpus once per load and must not be the bottleneck (see docs/BENCHMARKS.md).
+// The length of the well-formed sequence whose lead byte p[i] (>= 0x80) is, or 0 with *bad_len
+// the length of the ill-formed part there (Unicode's "maximal subpart", at least 1).
+static inline size_t utf8_sequence(const uint8_t *p, size_t i, size_t n, size_t *bad_len) {
+    uint8_t b = p[i];
+    size_t need;
+    uint8_t lo = 0x80, hi = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF) need = 1;
+    else if (b >= 0xE0 && b <= 0xEF) {
+        need = 2;
+        if (b == 0xE0) lo = 0xA0;
+        else if (b == 0xED) hi = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        need = 3;
+        if (b == 0xF0) lo = 0x90;
+        else if (b == 0xF4) hi = 0x8F;
+    } else { *bad_len = 1; return 0; }
+    // The second byte has a restricted range; the rest are plain continuations.
+    size_t k = 1;
+    if (i + k >= n || p[i + k] < lo || p[i + k] > hi) { *bad_len = 1; return 0; }
+    for (k = 2; k <= need; k++) {
+        if (i + k >= n || (p[i + k] & 0xC0) != 0x80) { *bad_len = k; return 0; }
+    }
+    return need + 1;
+}
+
 size_t jb_utf8_find_invalid(const uint8_t *p, size_t n, size_t *bad_len) {
     size_t i = 0;
     while (i < n) {
@@ -22,30 +47,38 @@ size_t jb_utf8_find_invalid(const uint8_t *p, size_t n, size_t *bad_len) {
             i += 8;
         }
         if (i >= n) break;
-        uint8_t b = p[i];
-        if (b < 0x80) { i++; continue; }
-        size_t need;
-        uint8_t lo = 0x80, hi = 0xBF;
-        if (b >= 0xC2 && b <= 0xDF) need = 1;
-        else if (b >= 0xE0 && b <= 0xEF) {
-            need = 2;
-            if (b == 0xE0) lo = 0xA0;
-            else if (b == 0xED) hi = 0x9F;
-        } else if (b >= 0xF0 && b <= 0xF4) {
-            need = 3;
-            if (b == 0xF0) lo = 0x90;
-            else if (b == 0xF4) hi = 0x8F;
-        } else { *bad_len = 1; return i; }
-        // The second byte has a restricted range; the rest are plain continuations.
-        size_t k = 1;
-        if (i + k >= n || p[i + k] < lo || p[i + k] > hi) { *bad_len = 1; return i; }
-        for (k = 2; k <= need; k++) {
-            if (i + k >= n || (p[i + k] & 0xC0) != 0x80) { *bad_len = k; return i; }
-        }
-        i += need + 1;
+        if (p[i] < 0x80) { i++; continue; }
+        size_t length = utf8_sequence(p, i, n, bad_len);
+        if (length == 0) return i;
+        i += length;
     }
     *bad_len = 0;
     return n;
+}
+
+int jb_utf8_sequence_counts(const uint8_t *p, size_t n, int settle, size_t *valid, size_t *invalid) {
+    size_t i = 0, good = 0, bad = 0;
+    int complete = 1;
+    while (i < n) {
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            if (w & 0x8080808080808080ULL) break;
+            i += 8;
+        }
+        if (i >= n) break;
+        if (p[i] < 0x80) { i++; continue; }
+        size_t bad_len = 0;
+        size_t length = utf8_sequence(p, i, n, &bad_len);
+        if (length) { good++; i += length; continue; }
+        bad++;
+        i += bad_len;
+        // Every well-formed sequence takes two bytes at least: the rest holds (n - i) / 2.
+        if (settle && 4 * bad > good + (n - i) / 2) { complete = 0; break; }
+    }
+    *valid = good;
+    *invalid = bad;
+    return complete;
 }
 
 size_t jb_count_scalars(const uint8_t *p, size_t n) {

@@ -12,7 +12,8 @@ enum CommonCharacters {
         重点點建设設经济濟产產品生服务務管理项項目资金金融投资市场場规規模收入利润潤总總额額长率完成推
         动動加强強合作提升实现落实全面推进开展组織织领領导導单單位部门門政府人民社会會党黨
         """
-    /// One bit per BMP code point: the list, for a lookup per character without hashing.
+    /// One bit per BMP code point: the list, for a lookup per character without hashing
+    /// (`jb_convert_to_utf8` counts the common ideographs by it as it writes the text).
     static let bits: [UInt64] = {
         var bits = [UInt64](repeating: 0, count: 0x10000 / 64)
         for s in list.unicodeScalars where s.value >= 0x3400 && s.value < 0x10000 {
@@ -20,34 +21,4 @@ enum CommonCharacters {
         }
         return bits
     }()
-
-    /// The share of ideographs in UTF-8 `text` that are common characters (0 when none).
-    static func share(_ text: [UInt8]) -> Double {
-        var ideographs = 0, common = 0
-        let bits = self.bits
-        forEachScalar(text) { v in
-            guard (0x3400...0x9FFF).contains(v) || (0x20000...0x3FFFF).contains(v) else { return }
-            ideographs += 1
-            if v < 0x10000, bits[Int(v) >> 6] & (1 << UInt64(v & 63)) != 0 { common += 1 }
-        }
-        return ideographs == 0 ? 0 : Double(common) / Double(ideographs)
-    }
-
-    /// Calls `body` with each scalar of well-formed UTF-8 (what ICU's converters write).
-    @inline(__always)
-    static func forEachScalar(_ text: [UInt8], _ body: (UInt32) -> Void) {
-        text.withUnsafeBufferPointer { p in
-            var i = 0
-            while i < p.count {
-                let b = UInt32(p[i])
-                if b < 0x80 { body(b); i += 1 }
-                else if b < 0xE0, i + 1 < p.count { body((b & 0x1F) << 6 | UInt32(p[i + 1] & 0x3F)); i += 2 }
-                else if b < 0xF0, i + 2 < p.count {
-                    body((b & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F)); i += 3
-                } else if i + 3 < p.count {
-                    body((b & 0x07) << 18 | UInt32(p[i + 1] & 0x3F) << 12 | UInt32(p[i + 2] & 0x3F) << 6 | UInt32(p[i + 3] & 0x3F)); i += 4
-                } else { i += 1 }
-            }
-        }
-    }
 }

@@ -34,6 +34,7 @@ public struct Corpus: Sendable {
 
     /// Adds what a load produced after what is already loaded.
     public mutating func append(_ result: LoadResult) {
+        let first = issues.isEmpty
         var seen: [String: String] = [:]
         for issue in issues { seen[issue.id] = issue.path }
         diagnostics += result.diagnostics
@@ -54,8 +55,15 @@ public struct Corpus: Sendable {
             issues.append(issue)
         }
         names = NameIndex(issues)
-        figures = FigureIndex(issues, names: names)
-        words = WordIndex(issues, names: names)
+        // Figures kept beside a snapshot serve a corpus that is that snapshot alone.
+        let store = first ? result.figureStore : nil
+        if let store {
+            let issues = self.issues
+            figures = FigureIndex(issues, names: names, preload: { store.load(for: issues) }, whenExtracted: { store.save($0) })
+        } else {
+            figures = FigureIndex(issues, names: names)
+        }
+        words = WordIndex(issues, names: names, store: first ? result.wordStore : nil)
     }
 
     public var errorCount: Int { diagnostics.count { $0.severity == .error } }

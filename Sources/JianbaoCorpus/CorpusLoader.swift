@@ -9,6 +9,16 @@ public struct LoadResult: Sendable {
     public var diagnostics: [Diagnostic]
     /// The files read, by (device, inode): what an output must never overwrite.
     public var files: [FileIdentity] = []
+    /// Warnings about the snapshot cache (damaged, unwritable), each said once: not about the
+    /// corpus, so not among its diagnostics.
+    public var cacheWarnings: [String] = []
+    /// How many files came from the snapshot and how many were read (for `.cache` and tests).
+    public var filesFromSnapshot = 0
+    public var filesRead = 0
+    /// Where the corpus's figures are kept, when this load is exactly one snapshot's content.
+    public var figureStore: SnapshotFigures?
+    /// Where its whole-corpus word statistics are kept, likewise.
+    public var wordStore: SnapshotWords?
 }
 
 /// Loads corpora from paths or from bytes in memory.
@@ -20,8 +30,11 @@ public enum CorpusLoader {
     /// (`.txt`, `.docx`, `.pdf`, `.html`, `.htm`). `encodings` names, per path as given, an
     /// encoding for its text files that are neither UTF-8 nor marked by a BOM (`--encoding`).
     /// A load of many files says how far it is to `progress` (the shell's progress line).
+    /// With a `cache`, files unchanged since the corpus root's snapshot was written come from
+    /// it (their text mapped, not read) and the rest are read; the snapshot is then rewritten
+    /// when anything differed (docs/SNAPSHOT.md).
     public static func load(paths: [String], encodings: [String: String] = [:], parallel: Bool = true,
-                            progress: (any ProgressReporter)? = nil) -> LoadResult {
+                            progress: (any ProgressReporter)? = nil, cache: SnapshotCache? = nil) -> LoadResult {
         var expander = PathExpander()
         var named: [String?] = []
         for path in paths {
@@ -30,27 +43,100 @@ public enum CorpusLoader {
         }
         let files = expander.files
         let fileEncodings = named
-        let step = WorkStep(total: files.count, stop: { false }, progress: .named("loading", unit: "files", to: progress))
-        defer { progress?.finish() }
-        let results = Parallel.map(files.count, parallel: parallel) { i -> (DocumentReader.Result, FileIdentity?) in
-            _ = step.next()
-            let file = files[i]
-            switch FileReader.read(bytes: file.bytes) {
-            case .success(let (bytes, identity)):
-                return (DocumentReader(path: file.path, id: file.id, encoding: fileEncodings[i]).read(bytes), identity)
-            case .failure(.system(let reason)):
-                return (.issue(nil, [Diagnostic(.error, file: file.path, "cannot read: \(reason)")]), nil)
-            case .failure(.notAFile):
-                return (.issue(nil, [Diagnostic(.error, file: file.path, "not a regular file")]), nil)
-            case .failure(.tooLarge(let size)):
-                return (.issue(nil, [Diagnostic(.error, file: file.path, "file is \(size) bytes; files of 2 GiB or more are not read")]), nil)
-            case .failure(.outOfMemory(let size)):
-                return (.issue(nil, [Diagnostic(.error, file: file.path, size == 0 ? "out of memory; skipped" : "out of memory reading this file (\(size) bytes); skipped")]), nil)
+        var cacheWarnings: [String] = []
+        let root = cache.map { _ in SnapshotCache.root(paths: paths, encodings: encodings) } ?? ""
+        var opened: SnapshotReader?
+        if let cache {
+            let path = cache.path(forRoot: root)
+            switch SnapshotReader.open(path, version: cache.version) {
+            // Another root whose hash names the same file is another corpus's snapshot.
+            case .success(let reader)?: opened = reader.root == root ? reader : nil
+            case .failure(.damaged(let why))?: cacheWarnings.append("the corpus cache \(path) is damaged (\(why)); ignored and rebuilt")
+            case .failure(.otherVersion)?, nil: break
             }
         }
-        var result = assemble(results.map(\.0), before: expander.diagnostics)
-        result.files = results.compactMap(\.1)
+        let snapshot = opened
+        let step = WorkStep(total: files.count, stop: { false }, progress: .named("loading", unit: "files", to: progress))
+        defer { progress?.finish() }
+        let results = Parallel.map(files.count, parallel: parallel) { i -> Loaded in
+            _ = step.next()
+            let file = files[i]
+            if let snapshot, let k = snapshot.entry(path: file.bytes, stamp: file.stamp, forcedEncoding: fileEncodings[i] ?? "", hint: i) {
+                if let (issue, diagnostics) = try? snapshot.result(k) {
+                    let stamp = snapshot.stamp(k)
+                    return Loaded(result: .issue(issue, diagnostics), identity: FileIdentity(device: stamp.device, inode: stamp.inode),
+                                  stamp: stamp, origin: .snapshot)
+                }
+                var loaded = read(file, encoding: fileEncodings[i])
+                loaded.origin = .damagedEntry
+                return loaded
+            }
+            return read(file, encoding: fileEncodings[i])
+        }
+        var result = assemble(results.map(\.result), before: expander.diagnostics)
+        result.files = results.compactMap(\.identity)
+        result.filesFromSnapshot = results.count { $0.origin == .snapshot }
+        result.filesRead = results.count - result.filesFromSnapshot
+        if let cache, cacheWarnings.isEmpty, results.contains(where: { $0.origin == .damagedEntry }) {
+            cacheWarnings.append("the corpus cache \(cache.path(forRoot: root)) is damaged (bad entry); ignored and rebuilt")
+        }
+        if let cache {
+            // What can be kept: issues (or their absence) read from a file whose stamp held.
+            var entries: [SnapshotEntry] = []
+            for (i, loaded) in results.enumerated() {
+                guard let stamp = loaded.stamp, stamp.isKnown, case .issue(let issue, let diagnostics) = loaded.result else { continue }
+                entries.append(SnapshotEntry(pathBytes: files[i].bytes, stamp: stamp, forcedEncoding: fileEncodings[i] ?? "",
+                                             issue: issue, diagnostics: diagnostics))
+            }
+            let hits = result.filesFromSnapshot
+            var generation = snapshot?.generation
+            if !files.isEmpty && (snapshot == nil || hits != entries.count || hits != snapshot!.entryCount) {
+                generation = UInt64.random(in: 1...UInt64.max)
+                if let reason = cache.write(entries, root: root, generation: generation!) {
+                    generation = nil
+                    if let warning = cache.unwritableWarning(reason) { cacheWarnings.append(warning) }
+                }
+            }
+            // Figures are kept only for a corpus that is exactly what the snapshot holds.
+            if let generation, !files.isEmpty, entries.count == files.count {
+                result.figureStore = SnapshotFigures(cache: cache, path: cache.figuresPath(forRoot: root),
+                                                     generation: generation, issueCount: result.issues.count)
+                result.wordStore = SnapshotWords(cache: cache, path: String(cache.figuresPath(forRoot: root).dropLast(".figures".count)) + ".words",
+                                                 generation: generation, issueCount: result.issues.count)
+            }
+        }
+        result.cacheWarnings = cacheWarnings
         return result
+    }
+
+    /// One file's outcome: what reading it produced, whence, and the stamp it was read at.
+    struct Loaded {
+        enum Origin { case read, snapshot, damagedEntry }
+        var result: DocumentReader.Result
+        var identity: FileIdentity?
+        /// The file's stamp when read; unknown when it changed meanwhile; nil when unreadable.
+        var stamp: FileStamp?
+        var origin = Origin.read
+    }
+
+    /// Reads and parses one file.
+    static func read(_ file: PathExpander.File, encoding: String?) -> Loaded {
+        switch FileReader.read(stamped: file.bytes) {
+        case .success(let (bytes, identity, stamp)):
+            let result = DocumentReader(path: file.path, id: file.id, encoding: encoding).read(bytes)
+            // A PDF read while poppler cannot be opened is not kept in the snapshot (no stamp):
+            // once the library is there, the unchanged file must be read again.
+            let pdfWithoutPoppler = DocumentReader.Form.of(path: file.path, bytes: bytes) == .pdf && PdfReader.isUnavailable
+            return Loaded(result: result, identity: identity, stamp: pdfWithoutPoppler ? nil : stamp)
+        case .failure(.system(let reason)):
+            return Loaded(result: .issue(nil, [Diagnostic(.error, file: file.path, "cannot read: \(reason)")]))
+        case .failure(.notAFile):
+            return Loaded(result: .issue(nil, [Diagnostic(.error, file: file.path, "not a regular file")]))
+        case .failure(.tooLarge(let size)):
+            return Loaded(result: .issue(nil, [Diagnostic(.error, file: file.path, "file is \(size) bytes; files of 2 GiB or more are not read")]))
+        case .failure(.outOfMemory(let size)):
+            return Loaded(result: .issue(nil, [Diagnostic(.error, file: file.path, size == 0 ? "out of memory; skipped" : "out of memory reading this file (\(size) bytes); skipped")]))
+        }
     }
 
     /// Loads documents held in memory (the built-in sample corpus, tests).

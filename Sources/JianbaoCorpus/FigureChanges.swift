@@ -26,6 +26,8 @@ extension FigureExtractor {
            let verb = (open + 1..<to).first(where: { change(at: $0) != nil }), verb - open >= 3 {
             let compared = text(open + 1, verb)
             let yearAgo = ["上年", "去年", "上年同期", "去年同期", "同期", "上年同月", "去年同月"]
+            // The end of last year is the start of this one (资产总额…，较上年末增长3.9%).
+            if Self.lastYearEnds.contains(compared) { return "比年初" }
             if !yearAgo.contains(compared), !compared.contains("年初"), !(compared.first?.isNumber ?? false) {
                 return "较" + compared
             }
@@ -43,6 +45,9 @@ extension FigureExtractor {
         }
         return "同比"
     }
+
+    /// Comparisons with the end of last year: a change since the start of this one.
+    static let lastYearEnds: Set<String> = ["上年末", "去年末", "上年底", "去年底", "上年年末", "去年年末", "上年年底", "去年年底"]
 
     /// Where a change verb starts at or just after `j`: the comparison or basis words that may
     /// stand before it (，较上年同期下降, 同比增长, 与去年同期持平, 两年平均增长) are passed.
@@ -95,6 +100,9 @@ extension FigureExtractor {
                 while j < s.count, s[j] == " " { j += 1 }
                 // A share's change (占比较上年下降6.8个百分点) is the change of the share.
                 if matches("占比", at: j) { j += 2 }
+                // An amount's change in percent may follow a percentage of its own clause
+                // (收入46亿元，为调整预算的101.1%，增长18.8%): it is passed.
+                if changeStart(at: j) == nil, let passed = percentBeforeChange(c, k, from: j, byStart: byStart) { j = passed }
                 guard let verb = changeStart(at: j), let (length, sign) = change(at: verb) else { break }
                 var after = verb + length
                 if after < s.count, s[after] == "了" { after += 1 }
@@ -117,6 +125,20 @@ extension FigureExtractor {
                 break
             }
         }
+    }
+
+    /// Where to look on for the change of amount `k` when a percentage figure stands first in
+    /// the clause at `j` and a change in percent follows it after a comma: where that change
+    /// starts; else nil. A change in points after it is the percentage's own.
+    func percentBeforeChange(_ c: [Candidate], _ k: Int, from j: Int, byStart: StartIndex) -> Int? {
+        let n = k + 1
+        guard !c[k].isPercent, !c[k].isPoints, n < c.count, c[n].isPercent, !c[n].consumed, c[n].sentence == c[k].sentence,
+              c[n].start >= j, !(j..<c[n].start).contains(where: { punctuation.contains(s[$0]) }) else { return nil }
+        var e = c[n].end
+        if e < s.count, s[e] == "，" || s[e] == "," { e += 1 }
+        guard let verb = changeStart(at: e), let (length, sign) = change(at: verb), sign != 0,
+              let m = byStart[verb + length], c[m].isPercent, !c[m].consumed else { return nil }
+        return e
     }
 
     /// The percentages right after a change phrase (separated by 、 和 及 and commas) go to

@@ -40,6 +40,19 @@ public final class FigureColumns: Sendable {
         (metric, metrics) = Self.interned(perIssue, chunks: chunks, total: total) { $0.metric }
     }
 
+    /// Columns read back with figures kept in a snapshot, whose text fields are already
+    /// interned there (`SnapshotFigures`).
+    init(start: [Int], unitCode: [UInt32], amount: [Double], subject: [Int32], subjects: [String],
+         metric: [Int32], metrics: [String]) {
+        self.start = start
+        self.unitCode = unitCode
+        self.amount = amount
+        self.subject = subject
+        self.subjects = subjects
+        self.metric = metric
+        self.metrics = metrics
+    }
+
     /// The index of figure `index` of issue `issue` in the columns.
     @inlinable
     public func row(issue: Int, index: Int) -> Int { start[issue] + index }

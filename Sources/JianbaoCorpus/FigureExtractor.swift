@@ -327,6 +327,27 @@ struct FigureExtractor {
         return nil
     }
 
+    /// Whether the text from `start` to `end` is exactly a known subject of three characters
+    /// or more (中央企业).
+    func namesKnownSubject(_ start: Int, _ end: Int) -> Bool {
+        guard end - start >= 3, let w = subjectWords?.first(in: s, at: start) else { return false }
+        return w.length == end - start
+    }
+
+    /// The parenthesis that opens the one closing at `close`, within the sentence and at most
+    /// `maximumParenthetical` characters back.
+    func opening(before close: Int) -> Int? {
+        var depth = 0
+        var i = close
+        while i >= 0, close - i < Self.maximumParenthetical {
+            if s[i] == "）" || s[i] == ")" { depth += 1 }
+            if s[i] == "（" || s[i] == "(" { depth -= 1; if depth == 0 { return i } }
+            if sentenceEnds.contains(s[i]) { return nil }
+            i -= 1
+        }
+        return nil
+    }
+
     /// Names every figure not used up: count before noun when a noun follows the measure word,
     /// else the noun phrase before the number; a 分别 list pairs metrics or subjects in order.
     func name(_ c: inout [Candidate]) {
@@ -387,9 +408,12 @@ struct FigureExtractor {
             // What stands before a number and names an owner is a part's subject; the metric
             // is that of the figure before (其中，洋山港区完成1980万标准箱; 其中:省属国有企业
             // 5208.4亿元; 内河港口完成1968万吨).
-            let among = clauseStartsWithAmong(before.phrase.start) || sentenceStartsWithAmong(c[k].sentence)
+            // A known owner is never a metric: one standing alone before a number names a part
+            // too, with no 其中 (（1）中央企业132120亿元; 资产负债率64.2%，中央企业66.8%).
             if split.subject.isEmpty, before.subject.isEmpty, cachedSubjectLike(split.metric),
-               let previous = previousNamed(c, k, unit: c[k].unitKey), among || c[previous].partSubject {
+               let previous = previousNamed(c, k, unit: c[k].unitKey),
+               c[previous].partSubject || clauseStartsWithAmong(before.phrase.start) || sentenceStartsWithAmong(c[k].sentence)
+                || namesKnownSubject(c[k].metricStart, before.phraseEnd) {
                 c[k].subject = strip(split.metric)
                 c[k].metric = c[previous].metric
                 c[k].partSubject = true
@@ -400,7 +424,13 @@ struct FigureExtractor {
                cachedSubjectLike(c[k].metric) || c[k].metric.isEmpty || Self.basisWords.contains(c[k].metric)
                 || c[k].metric.hasSuffix("后") || c[k].metric.hasPrefix("较") || c[k].metric.hasPrefix("比"),
                let previous = previousAmount(c, k) ?? previousPercent(c, k) {
-                if cachedSubjectLike(c[k].metric) { c[k].subject = strip(c[k].metric) }
+                if cachedSubjectLike(c[k].metric) {
+                    c[k].subject = strip(c[k].metric)
+                } else if c[k].subject.isEmpty, c[previous].partSubject {
+                    // …其中中央企业300亿元，同比增长22%，两年平均增长7.9%: the part's owner.
+                    c[k].subject = c[previous].subject
+                    c[k].partSubject = true
+                }
                 c[k].metric = c[previous].metric
             }
             // 以22866万吨的吞吐量: the metric follows the figure, the owner stands before it.
@@ -415,6 +445,13 @@ struct FigureExtractor {
             if c[k].metric.isEmpty, c[k].isPercent, let noun = nounAfter(c[k].end) {
                 c[k].metric = noun.text
                 c[k].end = noun.end
+            }
+            // A figure with no name right after another, joined by 、, is the same thing counted
+            // in another unit (去程4620列、49.9万标箱).
+            if c[k].metric.isEmpty, !c[k].isPercent, !c[k].isPoints, k > 0, !c[k - 1].consumed, !c[k - 1].metric.isEmpty,
+               c[k - 1].sentence == c[k].sentence, c[k].start == c[k - 1].end + 1, s[c[k - 1].end] == "、" {
+                c[k].metric = c[k - 1].metric
+                if c[k].subject.isEmpty { c[k].subject = c[k - 1].subject }
             }
             // A figure left without a name takes the metric of the one before it in the
             // sentence with the same unit (…吞吐量…，预计全年将达到4330万标准箱).
@@ -566,6 +603,9 @@ struct FigureExtractor {
                     stripped = true
                 }
             }
+            // A note in parentheses between the owner and its verb is passed over
+            // (上海地方国有企业（不含市属金融企业）实现营业收入).
+            if end > 0, s[end - 1] == "）" || s[end - 1] == ")", let open = opening(before: end - 1) { end = open }
             var b = end
             while b > 0, !isBoundary(s[b - 1]), end - b < 16 { b -= 1 }
             let counted = afterCount(b, end)
@@ -847,7 +887,14 @@ struct FigureExtractor {
             // A short name that ends the one named before refers back to it (政府产业基金 …
             // 基金集群总规模). Two scalars are at most eight bytes: counted only then.
             if !c[k].subject.isEmpty, c[k].subject.utf8.count <= 8, c[k].subject.unicodeScalars.count <= 2,
-               current.hasSuffix(c[k].subject) { c[k].subject = current }
+               current.hasSuffix(c[k].subject) {
+                c[k].subject = current
+            } else if !c[k].subject.isEmpty, c[k].subject.utf8.count <= 12, let fuller = fullerName(c[k].subject, before: c[k].start),
+                      !current.hasSuffix(c[k].subject) {
+                // …or to the fuller name that opened a clause earlier in the paragraph, in a
+                // sentence with no figure (昆山市人工智能产业基金发布，基金总规模达50亿元).
+                c[k].subject = fuller
+            }
             if c[k].subject.isEmpty {
                 c[k].subject = current
             } else if !c[k].paired, !c[k].partSubject, c[k].parent == nil {
@@ -855,6 +902,41 @@ struct FigureExtractor {
             }
         }
     }
+
+    /// The name that ends with `name` and opens a clause of the paragraph before `limit`
+    /// (after punctuation or at the start, no digit, particle or verb in it), longer than
+    /// `name`, read as an owner and no list; the nearest such one, at most `fullerNameReach` characters back. A
+    /// known name of three characters or more (国有企业, 上海港) is a name of its own, not a
+    /// short form.
+    func fullerName(_ name: String, before limit: Int) -> String? {
+        // Worked on scalars; the strings are compared only for a name found (most are not).
+        let word = Array(name.unicodeScalars)
+        guard word.count <= 4, let first = word.first else { return nil }
+        var end = min(limit, s.count)
+        let reach = max(word.count, end - Self.fullerNameReach)
+        while end >= reach {
+            if s[end - word.count] == first, matches(name, at: end - word.count) {
+                var start = end - word.count
+                while start > 0, !isBoundary(s[start - 1]), end - start < 16 { start -= 1 }
+                // A name, not a clause: no particle (投资的科创企业, 加速了园区, 等特色产业园区),
+                // verb (新增跨国公司) or list in it.
+                if start == 0 || punctuation.contains(s[start - 1]), end - start > word.count,
+                   !(start..<end).contains(where: { Self.clauseParticles.contains(s[$0]) || Self.listMarks.contains(s[$0])
+                       || lexicon.boundaryVerbWords.first(in: s, at: $0) != nil }) {
+                    if word.count >= 3, subjects.contains(name) { return nil }
+                    let fuller = strip(text(start, end))
+                    if fuller.unicodeScalars.count > word.count, fuller.hasSuffix(name), looksLikeSubject(fuller) { return fuller }
+                }
+            }
+            end -= 1
+        }
+        return nil
+    }
+
+    static let listMarks = ScalarSet("、和及与")
+    static let clauseParticles = ScalarSet("的了等着过")
+    /// How far back a short name looks for its fuller form (a bound keeps extraction linear).
+    static let fullerNameReach = 300
 
     /// Whether a name can be a subject: two characters or more, not a time word, a number,
     /// a metric or a verb (年本市…, 个月, 收到 are fragments).
@@ -926,22 +1008,28 @@ struct FigureExtractor {
         let sentenceRanges = sentencesToLastFigure()
         let marks = timeMarks(upTo: lastStart)
         var mark = 0
-        var lastYear: Int?, lastRelative: Int?, lastSpan: TimeMark?
-        // The span's code, worked out once per mark rather than once per figure.
-        var spanCode: UInt16 = 0
+        // The marks of the paragraph, and those of the parentheses last entered on top of
+        // them, which hold up to where the parentheses close.
+        var outer = TimeState(), inner = TimeState(), innerUntil = -1
+        // The code of the last span used, by its mark's position: worked out once per mark
+        // rather than once per figure.
+        var spanMemo = (position: -1, code: UInt16(0))
         var named = NamedSubjects()
         for c in found where c.isFigure {
             // Figures come in text order: the marks before each are found by walking on.
             while mark < marks.count, marks[mark].position < c.start {
                 let m = marks[mark]
-                // The nearest of YYYY年 and 今年/去年 says the year (今年 only when the issue
-                // has a year to count from).
-                if let year = m.year { lastYear = year; lastRelative = nil }
-                if let relative = m.relative, let issueYear { lastRelative = relative; lastYear = issueYear + relative }
-                if let span = m.span { lastSpan = m; spanCode = FigureLabels.shared.code(span) }
+                if let until = m.until {
+                    if until != innerUntil { inner = outer; innerUntil = until }
+                    inner.take(m, issueYear: issueYear)
+                } else {
+                    outer.take(m, issueYear: issueYear)
+                }
                 mark += 1
             }
-            let period = lastYear ?? issueYear.flatMap { year in lastRelative.map { year + $0 } } ?? periodFromIssue(lastSpan)
+            let time = c.start < innerUntil ? inner : outer
+            let lastSpan = time.span
+            let period = time.year ?? issueYear.flatMap { year in time.relative.map { year + $0 } } ?? periodFromIssue(lastSpan)
             let subject = c.subject.isEmpty ? namedBefore(c.start, &named) : c.subject
             var exact: Double? = c.value
             if c.exponent > 0 {
@@ -966,9 +1054,25 @@ struct FigureExtractor {
                           changeAbsolute: c.changeAbs, cumulative: isCumulative(c.start), source: source)
             // Span and change unit go in as codes: `lastSpan`'s, and the change unit's (% when
             // unstated), found among the first labels listed.
-            figure.spanCode = spanCode
+            if let mark = lastSpan, let span = mark.span {
+                if mark.position != spanMemo.position { spanMemo = (mark.position, FigureLabels.shared.code(span)) }
+                figure.spanCode = spanMemo.code
+            }
             figure.changeUnitCode = c.change == nil ? 0 : FigureLabels.shared.code(c.changeUnit.isEmpty ? "%" : c.changeUnit)
             result.append(consume figure)
+        }
+    }
+
+    /// The marks in force at a point of the paragraph: the nearest of YYYY年 and 今年/去年
+    /// says the year (今年 only when the issue has a year to count from), the nearest span
+    /// mark the span.
+    struct TimeState {
+        var year: Int?, relative: Int?, span: TimeMark?
+
+        mutating func take(_ m: TimeMark, issueYear: Int?) {
+            if let y = m.year { year = y; relative = nil }
+            if let r = m.relative, let issueYear { relative = r; year = issueYear + r }
+            if m.span != nil { span = m }
         }
     }
 

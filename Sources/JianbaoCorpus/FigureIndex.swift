@@ -13,9 +13,17 @@ public final class FigureIndex: @unchecked Sendable {
     /// How long extraction took, in milliseconds, once done.
     public private(set) var milliseconds: Double?
 
-    init(_ issues: [Issue], names: NameIndex) {
+    /// Figures kept from an earlier run (a snapshot's), tried before extracting; and where to
+    /// keep them once extracted (docs/SNAPSHOT.md).
+    private let preload: (@Sendable () -> (figures: [[Figure]], columns: FigureColumns)?)?
+    private let whenExtracted: (@Sendable ([[Figure]]) -> Void)?
+
+    init(_ issues: [Issue], names: NameIndex, preload: (@Sendable () -> (figures: [[Figure]], columns: FigureColumns)?)? = nil,
+         whenExtracted: (@Sendable ([[Figure]]) -> Void)? = nil) {
         self.issues = issues
         self.names = names
+        self.preload = preload
+        self.whenExtracted = whenExtracted
         pthread_mutex_init(&mutex, nil)
     }
 
@@ -32,6 +40,11 @@ public final class FigureIndex: @unchecked Sendable {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
         if let perIssue { return perIssue }
+        if let kept = preload?(), kept.figures.count == issues.count {
+            perIssue = kept.figures
+            columnCache = kept.columns
+            return kept.figures
+        }
         let start = Clock.now()
         let lexicon = Lexicon.current
         let byLength: (String, String) -> Bool = { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
@@ -62,6 +75,7 @@ public final class FigureIndex: @unchecked Sendable {
         let result = perChunk.flatMap { $0 }
         milliseconds = Clock.milliseconds(from: start, to: Clock.now())
         perIssue = result
+        whenExtracted?(result)
         return result
     }
 
@@ -88,6 +102,7 @@ public final class FigureIndex: @unchecked Sendable {
         cache.stop = stop
         cache.stopped = false
         defer { cache.stop = { false } }
+        let textArray = issue.text.array
         issue.text.withUnsafeBufferPointer { p in
             for (a, article) in issue.articles.enumerated() {
                 // Parsed only for an article that has a paragraph with a digit.
@@ -97,7 +112,7 @@ public final class FigureIndex: @unchecked Sendable {
                     let range = issue.blocks[Int(b)].range
                     guard FigureExtractor.hasDigit(p, range) else { continue }
                     var extractor = FigureExtractor(lexicon: lexicon, subjects: subjects, issueYear: issue.date?.year,
-                                                    bytes: p, range: range, cache: cache, text: issue.text)
+                                                    bytes: p, range: range, cache: cache, text: textArray)
                     extractor.organisations = organisations
                     if source == nil { source = issue.sources(of: article).first ?? "" }
                     extractor.source = source!

@@ -14,6 +14,9 @@ struct TimeMark {
     var endMonth: Int?
     /// Written as months (1-12月, 截至12月末), so its year may come from the issue date.
     var months = false
+    /// For a mark inside parentheses, where they close: it holds only up to there
+    /// (…增长9.7%（以2019年同期数为基数）。其中中央企业… keeps the paragraph's year).
+    var until: Int?
 }
 
 extension FigureExtractor {
@@ -77,18 +80,29 @@ extension FigureExtractor {
         let wordMarkStarts = Self.wordMarkStarts
         let end = limit < s.count ? limit + 1 : s.count
         var i = 0
+        // The open parentheses (where a mark inside them holds up to, found only for a mark
+        // inside them: most parentheses hold none).
+        var opens: [Int] = []
         while i < end {
             let c = s[i]
+            if c == "（" || c == "(" {
+                opens.append(i)
+            } else if c == "）" || c == ")", !opens.isEmpty {
+                opens.removeLast()
+            }
+            let before = marks.count
             if isDigit(c), i == 0 || !isDigit(s[i - 1]) {
                 i = digitMark(at: i, into: &marks)
-                continue
-            }
-            if wordMarkStarts.contains(c), let word = wordMark(at: i) {
+            } else if wordMarkStarts.contains(c), let word = wordMark(at: i) {
                 if !isComparison(before: i) { marks.append(word.mark) }
                 i = word.end
+            } else {
+                i += 1
                 continue
             }
-            i += 1
+            if marks.count > before, let open = opens.last, let close = closing(from: open) {
+                for m in before..<marks.count { marks[m].until = close }
+            }
         }
         return marks
     }

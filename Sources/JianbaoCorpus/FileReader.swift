@@ -19,6 +19,13 @@ enum FileReader {
 
     /// The file's bytes and its (device, inode).
     static func read(bytes path: [UInt8]) -> Result<(bytes: [UInt8], identity: FileIdentity), Failure> {
+        read(stamped: path).map { ($0.bytes, $0.identity) }
+    }
+
+    /// The file's bytes, its (device, inode) and its stamp as `fstat` gave it before the read;
+    /// the stamp is unknown (`FileStamp()`) when the file changed while it was being read, so
+    /// that what was read is never taken for the file as it is now.
+    static func read(stamped path: [UInt8]) -> Result<(bytes: [UInt8], identity: FileIdentity, stamp: FileStamp), Failure> {
         // Once memory runs short even a path's bytes cannot be had: stop while some is left.
         guard MemoryHeadroom.available(margin: MemoryHeadroom.loadMargin) else { return .failure(.outOfMemory(0)) }
         // O_NONBLOCK: opening a FIFO named like a bulletin must not wait for a writer.
@@ -63,7 +70,14 @@ enum FileReader {
                 if bytes.count >= IssueReader.maxFileBytes { return .failure(.tooLarge(bytes.count)) }
             }
         }
-        return .success((bytes, FileIdentity(st)))
+        var after = stat()
+        // Changed within the last second: a change after this read could keep the same times
+        // (they tick coarsely), so the stamp cannot vouch for these bytes later.
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let settled = Int64(now.tv_sec) - Int64(st.st_ctim.tv_sec) >= 2 && Int64(now.tv_sec) - Int64(st.st_mtim.tv_sec) >= 2
+        let unchanged = settled && fstat(fd, &after) == 0 && FileStamp(after) == FileStamp(st) && bytes.count == expected
+        return .success((bytes, FileIdentity(st), unchanged ? FileStamp(st) : FileStamp()))
     }
 
     /// `body` with the path as a NUL-terminated C string of exactly these bytes.

@@ -58,8 +58,9 @@ public final class Issue: Sendable {
     /// The path as named on the command line or found below a named folder.
     public let path: String
     /// The file's text as UTF-8 (decoded when it was in another encoding or form, normalised,
-    /// invalid sequences replaced with U+FFFD; a leading BOM is kept and skipped).
-    public let text: [UInt8]
+    /// invalid sequences replaced with U+FFFD; a leading BOM is kept and skipped). Read from a
+    /// snapshot it is a stretch of the mapped file, not a copy (docs/SNAPSHOT.md).
+    public let text: IssueText
     /// From the file name, else from the header lines, else nil.
     public let date: BulletinDate?
     /// N of `YYYY年第N期` in the name or header, when present.
@@ -77,9 +78,16 @@ public final class Issue: Sendable {
     /// `html-articles` (pages of one article each, gathered into one issue per date).
     public let format: String
 
-    public init(id: String, path: String, text: [UInt8], date: BulletinDate?, number: Int?,
+    public convenience init(id: String, path: String, text: [UInt8], date: BulletinDate?, number: Int?,
+                            header: [ByteRange], sections: [Section], articles: [Article], blocks: [Block],
+                            encoding: String? = "UTF-8", format: String = "text") {
+        self.init(id: id, path: path, text: IssueText(text), date: date, number: number, header: header,
+                  sections: sections, articles: articles, blocks: blocks, encoding: encoding, format: format)
+    }
+
+    public init(id: String, path: String, text: IssueText, date: BulletinDate?, number: Int?,
                 header: [ByteRange], sections: [Section], articles: [Article], blocks: [Block],
-                encoding: String? = "UTF-8", format: String = "text") {
+                encoding: String?, format: String) {
         self.id = id
         self.path = path
         self.text = text
@@ -95,11 +103,16 @@ public final class Issue: Sendable {
 
     /// The header lines joined with one space.
     public var title: String {
-        header.map { UTF8Text.string(text, $0) }.joined(separator: " ")
+        header.map { string($0) }.joined(separator: " ")
     }
 
     /// Makes a `String` of a range of this issue's text.
-    public func string(_ range: ByteRange) -> String { UTF8Text.string(text, range) }
+    public func string(_ range: ByteRange) -> String {
+        guard !range.isEmpty else { return "" }
+        return text.withUnsafeBufferPointer { p in
+            String(decoding: UnsafeBufferPointer(rebasing: p[range.lower..<range.upper]), as: UTF8.self)
+        }
+    }
 
     public func sectionName(_ index: Int) -> String { string(sections[index].name) }
 

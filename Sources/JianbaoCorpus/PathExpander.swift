@@ -19,6 +19,9 @@ struct PathExpander {
         /// The path for messages, invalid UTF-8 shown as U+FFFD.
         var path: String
         var id: String
+        /// What `stat` said when the file was listed: a snapshot's entry for it is used only
+        /// while the file still matches (docs/SNAPSHOT.md).
+        var stamp = FileStamp()
     }
 
     /// How deep folders may nest before the walk gives up on a branch.
@@ -58,7 +61,7 @@ struct PathExpander {
             found.sort { $0.key.lexicographicallyPrecedes($1.key) }
             files += found.map(\.file)
         } else if list(FileIdentity(st), shown) {
-            files.append(File(bytes: path, path: shown, id: Self.issueID(fileName: Self.text(Self.baseName(path)))))
+            files.append(File(bytes: path, path: shown, id: Self.issueID(fileName: Self.text(Self.baseName(path))), stamp: FileStamp(st)))
         }
     }
 
@@ -129,7 +132,7 @@ struct PathExpander {
                 walk(folder: full, shown: fullShown, relative: rel, depth: depth + 1, ancestors: &ancestors, into: &found)
                 ancestors.remove(key)
             } else if isText, list(FileIdentity(st), fullShown) {
-                found.append((rel, File(bytes: full, path: fullShown, id: Self.issueID(fileName: Self.text(name)))))
+                found.append((rel, File(bytes: full, path: fullShown, id: Self.issueID(fileName: Self.text(name)), stamp: FileStamp(st))))
             }
         }
     }
@@ -185,12 +188,45 @@ public struct FileIdentity: Hashable, Sendable {
         inode = UInt64(st.st_ino)
     }
 
+    public init(device: UInt64, inode: UInt64) {
+        self.device = device
+        self.inode = inode
+    }
+
     /// The identity of what `path` names (following links), or nil when it does not exist.
     public init?(path: String) {
         var st = stat()
         guard PathExpander.statBytes(Array(path.utf8), &st) == 0 else { return nil }
         self.init(st)
     }
+}
+
+/// A file's size, times and (device, inode) from `stat`: when any of them differs, the file
+/// may have changed and is read again rather than taken from a snapshot. The change time is
+/// kept too: a tool can set a file's modification time back, not its change time.
+public struct FileStamp: Hashable, Sendable {
+    public var size: Int64 = -1
+    public var mtime: Int64 = 0
+    public var mtimeNanoseconds: Int64 = 0
+    public var ctime: Int64 = 0
+    public var ctimeNanoseconds: Int64 = 0
+    public var device: UInt64 = 0
+    public var inode: UInt64 = 0
+
+    public init() {}
+
+    public init(_ st: stat) {
+        size = Int64(st.st_size)
+        mtime = Int64(st.st_mtim.tv_sec)
+        mtimeNanoseconds = Int64(st.st_mtim.tv_nsec)
+        ctime = Int64(st.st_ctim.tv_sec)
+        ctimeNanoseconds = Int64(st.st_ctim.tv_nsec)
+        device = UInt64(st.st_dev)
+        inode = UInt64(st.st_ino)
+    }
+
+    /// Whether this names a file seen by `stat` (not the empty default).
+    public var isKnown: Bool { size >= 0 }
 }
 
 /// The program's arguments as the bytes they were given as. Swift decodes arguments as UTF-8

@@ -1,6 +1,6 @@
-import CPdf
+import CPdfLoader
 
-/// The text of a PDF through poppler (CPdf), rebuilt into bulletin lines (FORMAT.md "PDF"):
+/// The text of a PDF through poppler (CPdf, opened on first use by CPdfLoader), rebuilt into bulletin lines (FORMAT.md "PDF"):
 /// lines wrapped at the page width are joined, the spaces PDF text puts between CJK and digits
 /// or Latin are removed, and page headers, footers and page numbers are dropped.
 enum PdfReader {
@@ -31,17 +31,27 @@ enum PdfReader {
         }
     }
 
+    /// Whether PDFs cannot be read on this machine (opens the library the first time).
+    static var isUnavailable: Bool { jb_pdf_unavailable() != nil }
+
+    /// Why PDFs cannot be read on this machine: poppler's library (or ours over it) would not open.
+    static var unavailable: String {
+        let why = jb_pdf_unavailable().map { String(cString: $0) } ?? "unknown reason"
+        return "PDF text is not available (\(why)); install Debian's libpoppler-cpp0v5 and keep libJianbaoPdf.so beside jianbao; skipped"
+    }
+
     /// The lines of each page, in reading order.
     static func pages(_ bytes: [UInt8]) -> Result<[[Line]], Problem> {
         var out: UnsafeMutablePointer<UInt8>?
         var length = 0
         var count: Int32 = 0
-        let status = bytes.withUnsafeBufferPointer { jb_pdf_lines($0.baseAddress, $0.count, &out, &length, &count) }
-        defer { jb_pdf_free(out) }
+        let status = bytes.withUnsafeBufferPointer { jb_pdf_loaded_lines($0.baseAddress, $0.count, &out, &length, &count) }
+        defer { jb_pdf_loaded_free(out) }
         switch Int(status) {
-        case Int(JB_PDF_OK): break
-        case Int(JB_PDF_ENCRYPTED): return .failure(Problem(message: "encrypted PDF (it needs a password); skipped"))
-        case Int(JB_PDF_NO_MEMORY): return .failure(Problem(message: "out of memory reading the PDF; skipped"))
+        case Int(JB_PDF_LOADED_OK): break
+        case Int(JB_PDF_LOADED_ENCRYPTED): return .failure(Problem(message: "encrypted PDF (it needs a password); skipped"))
+        case Int(JB_PDF_LOADED_NO_MEMORY): return .failure(Problem(message: "out of memory reading the PDF; skipped"))
+        case Int(JB_PDF_UNAVAILABLE): return .failure(Problem(message: unavailable))
         default: return .failure(Problem(message: "not a readable PDF (damaged or truncated); skipped"))
         }
         let records = out.map { String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self) } ?? ""

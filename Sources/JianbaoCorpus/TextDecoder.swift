@@ -45,8 +45,7 @@ public enum TextDecoder {
             return memchr(base, 0, p.count) != nil
         }
         if nul {
-            if let (utf16, whole) = utf16ByNulPattern(raw) {
-                if let whole { return .text(whole, encoding: utf16, warning: nil) }
+            if let utf16 = utf16ByNulPattern(raw) {
                 return convert(raw, from: utf16).map { .text($0, encoding: utf16, warning: nil) }
                     ?? .failure("cannot convert from \(utf16)")
             }
@@ -58,13 +57,16 @@ public enum TextDecoder {
         }
         if validUTF8() { return .text(raw, encoding: "UTF-8", warning: nil) }
         if let forced { return decodeForced(raw, forced) }
-        let (valid, invalid) = utf8Counts(raw)
+        // A count that stopped early (the file is clearly not UTF-8) cannot pass this test.
+        let (valid, invalid, complete) = utf8Counts(raw, settle: true)
         if valid >= 4 * invalid && valid > 0 { return .damagedUTF8 }
         let guess = guessChinese(raw)
         // Neither GB18030 nor Big5, but some real UTF-8 characters: UTF-8 that is badly damaged,
         // repaired with a warning at each place as before (a file in another encoding has no
         // well-formed multi-byte UTF-8 at all, or only by rare accident).
-        if case .failure = guess, valid > 0 { return .damagedUTF8 }
+        if case .failure = guess, valid > 0 || (!complete && utf8Counts(raw, settle: false).valid > 0) {
+            return .damagedUTF8
+        }
         return guess
     }
 
@@ -80,58 +82,50 @@ public enum TextDecoder {
     }
 
     /// UTF-16 without a BOM, told by its NULs: ASCII characters (line ends, digits) have a NUL
-    /// high byte. Both byte orders are decoded and the one that reads as text (ASCII, CJK
-    /// ideographs and punctuation) wins, so that U+3000 and 一 (U+4E00), whose low byte is NUL,
-    /// do not mislead.
-    /// The byte order, and the whole text when the sample was the whole file.
-    static func utf16ByNulPattern(_ raw: [UInt8]) -> (String, [UInt8]?)? {
+    /// high byte. Both byte orders are counted on the first 64 KB and the one that reads as
+    /// text (ASCII, CJK ideographs and punctuation) wins, so that U+3000 and 一 (U+4E00), whose
+    /// low byte is NUL, do not mislead. The counting reads the 16-bit units in place, as ICU
+    /// would decode them (`jb_utf16_counts`), so the file is converted once, in the order found.
+    static func utf16ByNulPattern(_ raw: [UInt8]) -> String? {
         guard raw.count >= 2 else { return nil }
-        let sample = Array(raw.prefix(sampleBytes))
-        var best: (name: String, share: Double, text: [UInt8])?
-        for name in ["UTF-16LE", "UTF-16BE"] {
-            guard let (text, errors) = convertCounting(sample, from: name), errors <= 1 else { continue }
-            let share = plausibleShare(text)
-            if share > (best?.share ?? 0) { best = (name, share, text) }
+        let sample = min(raw.count, sampleBytes)
+        var best: (name: String, share: Double)?
+        // An order whose text cannot reach 80% plausible is out whatever the other reads as:
+        // its count stops once a fifth of the sample's scalars (at most one a unit) are not.
+        let giveUp = (sample + 1) / 2 / 5
+        for (name, bigEndian) in [("UTF-16LE", false), ("UTF-16BE", true)] {
+            let (counts, errors, complete) = utf16Counts(raw[..<sample], bigEndian: bigEndian, giveUp: giveUp)
+            guard complete, errors <= 1 else { continue }
+            let share = counts.plausibleShare
+            if share > (best?.share ?? 0) { best = (name, share) }
             // Text that reads this well in the first order needs no second try.
             if share >= 0.98 { break }
         }
         guard let best, best.share >= 0.8 else { return nil }
-        return (best.name, sample.count == raw.count ? best.text : nil)
+        return best.name
     }
 
-    /// The share of scalars that text in Chinese bulletins is made of: printable ASCII and
-    /// line ends, CJK punctuation, ideographs and full-width forms.
-    static func plausibleShare(_ text: [UInt8]) -> Double {
-        var total = 0, plausible = 0
-        CommonCharacters.forEachScalar(text) { value in
-            total += 1
-            switch value {
-            case 0x09, 0x0A, 0x0D, 0x20...0x7E, 0xA0...0xFF, 0x2000...0x206F, 0x3000...0x303F,
-                 0x3400...0x9FFF, 0xFF00...0xFFEF, 0xFEFF: plausible += 1
-            default: break
-            }
+    /// What ICU would decode from `raw` as UTF-16 in that byte order, counted in place
+    /// (`jb_utf16_counts`); the count stops (`complete` false) past `giveUp` implausible scalars.
+    static func utf16Counts(_ raw: ArraySlice<UInt8>, bigEndian: Bool, giveUp: Int = .max) -> (counts: jb_text_counts, errors: Int, complete: Bool) {
+        var counts = jb_text_counts(), errors = 0
+        let complete = raw.withUnsafeBufferPointer {
+            jb_utf16_counts($0.baseAddress, $0.count, bigEndian ? 1 : 0, giveUp, &counts, &errors)
         }
-        return total == 0 ? 0 : Double(plausible) / Double(total)
+        return (counts, errors, complete != 0)
     }
 
     /// Well-formed multi-byte UTF-8 characters and ill-formed runs in the first 256 KB: a file
     /// whose valid ones outnumber the ill-formed four to one is UTF-8 with some damage rather
-    /// than another encoding.
-    static func utf8Counts(_ raw: [UInt8]) -> (valid: Int, invalid: Int) {
-        let sample = raw.prefix(sampleBytes * 4)
+    /// than another encoding. With `settle` the count stops (`complete` false) once that can
+    /// no longer be: in GBK text about a quarter of the way in.
+    static func utf8Counts(_ raw: [UInt8], settle: Bool) -> (valid: Int, invalid: Int, complete: Bool) {
         var valid = 0, invalid = 0
-        sample.withUnsafeBufferPointer { p in
-            var at = 0
-            while at < p.count {
-                var bad = 0
-                let offset = jb_utf8_find_invalid(p.baseAddress! + at, p.count - at, &bad)
-                valid += p[at..<(at + offset)].count { $0 >= 0xC2 && $0 <= 0xF4 }
-                if at + offset >= p.count { break }
-                invalid += 1
-                at += offset + max(bad, 1)
-            }
+        let complete = raw.withUnsafeBufferPointer { p -> Int32 in
+            guard let base = p.baseAddress else { return 1 }
+            return jb_utf8_sequence_counts(base, min(p.count, sampleBytes * 4), settle ? 1 : 0, &valid, &invalid)
         }
-        return (valid, invalid)
+        return (valid, invalid, complete != 0)
     }
 
     /// GB18030 (which covers GBK and GB2312) or Big5, by strict decoding and common characters.
@@ -139,15 +133,17 @@ public enum TextDecoder {
         // Cut the sample at a line end so that no character is split.
         var end = min(raw.count, sampleBytes)
         if end < raw.count, let newline = raw[..<end].lastIndex(of: 0x0A) { end = newline + 1 }
-        let sample = Array(raw[..<end])
+        let sample = raw[..<end]
         var texts: [String: [UInt8]] = [:]
         var scores: [Score] = []
         for name in ["GB18030", "Big5"] {
-            guard let (text, errors) = convertCounting(sample, from: name) else { continue }
+            // The text is counted as it is written: one pass over the sample for each candidate.
+            guard let decoded = convertCounting(sample, from: name, counting: true) else { continue }
+            let text = decoded.text
             // Bytes a converter maps to controls or private-use characters count as errors:
             // Big5's Windows table maps 0x80 and 0xFF rather than rejecting them.
-            let implausible = Int((1 - plausibleShare(text)) * Double(text.count / 2))
-            let score = Score(name: name, errors: errors + implausible, common: CommonCharacters.share(text))
+            let implausible = Int((1 - decoded.counts.plausibleShare) * Double(text.count / 2))
+            let score = Score(name: name, errors: decoded.errors + implausible, common: decoded.counts.commonShare)
             scores.append(score)
             texts[name] = text
             // GB18030 that decodes cleanly into common characters is settled: Big5 text read as
@@ -162,10 +158,13 @@ public enum TextDecoder {
         }
         let clear = other.map { $0.errors > best.errors * 4 + 2 || ($0.errors == best.errors && best.common >= 2 * $0.common + 0.05) } ?? true
         let sure = clear && best.common >= 0.05
-        // The sample's conversion is the whole text when the sample was the whole file.
-        guard let text = end == raw.count ? texts[best.name] : convert(raw, from: best.name) else {
+        // The sample's conversion is the start of the text: the sample ends after a line feed,
+        // which is one byte in both encodings and never part of another character, so the rest
+        // converts on its own to what converting the whole file would give after it.
+        guard let start = texts[best.name], let rest = end == raw.count ? [] : convertCounting(raw[end...], from: best.name)?.text else {
             return .failure("cannot convert from \(best.name)")
         }
+        let text = rest.isEmpty ? start : start + rest
         let alternative = other?.name ?? "another encoding"
         let warning = sure ? nil : "encoding not certain: read as \(best.name), could be \(alternative); if the text looks wrong, load it with --encoding \(alternative) (in the shell: .load --encoding \(alternative) PATH)"
         return .text(text, encoding: best.name, warning: warning)
@@ -221,20 +220,47 @@ public enum TextDecoder {
     }
 
     static func convert(_ raw: [UInt8], from name: String, skipping skip: Int = 0) -> [UInt8]? {
-        convertCounting(Array(raw[skip...]), from: name)?.0
+        convertCounting(raw[skip...], from: name)?.text
     }
 
     /// The bytes as UTF-8 and how many sequences were not valid in the encoding.
     static func convertCounting(_ raw: [UInt8], from name: String) -> ([UInt8], Int)? {
-        if raw.isEmpty { return isKnown(converterName(name)) ? ([], 0) : nil }
+        convertCounting(raw[...], from: name).map { ($0.text, $0.errors) }
+    }
+
+    /// A conversion: the UTF-8 text, the sequences not valid in the encoding, and what the
+    /// text is made of when it was counted.
+    struct Decoded {
+        var text: [UInt8]
+        var errors: Int
+        var counts: jb_text_counts
+    }
+
+    /// The bytes as UTF-8 through ICU's converter `name`, counted on the way when `counting`;
+    /// nil when ICU has no such converter.
+    static func convertCounting(_ raw: ArraySlice<UInt8>, from name: String, counting: Bool = false) -> Decoded? {
+        if raw.isEmpty { return isKnown(converterName(name)) ? Decoded(text: [], errors: 0, counts: jb_text_counts()) : nil }
         var out: UnsafeMutablePointer<UInt8>?
         var length = 0, errors = 0, first = -1
+        var counts = jb_text_counts()
         let status = raw.withUnsafeBufferPointer { p in
-            jb_convert_to_utf8(converterName(name), p.baseAddress, p.count, &out, &length, &errors, &first)
+            CommonCharacters.bits.withUnsafeBufferPointer { common in
+                withUnsafeMutablePointer(to: &counts) { counted in
+                    jb_convert_to_utf8(converterName(name), p.baseAddress, p.count, common.baseAddress,
+                                       &out, &length, &errors, &first, counting ? counted : nil)
+                }
+            }
         }
         guard status == 0 else { return nil }
         defer { jb_convert_free(out) }
-        guard let out else { return ([], errors) }
-        return (Array(UnsafeBufferPointer(start: out, count: length)), errors)
+        guard let out else { return Decoded(text: [], errors: errors, counts: counts) }
+        return Decoded(text: Array(UnsafeBufferPointer(start: out, count: length)), errors: errors, counts: counts)
     }
+}
+
+extension jb_text_counts {
+    /// The share of scalars that text in Chinese bulletins is made of (0 for no text).
+    var plausibleShare: Double { scalars == 0 ? 0 : Double(plausible) / Double(scalars) }
+    /// The share of ideographs that are among the most common Chinese characters (0 for none).
+    var commonShare: Double { ideographs == 0 ? 0 : Double(common) / Double(ideographs) }
 }

@@ -15,11 +15,50 @@ public final class WordIndex: @unchecked Sendable {
     private var madeVocabulary: SegmentationVocabulary?
     private var segmented = false
 
-    init(_ issues: [Issue], names: NameIndex, lexicon: Lexicon = .current) {
+    /// Where whole-corpus word statistics are kept beside a snapshot (docs/SNAPSHOT.md).
+    private let store: SnapshotWords?
+    private var triedKept = false
+    private var kept: WordStatistics?
+    private var usedKept = false
+
+    init(_ issues: [Issue], names: NameIndex, lexicon: Lexicon = .current, store: SnapshotWords? = nil) {
         self.issues = issues
         self.names = names
         self.lexicon = lexicon
+        self.store = store
         pthread_mutex_init(&mutex, nil)
+    }
+
+    /// The statistics a previous run kept for this corpus (`freq words` without `where` reads
+    /// them instead of segmenting); nil when there are none. Using them counts as segmenting.
+    public var keptStatistics: WordStatistics? {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        if !triedKept {
+            triedKept = true
+            kept = store?.load()
+        }
+        if kept != nil { usedKept = true }
+        return kept
+    }
+
+    /// Keeps whole-corpus statistics for later runs (when the corpus has a snapshot).
+    public func keep(_ statistics: WordStatistics) {
+        guard let store else { return }
+        pthread_mutex_lock(&mutex)
+        let fresh = !usedKept && kept == nil
+        kept = statistics
+        triedKept = true
+        pthread_mutex_unlock(&mutex)
+        if fresh { store.save(statistics) }
+    }
+
+    /// Whether statistics kept by an earlier run stood in for segmenting (then whatever
+    /// would have used the table made on the way, `.export`, makes it).
+    public var usedKeptStatistics: Bool {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return usedKept
     }
 
     /// The words segmentation adds to the dictionary: the lexicon's terms and the
@@ -65,7 +104,7 @@ public final class WordIndex: @unchecked Sendable {
     public var hasSegmented: Bool {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
-        return segmented
+        return segmented || usedKept
     }
 
     /// What to tell the user when jieba's dictionary is not installed (nil when it is).

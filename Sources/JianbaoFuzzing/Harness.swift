@@ -19,18 +19,25 @@ public enum FuzzHarness {
     /// Statements and meta commands, one per input line (the first 20), at one session over
     /// the sample corpus, in a mode chosen by the input's length; first the limit/offset window
     /// on numbers from the input. `.output`/`.once` write only inside a folder of the fuzzer's
-    /// own (or to /dev/full); commands, `.read` and `.load` are left out: a fuzzer must not
-    /// start programs or read other files.
+    /// own (or to /dev/full); commands, `.read`, `.load`,
+    /// `.export`, `.cache` and variables that hold such lines are left out: a fuzzer must not
+    /// start programs, read other files or clear the user's cache.
     public static func statements(_ input: [UInt8]) {
         windows(input)
-        let text = String(decoding: input, as: UTF8.self)
         let mode = OutputMode.allCases[input.count % OutputMode.allCases.count]
         let session = Session(corpus: sample, mode: mode, style: OutputStyle(headers: true, width: input.count % 2 == 0 ? nil : 60),
                               bail: false, out: Output(), err: Output())
-        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).prefix(20).enumerated() {
-            let word = line.drop { $0 == " " || $0 == "\t" }.prefix { !$0.isWhitespace }.lowercased()
-            if [".read", ".load", ".reload", ".safe"].contains(where: { word.hasPrefix($0) }) { continue }
-            var line = String(line)
+        // Lines split on the bytes \n and \r: split on Characters, "\r\n" is one and hid a
+        // `.once FILE` line from the checks below that the session then ran.
+        let lines = input.split(omittingEmptySubsequences: false) { $0 == 0x0A || $0 == 0x0D }
+        for (n, bytes) in lines.prefix(20).enumerated() {
+            let text = String(decoding: bytes, as: UTF8.self)
+            let word = text.drop { $0 == " " || $0 == "\t" }.prefix { !$0.isWhitespace }.lowercased()
+            if [".read", ".load", ".reload", ".safe", ".export", ".cache"].contains(where: { word.hasPrefix($0) }) { continue }
+            // A variable may hold a meta command that `$a` then runs: none that writes or reads.
+            if word.hasPrefix(".set"), ["output", "once", "export", "read", "load", "cache", "safe", "shell", "system"]
+                .contains(where: { text.lowercased().contains($0) }) { continue }
+            var line = text
             if word.hasPrefix(".output") || word.hasPrefix(".once") {
                 guard let redirected = redirect(line) else { continue }
                 line = redirected

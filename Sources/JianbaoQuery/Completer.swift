@@ -35,6 +35,7 @@ public struct Completer: Sendable {
         case "mode": return (word, filter(OutputMode.allCases.map(\.rawValue), word))
         case "headers", "bail", "echo", "timer", "stopwords": return (word, filter(["on", "off"], word))
         case "fields": return (word, filter(Schema.targets.map(\.name), word))
+        case "cache": return (word, words.count == 2 ? filter(["clear"], word) : [])
         case "help":
             let topics = MetaCommands.all.map(\.name) + Grammar.statementNames + Schema.targets.map(\.name) + OutputMode.allCases.map(\.rawValue)
             return (word, filter(Array(Set(topics)), word))

@@ -100,10 +100,12 @@ extension Evaluator {
     }
 
     /// Per word id, whether the list leaves it out (`.stopwords on` and in stopwords.txt).
-    func stopMask(_ table: WordTable) -> [Bool] {
-        guard stopwords else { return [Bool](repeating: false, count: table.texts.count) }
+    func stopMask(_ table: WordTable) -> [Bool] { stopMask(table.texts) }
+
+    func stopMask(_ texts: [String]) -> [Bool] {
+        guard stopwords else { return [Bool](repeating: false, count: texts.count) }
         let words = Lexicon.current.stopwords
-        return table.texts.map { words.contains($0) }
+        return texts.map { words.contains($0) }
     }
 }
 

@@ -39,7 +39,7 @@ public struct ExportSource: Sendable {
                 return values
             }
         }
-        if corpus.words.isBuilt {
+        if corpus.words.isBuilt || corpus.words.usedKeptStatistics {
             tables.append(Self.words(corpus))
         }
         self.tables = tables

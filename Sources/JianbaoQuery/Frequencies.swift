@@ -14,11 +14,28 @@ extension Evaluator {
         // of the list, not of the text).
         var total: Int?
         switch plan.kind {
+        case .words where plan.predicate == nil && corpus.words.keptStatistics != nil:
+            // Statistics an earlier run kept for this very corpus (docs/SNAPSHOT.md "Words").
+            let kept = corpus.words.keptStatistics!
+            let stop = stopMask(kept.texts)
+            total = kept.counts.reduce(0, +)
+            rows = []
+            var byTerm: [String: [Value]] = [:]
+            for (id, n) in kept.counts.enumerated() where n > 0 && id > 0 && !stop[id] {
+                rows.append((kept.texts[id], n))
+                byTerm[kept.texts[id]] = [.integer(kept.articles[id]), kept.dp[id].map { .number(Self.rounded($0, 4)) } ?? .null]
+            }
+            extraColumns = ["articles", "dp"]
+            rows.sort(by: Self.frequencyOrder)
+            extra = rows.map { byTerm[$0.term]! }
         case .words:
             let table = try wordTable()
             let selection = try articleSelection(plan.predicate)
             let counts = try wordCounts(table, selection)
             let spread = selection == nil ? try dispersionOfAll(table) : try dispersion(table, selection, counts)
+            if plan.predicate == nil {
+                corpus.words.keep(WordStatistics(texts: table.texts, counts: table.counts, articles: spread.articles, dp: spread.dp))
+            }
             let stop = stopMask(table)
             total = counts.reduce(0, +)
             rows = []

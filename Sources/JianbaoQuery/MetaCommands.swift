@@ -25,6 +25,7 @@ public enum MetaCommands {
         MetaCommand("check", "", "every loader diagnostic"),
         MetaCommand("load", "[--encoding NAME] PATH…", "add bulletin files or folders (.txt, .docx, .pdf, .html) to the corpus", path: true),
         MetaCommand("reload", "", "read the corpus again from its files (after they changed)"),
+        MetaCommand("cache", "[clear]", "where the corpus snapshots are kept, their size and what they hold; clear removes them"),
         MetaCommand("history", "", "the statements entered in the shell, oldest first"),
         MetaCommand("mode", "[MODE] [--bom]", "show or set the output mode: " + OutputMode.allCases.map(\.rawValue).joined(separator: "|")
                     + "; csv --bom starts files with a UTF-8 BOM (for Excel)"),
@@ -217,6 +218,9 @@ extension Session {
         case "reload":
             guard args.isEmpty else { return usage() }
             reload()
+        case "cache":
+            guard args.isEmpty || args.count == 1 && args[0].lowercased() == "clear" else { return usage() }
+            if args.isEmpty { try out.write(cacheListing()) } else { clearCache() }
         case "history":
             guard let history = terminal?.history else {
                 note("no history: it is kept by the interactive shell")

@@ -171,16 +171,23 @@ public struct Resolver {
     mutating func seriesNotes(_ predicate: Predicate, span: Range<Int>) {
         let source = RowSource(corpus: corpus, target: .figures)
         guard let filter = try? RowFilter(source, predicate, isInterrupted: { false }) else { return }
-        var subjects: [String: Int] = [:], spans = Set<String>(), cumulative = 0
+        // Counted by interned subject first; named (canonical names merged) once per subject.
+        let columns = corpus.figures.columns
+        var perCode = [Int](repeating: 0, count: columns.subjects.count + 1)
+        var spans = Set<String>(), lastSpan = "", cumulative = 0
         for group in source.groups {
             let rows = source.rows(of: group)
             guard let verdicts = try? filter.verdicts(rows) else { return }
             for (k, row) in rows.enumerated() where verdicts[k] {
-                let f = corpus.figures.figures[row.issue][row.index]
-                subjects[f.subject.isEmpty ? "(none)" : Lexicon.current.canonicalName(f.subject), default: 0] += 1
-                if !f.span.isEmpty { spans.insert(f.span) }
+                perCode[Int(columns.subject[columns.row(issue: row.issue, index: row.index)]) + 1] += 1
+                let f = source.figureTable[row.issue][row.index]
+                if !f.span.isEmpty, f.span != lastSpan { spans.insert(f.span); lastSpan = f.span }
                 if f.cumulative { cumulative += 1 }
             }
+        }
+        var subjects: [String: Int] = [:]
+        for (code, count) in perCode.enumerated() where count > 0 {
+            subjects[code == 0 ? "(none)" : Lexicon.current.canonicalName(columns.subjects[code - 1]), default: 0] += count
         }
         if subjects.count > 1 {
             let top = subjects.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(4).map(\.key)
@@ -199,12 +206,12 @@ public struct Resolver {
     /// the metrics X is an alias of (aliases widen the search, they never add figures).
     mutating func resolveMetric(_ m: MetricStatement) throws(QueryError) -> Plan {
         let spec = Schema.spec(.figures)
-        guard let all = corpus.figures.figures(stoppingIf: cancellation.check, progress: cancellation.progress) else {
+        guard corpus.figures.figures(stoppingIf: cancellation.check, progress: cancellation.progress) != nil else {
             throw QueryError(.interrupted, span: 0..<0)
         }
-        let known = all.reduce(into: Set<String>()) { names, figures in
-            for f in figures { names.insert(f.metric) }
-        }
+        // The distinct metrics, interned once (a set of every figure's metric hashed 800,000
+        // strings per statement).
+        let known = Set(corpus.figures.columns.metrics)
         var names: [String] = known.contains(m.name.text) ? [m.name.text] : known.filter { Names.byteContains($0, m.name.text) }.sorted()
         if let targets = Lexicon.current.aliases[m.name.text] {
             for target in targets {

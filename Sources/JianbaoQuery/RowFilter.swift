@@ -139,6 +139,19 @@ final class RowFilter: @unchecked Sendable {
             return rows.map { sectionHits[base[$0.issue] + Int(issues[$0.issue].articles[$0.index].section)] }
         }
         var out = [Bool](repeating: false, count: rows.count)
+        if source.target == .figures, leaf.field == .subject || leaf.field == .metric {
+            // Interned: each distinct subject or metric is tested once (`metric 营业收入`
+            // compared every figure's metric with the names it stands for).
+            let columns = corpus.figures.columns
+            let codes = leaf.field == .subject ? columns.subject : columns.metric
+            var verdicts = [Int8](repeating: -1, count: (leaf.field == .subject ? columns.subjects.count : columns.metrics.count) + 1)
+            for (k, row) in rows.enumerated() where active?[k] ?? true {
+                let code = Int(codes[columns.row(issue: row.issue, index: row.index)]) + 1
+                if verdicts[code] < 0 { verdicts[code] = try Matching.value(source.value(leaf.field, row), leaf.test) ? 1 : 0 }
+                out[k] = verdicts[code] == 1
+            }
+            return out
+        }
         if source.target == .figures, leaf.field == .unit || leaf.field == .base {
             // A figure's unit and base follow from its unit code: each code is tested once
             // (`where base = 元` over 800,000 figures compared 800,000 strings).

@@ -18,6 +18,9 @@ extension Session {
             return ".load"
         case "export":
             return ".export"
+        case "cache":
+            // Reading and writing snapshots is not output a script chooses; removing them is.
+            return args.isEmpty ? nil : ".cache clear"
         case "read":
             guard let path = args.first else { return nil }
             return isReadableInSafeMode(path) ? nil : ".read of \(path) (outside the corpus and the script's folder)"

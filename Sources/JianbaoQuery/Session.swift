@@ -66,6 +66,9 @@ public final class Session {
     public var historyFile: String?
     /// Encodings named for some of those paths (`--encoding`, `.load --encoding`), for `.reload`.
     public var corpusEncodings: [String: String] = [:]
+    /// Where corpus snapshots are kept (docs/SNAPSHOT.md); nil reads and writes none
+    /// (`--no-cache`, `JIANBAO_NO_CACHE=1`, and every session a test makes).
+    public var cache: SnapshotCache?
     /// The terminal standard output goes to, when it is one (set by the executable).
     public var terminal: (any SessionTerminal)?
     /// Starts the commands `.output '|…'` and `.once '|…'` pipe results to; nil refuses them.

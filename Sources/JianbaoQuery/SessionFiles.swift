@@ -78,7 +78,8 @@ extension Session {
         let started = Clock.now()
         let named = encoding.map { name in Dictionary(paths.map { ($0, name) }, uniquingKeysWith: { a, _ in a }) } ?? [:]
         corpusEncodings.merge(named) { _, new in new }
-        let result = CorpusLoader.load(paths: paths, encodings: named, progress: terminal?.progress)
+        let result = CorpusLoader.load(paths: paths, encodings: named, progress: terminal?.progress, cache: cache)
+        for warning in result.cacheWarnings { note("warning: " + warning) }
         let errors = result.diagnostics.filter { $0.severity == .error }
         for d in errors { note(d.description) }
         if !errors.isEmpty { markFailed() }
@@ -95,8 +96,9 @@ extension Session {
     /// `.reload`: reads everything again from where it came from.
     func reload() {
         let started = Clock.now()
-        let result = corpusPaths.map { CorpusLoader.load(paths: $0, encodings: corpusEncodings, progress: terminal?.progress) }
+        let result = corpusPaths.map { CorpusLoader.load(paths: $0, encodings: corpusEncodings, progress: terminal?.progress, cache: cache) }
             ?? CorpusLoader.load(documents: SampleCorpus.documents)
+        for warning in result.cacheWarnings { note("warning: " + warning) }
         let errors = result.diagnostics.filter { $0.severity == .error }
         for d in errors { note(d.description) }
         // A named path that is gone (the folder was moved, a disk unmounted) or a load that
@@ -178,5 +180,49 @@ extension Session {
             redirect = nil
         }
         return failure
+    }
+}
+
+// MARK: - Snapshot cache
+
+extension Session {
+    /// `.cache`: the folder, then each snapshot with its size and what it holds.
+    func cacheListing() -> String {
+        guard let cache else {
+            let folder = SnapshotCache.defaultDirectory().map { " (it would be \($0))" } ?? ""
+            return "no corpus cache in this run (--no-cache, JIANBAO_NO_CACHE=1 or the sample corpus)\(folder)\n"
+        }
+        let current = corpusPaths.map { cache.path(forRoot: SnapshotCache.root(paths: $0, encodings: corpusEncodings)) }
+        // Snapshots are counted as snapshots; the figures kept beside them add to the bytes.
+        let listings = cache.list()
+        var text = "cache folder \(cache.directory): \(counted(listings.count { !$0.isFigures }, "snapshot")), \(counted(listings.reduce(0) { $0 + $1.bytes }, "byte"))\n"
+        for listing in listings {
+            let name = String(listing.path.split(separator: "/").last ?? "")
+            let mark = listing.path == current ? " (this corpus)" : ""
+            if listing.isFigures {
+                text += "  \(name): \(counted(listing.bytes, "byte")); \(name.hasSuffix(".words") ? "the word statistics" : "the figures") of the snapshot of that name, once made\n"
+            } else if let root = listing.root {
+                text += "  \(name)\(mark): \(counted(listing.bytes, "byte")); \(counted(listing.files, "file")), "
+                    + "\(counted(listing.issues, "issue")), \(counted(listing.textBytes, "byte")) of text; for "
+                    + root.split(separator: "\n").map { Printable.visible(String($0)) }.joined(separator: ", ") + "\n"
+            } else {
+                text += "  \(name)\(mark): \(counted(listing.bytes, "byte")); from another build, damaged or being written (rebuilt when needed)\n"
+            }
+        }
+        return text
+    }
+
+    /// `.cache clear`: removes every snapshot; the corpus in memory stays as it is.
+    func clearCache() {
+        guard let cache else {
+            note("no corpus cache in this run; nothing removed")
+            return
+        }
+        let (removed, bytes, failure) = cache.clear()
+        if let failure {
+            note("error: .cache clear: " + failure)
+            markFailed()
+        }
+        note("removed \(counted(removed, "snapshot")) (\(counted(bytes, "byte"))) from \(cache.directory)")
     }
 }

@@ -15,6 +15,7 @@ struct Driver {
         self.options = options
         self.order = order
         self.scriptOnly = scriptOnly
+        cache = options.noCache ? nil : SnapshotCache.fromEnvironment(version: Jianbao.version)
     }
 
     /// The corpus paths: positional arguments before `--`.
@@ -63,6 +64,7 @@ struct Driver {
                               out: Output(fd: 1), err: err)
         session.timeout = options.timeout
         session.safe = options.safe
+        session.cache = cache
         session.commands = ShellCommands()
         session.corpusEncodings = encodings(corpusPaths.isEmpty ? getenv("JIANBAO_CORPUS").map { [String(cString: $0)] } ?? [] : corpusPaths)
         session.modeIsExplicit = options.mode != nil
@@ -92,16 +94,24 @@ struct Driver {
         return 1
     }
 
+    /// Where corpus snapshots are kept, unless `--no-cache` or `JIANBAO_NO_CACHE=1` say not to.
+    let cache: SnapshotCache?
+
     /// The corpus and how it was named (for messages).
     func loadCorpus(progress: ProgressLine? = nil) -> (Corpus, [String]) {
         // JIANBAO_SERIAL_LOAD=1 reads files on one thread: for benchmarks and bug reports.
         let parallel = getenv("JIANBAO_SERIAL_LOAD").map { String(cString: $0) != "1" } ?? true
+        func load(_ paths: [String]) -> Corpus {
+            let result = CorpusLoader.load(paths: paths, encodings: encodings(paths), parallel: parallel, progress: progress, cache: cache)
+            for warning in result.cacheWarnings { writeError("jianbao: warning: \(warning)\n") }
+            return Corpus(result)
+        }
         if !corpusPaths.isEmpty {
-            return (Corpus(CorpusLoader.load(paths: corpusPaths, encodings: encodings(corpusPaths), parallel: parallel, progress: progress)), corpusPaths)
+            return (load(corpusPaths), corpusPaths)
         }
         if let env = getenv("JIANBAO_CORPUS"), !String(cString: env).isEmpty {
             let path = String(cString: env)
-            return (Corpus(CorpusLoader.load(paths: [path], encodings: encodings([path]), parallel: parallel, progress: progress)), [path])
+            return (load([path]), [path])
         }
         return (Corpus(CorpusLoader.load(documents: SampleCorpus.documents)), ["the sample corpus"])
     }

@@ -60,6 +60,9 @@ struct Jianbao: ParsableCommand {
     @Flag(help: "Refuse what a script from someone else should not do: run commands, write files, read files outside the corpus and the script's folder (as .safe on).")
     var safe = false
 
+    @Flag(name: .customLong("no-cache"), help: "Read the corpus without its snapshot in ~/.cache/jianbao and write none (as JIANBAO_NO_CACHE=1).")
+    var noCache = false
+
     @Flag(name: .shortAndLong, help: "No banner in the interactive shell.")
     var quiet = false
 

@@ -42,14 +42,24 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
 @Suite struct GoldenScriptTests {
     static let cases = GoldenCase.all(under: "Tests/Golden") + GoldenCase.all(under: "Examples", expectationsIn: "Tests/Golden/examples")
 
+    /// Each case runs three times against the same expectations (docs/SNAPSHOT.md): cold, in
+    /// an empty cache folder of its own (the snapshot is written); warm, read from that
+    /// snapshot; and with `JIANBAO_NO_CACHE=1`. Results must not depend on the snapshot.
     @Test(arguments: cases)
     func golden(_ c: GoldenCase) throws {
-        let result = try Run.jianbao(c.arguments())
+        let cacheHome = TestPaths.freshCacheHome()
+        defer { try? FileManager.default.removeItem(atPath: cacheHome) }
+        let runs: [(String, [String: String])] = [("cold", ["XDG_CACHE_HOME": cacheHome]), ("warm", ["XDG_CACHE_HOME": cacheHome]),
+                                                  ("no cache", ["JIANBAO_NO_CACHE": "1"])]
         let root = TestPaths.packageRoot + "/"
-        for (actual, ext) in [(result.stdout, "out"), (result.stderr, "err"), ("\(result.status)\n", "status")] {
-            if let diff = Golden.check(actual, against: root + c.base + "." + ext) {
-                Issue.record(Comment(rawValue: diff))
+        for (name, environment) in runs {
+            let result = try Run.jianbao(c.arguments(), environment: environment)
+            for (actual, ext) in [(result.stdout, "out"), (result.stderr, "err"), ("\(result.status)\n", "status")] {
+                if let diff = Golden.check(actual, against: root + c.base + "." + ext) {
+                    Issue.record(Comment(rawValue: "\(name): " + diff))
+                }
             }
+            if Golden.recording { break }
         }
     }
 

@@ -124,7 +124,7 @@ import JianbaoTestSupport
         if let path = ProcessInfo.processInfo.environment["FIGURE_REPORT"] {
             try (report + "\n" + misses.map { "  · " + $0 }.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         }
-        #expect(articles.count >= 44 && outlets.count >= 40, "the set keeps its articles and outlets")
+        #expect(articles.count >= 60 && outlets.count >= 30, "issue 13: at least 60 articles from at least 30 outlets")
         #expect(articles.allSatisfy { !$0.paragraphs.isEmpty && $0.url.hasPrefix("http") }, "every article has its address")
         #expect(precision >= 0.95 && recall >= 0.95, "finding figures")
         #expect(failures.isEmpty, "below target: \(failures)")

@@ -45,6 +45,8 @@ import Testing
         (".mo", ".mo", [".mode"]),
         (".mode js", "js", ["json", "jsonl"]),
         (".headers o", "o", ["off", "on"]),
+        (".cac", ".cac", [".cache"]),
+        (".cache c", "c", ["clear"]),
         (".fields sou", "sou", ["sources"]),
         (".read Examples/sec", "Examples/sec", ["Examples/section-overview.jbq"]),
         (".load Examples/co", "Examples/co", ["Examples/corpus/"]),

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import JianbaoFuzzing
 
@@ -15,5 +16,19 @@ import Testing
     @Test func commandsAreNeverRun() {
         #expect(FuzzHarness.redirect(".once '|rm -rf x'") == nil)
         #expect(FuzzHarness.redirect(".output\t|sh") == nil)
+    }
+
+    /// Lines the checks once missed and the session then ran: a `.once` after "\r\n" (one
+    /// Character, so the input was not split there) and a variable holding `.once FILE`.
+    /// Both wrote `a.txt…` files into the repository root during a fuzzing run.
+    @Test(arguments: ["count issues\r\n.once fuzz-escape-1.txt\ncount issues",
+                      ".set a .once fuzz-escape-2.txt\n$a\ncount issues",
+                      ".set a '.output fuzz-escape-3.txt'\n$a\ncount issues\n.output off"])
+    func hiddenRedirectsWriteNothingHere(_ input: String) throws {
+        let name = try #require(input.split(separator: " ").first { $0.hasPrefix("fuzz-escape") }).prefix { $0 != "'" && $0 != "\n" }
+        let path = FileManager.default.currentDirectoryPath + "/" + name
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        FuzzHarness.statements(Array(input.utf8))
+        #expect(!FileManager.default.fileExists(atPath: path), "\(path) was written")
     }
 }

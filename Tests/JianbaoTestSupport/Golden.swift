@@ -14,6 +14,22 @@ public enum TestPaths {
     public static let seed = shared + "/seed/000_b3e8f2f70fe3def7.txt"
     public static let examples = packageRoot + "/Examples/corpus"
 
+    /// A cache folder (`XDG_CACHE_HOME`) for this test run alone: programs the tests start
+    /// write their corpus snapshots there, never in the home folder. Removed at exit.
+    public static let cacheHome: String = {
+        let path = NSTemporaryDirectory() + "jianbao-test-cache-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: TestPaths.cacheHome) }
+        return path
+    }()
+
+    /// A fresh, empty cache folder of its own (for a test that looks at what is cached).
+    public static func freshCacheHome() -> String {
+        let path = cacheHome + "/" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
     /// The built `jianbao` executable: beside the test bundle in the build folder.
     public static let executable: String = {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -81,6 +97,8 @@ public enum Run {
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment
         env["JIANBAO_CORPUS"] = nil
+        env["JIANBAO_NO_CACHE"] = nil
+        env["XDG_CACHE_HOME"] = TestPaths.cacheHome
         for (k, v) in environment { env[k] = v }
         process.environment = env
         let out = Pipe(), err = Pipe(), inPipe = Pipe()

@@ -8,6 +8,13 @@
 /// ill-formed part (Unicode's "maximal subpart", at least 1).
 size_t jb_utf8_find_invalid(const uint8_t *p, size_t n, size_t *bad_len);
 
+/// Well-formed multi-byte UTF-8 sequences (*valid) and ill-formed parts (*invalid, each
+/// maximal subpart once) in p[0..<n], in one pass: how much a file that is not valid UTF-8
+/// still looks like UTF-8. With `settle` not 0 the scan stops as soon as the well-formed ones
+/// can no longer reach a quarter of the ill-formed ones (4 × invalid > valid + what the rest
+/// could hold), and returns 0; it returns 1 when it counted all n bytes.
+int jb_utf8_sequence_counts(const uint8_t *p, size_t n, int settle, size_t *valid, size_t *invalid);
+
 /// Number of Unicode scalars in well-formed UTF-8 (bytes that are not continuations).
 size_t jb_count_scalars(const uint8_t *p, size_t n);
 

@@ -1,0 +1,518 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One file's entry in a snapshot: what reading it produced, and the stamp of the file then.
+struct SnapshotEntry {
+    /// The path as the operating system takes it.
+    var pathBytes: [UInt8]
+    var stamp: FileStamp
+    /// The encoding named for the file (`--encoding`), or "" for none.
+    var forcedEncoding: String
+    var issue: Issue?
+    var diagnostics: [Diagnostic]
+}
+
+/// The binary layout of a snapshot file (docs/SNAPSHOT.md "Layout"): a 64-byte header, the
+/// texts of all issues one after another, then the index: fixed records and Int32 arrays,
+/// ending with the bytes of every string. Integers are little-endian (the machine's). The
+/// index is checksummed; the texts are not (that would read every page of them), but every
+/// range is checked against the text it points into before use.
+enum SnapshotFormat {
+    static let magic: [UInt8] = Array("JBSNAP\r\n".utf8)
+    /// Bumped whenever the layout or what the reader produces changes meaning.
+    static let formatVersion: UInt32 = 1
+    static let headerSize = 64
+    /// Int64 fields in an entry record.
+    static let entryFields = 40
+    /// Int32 fields per header range, section, article, block and diagnostic.
+    static let rangeFields = 2, sectionFields = 6, articleFields = 9, blockFields = 4, diagnosticFields = 7
+    /// Int64 counts at the start of the index: version string, root string, then the number of
+    /// entries, Int32s of ranges, sections, articles, blocks and diagnostics, string bytes, and
+    /// the generation (random, new with every write: what files kept beside it refer to).
+    static let countFields = 12
+
+    /// The program's identity: a snapshot of another build is rebuilt, not read.
+    static func programVersion(_ version: String) -> String { "jianbao \(version) format \(formatVersion)" }
+
+    /// A fast 64-bit checksum, eight bytes at a time (not cryptographic: it finds damage).
+    static func checksum(_ p: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(p.count)
+        let words = p.count / 8
+        var i = 0
+        while i < words {
+            let w = p.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+            h = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+            i += 1
+        }
+        var tail: UInt64 = 0
+        for k in (words * 8)..<p.count { tail = (tail << 8) | UInt64(p[k]) }
+        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        return h ^ (h >> 29)
+    }
+}
+
+/// Writes a snapshot into a file descriptor.
+struct SnapshotWriter {
+    private var index = Index()
+
+    /// Records and arrays as they are built; strings are collected and appended last.
+    private struct Index {
+        var entries: [Int64] = []
+        var ranges: [Int32] = []
+        var sections: [Int32] = []
+        var articles: [Int32] = []
+        var blocks: [Int32] = []
+        var diagnostics: [Int32] = []
+        var strings: [UInt8] = []
+
+        /// (offset, length) of bytes in the string table.
+        mutating func string<S: Collection>(_ bytes: S) -> (Int64, Int64) where S.Element == UInt8 {
+            let offset = Int64(strings.count)
+            strings.append(contentsOf: bytes)
+            return (offset, Int64(bytes.count))
+        }
+    }
+
+    /// Writes `entries` (with `root` and `version` in the index) to `fd`; false on a failed write.
+    static func write(_ entries: [SnapshotEntry], root: String, version: String, generation: UInt64, to fd: Int32) -> Bool {
+        var writer = SnapshotWriter()
+        var out = BufferedWriter(fd: fd)
+        out.append(bytes: [UInt8](repeating: 0, count: SnapshotFormat.headerSize))
+        let textStart = SnapshotFormat.headerSize
+        var textLength = 0
+        var textOffsets: [Int] = []
+        guard out.flush() else { return false }
+        // The texts go from where they are (the reader's arrays, an older snapshot's mapping)
+        // to the file with writev, 512 at a time: no copy through a buffer.
+        var pending: [iovec] = []
+        var keep: [IssueText] = []
+        func send() -> Bool {
+            defer { pending.removeAll(keepingCapacity: true); keep.removeAll(keepingCapacity: true) }
+            return writeAll(fd, &pending)
+        }
+        for entry in entries {
+            textOffsets.append(textLength)
+            guard let issue = entry.issue, issue.text.count > 0 else { continue }
+            let base = issue.text.withUnsafeBufferPointer { $0.baseAddress! }
+            keep.append(issue.text)
+            pending.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: base), iov_len: issue.text.count))
+            textLength += issue.text.count
+            if pending.count == 512, !send() { return false }
+        }
+        if !pending.isEmpty, !send() { return false }
+        // The index starts 8-aligned.
+        let pad = (8 - (textStart + textLength) % 8) % 8
+        out.append(bytes: [UInt8](repeating: 0, count: pad))
+        let indexOffset = textStart + textLength + pad
+
+        let (vo, vl) = writer.index.string(Array(SnapshotFormat.programVersion(version).utf8))
+        let (ro, rl) = writer.index.string(Array(root.utf8))
+        // Sized once: the arrays grow to tens of megabytes.
+        let issues = entries.compactMap(\.issue)
+        writer.index.entries.reserveCapacity(entries.count * SnapshotFormat.entryFields)
+        writer.index.blocks.reserveCapacity(issues.reduce(0) { $0 + $1.blocks.count } * SnapshotFormat.blockFields)
+        writer.index.articles.reserveCapacity(issues.reduce(0) { $0 + $1.articles.count } * SnapshotFormat.articleFields)
+        writer.index.sections.reserveCapacity(issues.reduce(0) { $0 + $1.sections.count } * SnapshotFormat.sectionFields)
+        for (k, entry) in entries.enumerated() { writer.add(entry, textOffset: textOffsets[k]) }
+        let index = writer.index
+        let counts: [Int64] = [vo, vl, ro, rl, Int64(entries.count), Int64(index.ranges.count), Int64(index.sections.count),
+                               Int64(index.articles.count), Int64(index.blocks.count), Int64(index.diagnostics.count),
+                               Int64(index.strings.count), Int64(bitPattern: generation)]
+        var indexBytes: [UInt8] = []
+        func put<T>(_ array: [T]) { array.withUnsafeBytes { indexBytes.append(contentsOf: $0) } }
+        put(counts)
+        put(index.entries)
+        put(index.ranges)
+        put(index.sections)
+        put(index.articles)
+        put(index.blocks)
+        put(index.diagnostics)
+        indexBytes.append(contentsOf: index.strings)
+        out.append(bytes: indexBytes)
+        guard out.flush() else { return false }
+
+        var header = [UInt8](repeating: 0, count: SnapshotFormat.headerSize)
+        let sum = indexBytes.withUnsafeBytes { SnapshotFormat.checksum($0) }
+        header.withUnsafeMutableBytes { h in
+            for (i, b) in SnapshotFormat.magic.enumerated() { h[i] = b }
+            h.storeBytes(of: SnapshotFormat.formatVersion.littleEndian, toByteOffset: 8, as: UInt32.self)
+            h.storeBytes(of: UInt32(SnapshotFormat.headerSize).littleEndian, toByteOffset: 12, as: UInt32.self)
+            h.storeBytes(of: UInt64(indexOffset).littleEndian, toByteOffset: 16, as: UInt64.self)
+            h.storeBytes(of: UInt64(indexBytes.count).littleEndian, toByteOffset: 24, as: UInt64.self)
+            h.storeBytes(of: sum.littleEndian, toByteOffset: 32, as: UInt64.self)
+            h.storeBytes(of: UInt64(textStart).littleEndian, toByteOffset: 40, as: UInt64.self)
+            h.storeBytes(of: UInt64(textLength).littleEndian, toByteOffset: 48, as: UInt64.self)
+            h.storeBytes(of: UInt64(indexOffset + indexBytes.count).littleEndian, toByteOffset: 56, as: UInt64.self)
+        }
+        return header.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) == $0.count }
+    }
+
+    private mutating func add(_ entry: SnapshotEntry, textOffset: Int) {
+        var f = [Int64](repeating: -1, count: SnapshotFormat.entryFields)
+        (f[0], f[1]) = index.string(entry.pathBytes)
+        let s = entry.stamp
+        (f[2], f[3], f[4], f[5], f[6]) = (s.size, s.mtime, s.mtimeNanoseconds, s.ctime, s.ctimeNanoseconds)
+        (f[7], f[8]) = (Int64(bitPattern: s.device), Int64(bitPattern: s.inode))
+        (f[9], f[10]) = index.string(Array(entry.forcedEncoding.utf8))
+        f[11] = Int64(index.diagnostics.count / SnapshotFormat.diagnosticFields)
+        f[12] = Int64(entry.diagnostics.count)
+        for d in entry.diagnostics {
+            let (fo, fl) = index.string(Array(d.file.utf8))
+            let (mo, ml) = index.string(Array(d.message.utf8))
+            let severity: Int32 = switch d.severity { case .note: 0; case .warning: 1; case .error: 2 }
+            index.diagnostics += [severity, Int32(fo), Int32(fl), Int32(clamping: d.line ?? -1), Int32(clamping: d.column ?? -1), Int32(mo), Int32(ml)]
+        }
+        guard let issue = entry.issue else { f[13] = 0; index.entries += f; return }
+        f[13] = 1
+        (f[14], f[15]) = index.string(Array(issue.id.utf8))
+        (f[16], f[17]) = index.string(Array(issue.path.utf8))
+        (f[18], f[19]) = (Int64(textOffset), Int64(issue.text.count))
+        if let date = issue.date {
+            f[20] = Int64(date.year)
+            f[21] = Int64(date.month ?? -1)
+            f[22] = Int64(date.day ?? -1)
+        } else {
+            f[20] = Int64.min
+        }
+        if let number = issue.number { f[23] = 1; f[24] = Int64(number) } else { f[23] = 0 }
+        if let encoding = issue.encoding { (f[25], f[26]) = index.string(Array(encoding.utf8)) }
+        (f[27], f[28]) = index.string(Array(issue.format.utf8))
+        f[29] = Int64(index.ranges.count / SnapshotFormat.rangeFields)
+        f[30] = Int64(issue.header.count)
+        for r in issue.header { index.ranges += [Int32(r.lower), Int32(r.upper)] }
+        f[31] = Int64(index.sections.count / SnapshotFormat.sectionFields)
+        f[32] = Int64(issue.sections.count)
+        for s in issue.sections {
+            index.sections += [Int32(s.name.lower), Int32(s.name.upper), s.ordinal, s.line, s.articles.lowerBound, s.articles.upperBound]
+        }
+        f[33] = Int64(index.articles.count / SnapshotFormat.articleFields)
+        f[34] = Int64(issue.articles.count)
+        for a in issue.articles {
+            index.articles += [a.section, a.blocks.lowerBound, a.blocks.upperBound, a.titleCount, a.paragraphCount,
+                               a.subheadingCount, Int32(a.source?.lower ?? -1), Int32(a.source?.upper ?? -1), a.line]
+        }
+        f[35] = Int64(index.blocks.count / SnapshotFormat.blockFields)
+        f[36] = Int64(issue.blocks.count)
+        for b in issue.blocks {
+            index.blocks.append(b.range.start)
+            index.blocks.append(b.range.end)
+            index.blocks.append(b.line)
+            index.blocks.append(Int32(b.kind.rawValue))
+        }
+        index.entries += f
+    }
+}
+
+/// Writes every byte the vectors name, going on after short writes.
+private func writeAll(_ fd: Int32, _ vectors: inout [iovec]) -> Bool {
+    var first = 0
+    while first < vectors.count {
+        let n = vectors.withUnsafeBufferPointer { writev(fd, $0.baseAddress! + first, Int32(vectors.count - first)) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            return false
+        }
+        var left = n
+        while first < vectors.count, left >= vectors[first].iov_len {
+            left -= vectors[first].iov_len
+            first += 1
+        }
+        if first < vectors.count, left > 0 {
+            vectors[first].iov_base += left
+            vectors[first].iov_len -= left
+        }
+    }
+    return true
+}
+
+/// Appends to a file through a 1 MiB buffer.
+private struct BufferedWriter {
+    let fd: Int32
+    var buffer: [UInt8] = []
+    var failed = false
+
+    init(fd: Int32) {
+        self.fd = fd
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    mutating func append(bytes: UnsafeRawBufferPointer) {
+        if buffer.count + bytes.count > 1 << 20 { _ = flush() }
+        if bytes.count >= 1 << 20 {
+            writeAll(bytes)
+        } else {
+            buffer.append(contentsOf: bytes)
+        }
+    }
+
+    mutating func append(bytes: [UInt8]) {
+        bytes.withUnsafeBytes { append(bytes: $0) }
+    }
+
+    mutating func flush() -> Bool {
+        let pending = buffer
+        buffer.removeAll(keepingCapacity: true)
+        pending.withUnsafeBytes { writeAll($0) }
+        return !failed
+    }
+
+    private mutating func writeAll(_ bytes: UnsafeRawBufferPointer) {
+        var done = 0
+        while done < bytes.count && !failed {
+            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                failed = true
+            } else {
+                done += n
+            }
+        }
+    }
+}
+
+/// A snapshot file, mapped and checked: entries are looked up by path and turned into
+/// issues whose text is read in place.
+final class SnapshotReader: @unchecked Sendable {
+    enum Failure: Error, Equatable {
+        /// Not a snapshot, cut short, or its index does not match its checksum.
+        case damaged(String)
+        /// A snapshot of another build of the program: rebuilt without a word.
+        case otherVersion
+    }
+
+    let file: MappedFile
+    let root: String
+    let generation: UInt64
+    let entryCount: Int
+    private let textStart: Int, textLength: Int
+    private let entriesAt: UnsafePointer<Int64>
+    private let rangesAt: UnsafePointer<Int32>, sectionsAt: UnsafePointer<Int32>, articlesAt: UnsafePointer<Int32>
+    private let blocksAt: UnsafePointer<Int32>, diagnosticsAt: UnsafePointer<Int32>
+    private let counts: (ranges: Int, sections: Int, articles: Int, blocks: Int, diagnostics: Int)
+    private let strings: UnsafeBufferPointer<UInt8>
+    /// Entry index by path bytes, made the first time a file is not where it was (entries are
+    /// in load order, so a warm load of an unchanged corpus never needs it).
+    private var byPathMade: [[UInt8]: Int]?
+    private var mutex = pthread_mutex_t()
+
+    /// Maps and checks the snapshot at `path`; nil when there is none.
+    static func open(_ path: String, version: String) -> Result<SnapshotReader, Failure>? {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return .failure(.damaged("not a regular file")) }
+        guard Int(st.st_size) >= SnapshotFormat.headerSize else { return .failure(.damaged("too short to be a snapshot")) }
+        // No address space for it (`ulimit -v`): read the files, as without a snapshot.
+        guard let file = MappedFile(fd: fd, count: Int(st.st_size)) else { return nil }
+        do {
+            return .success(try SnapshotReader(file, version: version))
+        } catch let failure as Failure {
+            return .failure(failure)
+        } catch {
+            return .failure(.damaged("\(error)"))
+        }
+    }
+
+    private init(_ file: MappedFile, version: String) throws {
+        self.file = file
+        let all = UnsafeRawBufferPointer(file.bytes)
+        guard Array(all[0..<8]) == SnapshotFormat.magic else { throw Failure.damaged("not a snapshot (bad magic)") }
+        func u64(_ at: Int) -> Int {
+            let v = UInt64(littleEndian: all.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+            return v > UInt64(Int.max) ? -1 : Int(v)
+        }
+        let format = UInt32(littleEndian: all.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+        guard format == SnapshotFormat.formatVersion else { throw Failure.otherVersion }
+        let indexOffset = u64(16), indexLength = u64(24), total = u64(56)
+        textStart = u64(40)
+        textLength = u64(48)
+        guard total == all.count else { throw Failure.damaged("cut short (\(all.count) of \(total) bytes)") }
+        guard indexOffset >= SnapshotFormat.headerSize, indexLength >= 0, indexOffset % 8 == 0,
+              indexOffset <= all.count, indexLength <= all.count - indexOffset,
+              textStart == SnapshotFormat.headerSize, textLength >= 0, textStart + textLength <= indexOffset else {
+            throw Failure.damaged("bad header")
+        }
+        let index = UnsafeRawBufferPointer(rebasing: all[indexOffset..<(indexOffset + indexLength)])
+        guard SnapshotFormat.checksum(index) == UInt64(littleEndian: all.loadUnaligned(fromByteOffset: 32, as: UInt64.self)) else {
+            throw Failure.damaged("the index does not match its checksum")
+        }
+        let countBytes = SnapshotFormat.countFields * 8
+        guard index.count >= countBytes else { throw Failure.damaged("index too short") }
+        let c = (0..<SnapshotFormat.countFields).map { Int(Int64(littleEndian: index.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self))) }
+        generation = UInt64(bitPattern: Int64(c[11]))
+        guard c[4...10].allSatisfy({ $0 >= 0 && $0 < Int(Int32.max) }) else { throw Failure.damaged("bad counts") }
+        let entryCount = c[4]
+        var at = countBytes
+        let sizes = [entryCount * SnapshotFormat.entryFields * 8, c[5] * 4, c[6] * 4, c[7] * 4, c[8] * 4, c[9] * 4, c[10]]
+        guard at + sizes.reduce(0, +) == index.count,
+              c[5] % SnapshotFormat.rangeFields == 0, c[6] % SnapshotFormat.sectionFields == 0,
+              c[7] % SnapshotFormat.articleFields == 0, c[8] % SnapshotFormat.blockFields == 0,
+              c[9] % SnapshotFormat.diagnosticFields == 0 else { throw Failure.damaged("index sizes do not add up") }
+        let base = index.baseAddress!
+        entriesAt = (base + at).assumingMemoryBound(to: Int64.self); at += sizes[0]
+        rangesAt = (base + at).assumingMemoryBound(to: Int32.self); at += sizes[1]
+        sectionsAt = (base + at).assumingMemoryBound(to: Int32.self); at += sizes[2]
+        articlesAt = (base + at).assumingMemoryBound(to: Int32.self); at += sizes[3]
+        blocksAt = (base + at).assumingMemoryBound(to: Int32.self); at += sizes[4]
+        diagnosticsAt = (base + at).assumingMemoryBound(to: Int32.self); at += sizes[5]
+        strings = UnsafeBufferPointer(start: (base + at).assumingMemoryBound(to: UInt8.self), count: sizes[6])
+        counts = (c[5] / SnapshotFormat.rangeFields, c[6] / SnapshotFormat.sectionFields, c[7] / SnapshotFormat.articleFields,
+                  c[8] / SnapshotFormat.blockFields, c[9] / SnapshotFormat.diagnosticFields)
+        self.entryCount = entryCount
+        func text(_ o: Int, _ l: Int) throws -> [UInt8] {
+            guard o >= 0, l >= 0, o <= sizes[6], l <= sizes[6] - o else { throw Failure.damaged("bad string") }
+            return Array(UnsafeBufferPointer(rebasing: UnsafeBufferPointer(start: (base + at).assumingMemoryBound(to: UInt8.self), count: sizes[6])[o..<(o + l)]))
+        }
+        guard String(decoding: try text(c[0], c[1]), as: UTF8.self) == SnapshotFormat.programVersion(version) else {
+            throw Failure.otherVersion
+        }
+        root = String(decoding: try text(c[2], c[3]), as: UTF8.self)
+        pthread_mutex_init(&mutex, nil)
+    }
+
+    deinit { pthread_mutex_destroy(&mutex) }
+
+    /// The path bytes of entry `k`, if they are in the string table.
+    private func pathBytes(_ k: Int) -> UnsafeBufferPointer<UInt8>? {
+        let f = entriesAt + k * SnapshotFormat.entryFields
+        let o = Int(f[0]), l = Int(f[1])
+        guard o >= 0, l >= 0, o <= strings.count, l <= strings.count - o else { return nil }
+        return UnsafeBufferPointer(rebasing: strings[o..<(o + l)])
+    }
+
+    /// The entry of `path`: where it was in load order (`hint`), else looked up.
+    private func find(_ path: [UInt8], hint: Int) -> Int? {
+        if hint < entryCount, let bytes = pathBytes(hint), bytes.elementsEqual(path) { return hint }
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        if byPathMade == nil {
+            var made: [[UInt8]: Int] = [:]
+            made.reserveCapacity(entryCount)
+            for k in 0..<entryCount { if let bytes = pathBytes(k) { made[Array(bytes)] = k } }
+            byPathMade = made
+        }
+        return byPathMade![path]
+    }
+
+    /// How many entries hold an issue (the others are files that yielded none).
+    var issueCount: Int { (0..<entryCount).count { entriesAt[$0 * SnapshotFormat.entryFields + 13] == 1 } }
+    var textBytes: Int { textLength }
+
+    /// The entry for `path`, when its stamp and named encoding are still those of the file.
+    func entry(path: [UInt8], stamp: FileStamp, forcedEncoding: String, hint: Int) -> Int? {
+        guard stamp.isKnown, let k = find(path, hint: hint) else { return nil }
+        let f = entriesAt + k * SnapshotFormat.entryFields
+        let known = FileStamp.from(size: f[2], mtime: f[3], f[4], ctime: f[5], f[6],
+                                   device: UInt64(bitPattern: f[7]), inode: UInt64(bitPattern: f[8]))
+        guard known == stamp, (try? string(f[9], f[10])) == forcedEncoding else { return nil }
+        return k
+    }
+
+    /// The stamp an entry was written with.
+    func stamp(_ k: Int) -> FileStamp {
+        let f = entriesAt + k * SnapshotFormat.entryFields
+        return FileStamp.from(size: f[2], mtime: f[3], f[4], ctime: f[5], f[6],
+                              device: UInt64(bitPattern: f[7]), inode: UInt64(bitPattern: f[8]))
+    }
+
+    private func string(_ offset: Int64, _ length: Int64) throws(Failure) -> String {
+        let o = Int(offset), l = Int(length)
+        guard o >= 0, l >= 0, o <= strings.count, l <= strings.count - o else { throw .damaged("bad string") }
+        return String(decoding: UnsafeBufferPointer(rebasing: strings[o..<(o + l)]), as: UTF8.self)
+    }
+
+    /// Checks that `first..<first+count` lies within `limit` records.
+    private func span(_ first: Int64, _ count: Int64, _ limit: Int) throws(Failure) -> Range<Int> {
+        guard first >= 0, count >= 0, first <= Int64(limit), count <= Int64(limit) - first else { throw .damaged("bad record span") }
+        return Int(first)..<Int(first + count)
+    }
+
+    /// What reading entry `k`'s file produced: its issue (text mapped) and diagnostics.
+    func result(_ k: Int) throws(Failure) -> (Issue?, [Diagnostic]) {
+        let f = entriesAt + k * SnapshotFormat.entryFields
+        var diagnostics: [Diagnostic] = []
+        for d in try span(f[11], f[12], counts.diagnostics) {
+            let r = diagnosticsAt + d * SnapshotFormat.diagnosticFields
+            let severity: Diagnostic.Severity
+            switch r[0] {
+            case 0: severity = .note
+            case 1: severity = .warning
+            case 2: severity = .error
+            default: throw .damaged("bad severity")
+            }
+            diagnostics.append(Diagnostic(severity, file: try string(Int64(r[1]), Int64(r[2])),
+                                          line: r[3] < 0 ? nil : Int(r[3]), column: r[4] < 0 ? nil : Int(r[4]),
+                                          try string(Int64(r[5]), Int64(r[6]))))
+        }
+        guard f[13] == 1 else { return (nil, diagnostics) }
+        let textRange = try span(f[18], f[19], textLength)
+        let n = textRange.count
+        func range(_ lo: Int32, _ hi: Int32) throws(Failure) -> ByteRange {
+            guard lo >= 0, lo <= hi, Int(hi) <= n else { throw .damaged("bad text range") }
+            return ByteRange(Int(lo), Int(hi))
+        }
+        let header = try span(f[29], f[30], counts.ranges).map { i throws(Failure) in
+            try range(rangesAt[2 * i], rangesAt[2 * i + 1])
+        }
+        let articleCount = Int32(clamping: f[34]), blockCount = Int32(clamping: f[36])
+        var sections: [Section] = []
+        let sectionSpan = try span(f[31], f[32], counts.sections)
+        sections.reserveCapacity(sectionSpan.count)
+        for i in sectionSpan {
+            let r = sectionsAt + i * SnapshotFormat.sectionFields
+            guard r[4] >= 0, r[4] <= r[5], r[5] <= articleCount else { throw .damaged("bad section") }
+            sections.append(Section(name: try range(r[0], r[1]), ordinal: r[2], line: r[3], articles: r[4]..<r[5]))
+        }
+        var articles: [Article] = []
+        let articleSpan = try span(f[33], f[34], counts.articles)
+        articles.reserveCapacity(articleSpan.count)
+        for i in articleSpan {
+            let r = articlesAt + i * SnapshotFormat.articleFields
+            guard r[0] >= 0, Int(r[0]) < sections.count, r[1] >= 0, r[1] <= r[2], r[2] <= blockCount else { throw .damaged("bad article") }
+            articles.append(Article(section: r[0], blocks: r[1]..<r[2], titleCount: r[3], paragraphCount: r[4],
+                                    subheadingCount: r[5], source: r[6] < 0 ? nil : try range(r[6], r[7]), line: r[8]))
+        }
+        let blockSpan = try span(f[35], f[36], counts.blocks)
+        var bad = false
+        let blocks = [Block](unsafeUninitializedCapacity: blockSpan.count) { out, filled in
+            var r = blocksAt + blockSpan.lowerBound * SnapshotFormat.blockFields
+            for j in 0..<blockSpan.count {
+                let lo = r[0], hi = r[1]
+                guard lo >= 0, lo <= hi, Int(hi) <= n, let kind = Block.Kind(rawValue: UInt8(truncatingIfNeeded: r[3])), r[3] >= 0, r[3] < 256 else {
+                    bad = true
+                    break
+                }
+                (out.baseAddress! + j).initialize(to: Block(range: ByteRange(Int(lo), Int(hi)), line: r[2], kind: kind))
+                filled = j + 1
+                r += SnapshotFormat.blockFields
+            }
+        }
+        if bad { throw .damaged("bad block") }
+        let date: BulletinDate? = f[20] == Int64.min ? nil
+            : BulletinDate(year: Int(f[20]), month: f[21] < 0 ? nil : Int(f[21]), day: f[22] < 0 ? nil : Int(f[22]))
+        let issue = Issue(id: try string(f[14], f[15]), path: try string(f[16], f[17]),
+                          text: IssueText(mapped: file, offset: textStart + textRange.lowerBound, count: n),
+                          date: date, number: f[23] == 1 ? Int(f[24]) : nil, header: header,
+                          sections: sections, articles: articles, blocks: blocks,
+                          encoding: f[25] < 0 ? nil : try string(f[25], f[26]), format: try string(f[27], f[28]))
+        return (issue, diagnostics)
+    }
+}
+
+extension FileStamp {
+    static func from(size: Int64, mtime: Int64, _ mtimeNanoseconds: Int64, ctime: Int64, _ ctimeNanoseconds: Int64,
+                     device: UInt64, inode: UInt64) -> FileStamp {
+        var s = FileStamp()
+        s.size = size
+        s.mtime = mtime
+        s.mtimeNanoseconds = mtimeNanoseconds
+        s.ctime = ctime
+        s.ctimeNanoseconds = ctimeNanoseconds
+        s.device = device
+        s.inode = inode
+        return s
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+import JianbaoTestSupport
+
+/// The snapshot cache as a user meets it: `--no-cache`, `JIANBAO_NO_CACHE=1`, `.cache`,
+/// `.cache clear`, and one warning for a damaged snapshot.
+@Suite struct SnapshotCLITests {
+    static func snapshots(_ home: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: home + "/jianbao")) ?? []).filter { $0.hasSuffix(".snapshot") }
+    }
+
+    @Test func aLoadWritesOneSnapshotAndTheSwitchesWriteNone() throws {
+        let home = TestPaths.freshCacheHome()
+        for (arguments, environment) in [(["--no-cache"], [:]), ([], ["JIANBAO_NO_CACHE": "1"])] {
+            let r = try Run.jianbao(arguments + ["-c", "count articles", "Examples/corpus"], environment: ["XDG_CACHE_HOME": home].merging(environment) { $1 })
+            #expect(r.status == 0 && r.stdout == "count\n27\n", "\(r.stderr)")
+            #expect(Self.snapshots(home).isEmpty)
+        }
+        // The sample corpus needs none either.
+        _ = try Run.jianbao(["-c", "count articles"], environment: ["XDG_CACHE_HOME": home])
+        #expect(Self.snapshots(home).isEmpty)
+        let cold = try Run.jianbao(["-c", "count articles", "Examples/corpus"], environment: ["XDG_CACHE_HOME": home])
+        #expect(cold.stdout == "count\n27\n" && cold.stderr.isEmpty)
+        #expect(Self.snapshots(home).count == 1)
+        // HOME names it when XDG_CACHE_HOME does not.
+        let other = TestPaths.freshCacheHome()
+        _ = try Run.jianbao(["-c", "count articles", "Examples/corpus"], environment: ["XDG_CACHE_HOME": "", "HOME": other])
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: other + "/.cache/jianbao")) ?? []).count == 1)
+    }
+
+    @Test func dotCacheShowsAndClears() throws {
+        let home = TestPaths.freshCacheHome()
+        _ = try Run.jianbao(["-c", "count articles", "Examples/corpus"], environment: ["XDG_CACHE_HOME": home])
+        let shown = try Run.jianbao(["-c", ".cache", "Examples/corpus"], environment: ["XDG_CACHE_HOME": home])
+        #expect(shown.stdout.hasPrefix("cache folder \(home)/jianbao: 1 snapshot, "), "\(shown.stdout)")
+        #expect(shown.stdout.contains("(this corpus)") && shown.stdout.contains("Examples/corpus"), "\(shown.stdout)")
+        let refused = try Run.jianbao(["--safe", "-c", ".cache clear", "Examples/corpus"], environment: ["XDG_CACHE_HOME": home])
+        #expect(refused.status == 1 && refused.stderr.contains(".cache clear"), "\(refused.stderr)")
+        #expect(Self.snapshots(home).count == 1)
+        let cleared = try Run.jianbao(["-c", ".cache clear", "-c", "count articles", "Examples/corpus"], environment: ["XDG_CACHE_HOME": home])
+        #expect(cleared.status == 0 && cleared.stdout == "count\n27\n")
+        #expect(cleared.stderr.hasPrefix("removed 1 snapshot"), "\(cleared.stderr)")
+        #expect(Self.snapshots(home).isEmpty)
+        let none = try Run.jianbao(["--no-cache", "-c", ".cache", "Examples/corpus"], environment: ["XDG_CACHE_HOME": home])
+        #expect(none.stdout.hasPrefix("no corpus cache in this run"), "\(none.stdout)")
+    }
+
+    @Test func aDamagedSnapshotGivesOneWarningAndTheRightAnswer() throws {
+        let home = TestPaths.freshCacheHome()
+        let query = ["-c", "count articles by year", "Examples/corpus"]
+        let expected = try Run.jianbao(["--no-cache"] + query)
+        _ = try Run.jianbao(query, environment: ["XDG_CACHE_HOME": home])
+        let file = home + "/jianbao/" + Self.snapshots(home)[0]
+        let handle = try #require(FileHandle(forUpdatingAtPath: file))
+        try handle.truncate(atOffset: 100)
+        try handle.close()
+        let damaged = try Run.jianbao(query, environment: ["XDG_CACHE_HOME": home])
+        #expect(damaged.stdout == expected.stdout)
+        #expect(damaged.stderr.components(separatedBy: "\n").filter { !$0.isEmpty }.count == 1)
+        #expect(damaged.stderr.hasPrefix("jianbao: warning: the corpus cache ") && damaged.stderr.contains("damaged"), "\(damaged.stderr)")
+        let again = try Run.jianbao(query, environment: ["XDG_CACHE_HOME": home])
+        #expect(again.stdout == expected.stdout && again.stderr.isEmpty)
+    }
+
+    /// Figures are kept beside the snapshot once extracted and read back by the next run; a
+    /// changed user lexicon (or a changed file) makes them again.
+    @Test func keptFiguresFollowTheLexiconsAndTheFiles() throws {
+        let dir = NSTemporaryDirectory() + "jianbao-snapshot-figures-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir + "/corpus", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "· 动态\n标题\n全年大米产量约3.5万公斤，同比增长2%，营业收入12亿元。（甲单位）\n".write(toFile: dir + "/corpus/a.txt", atomically: true, encoding: .utf8)
+        Thread.sleep(forTimeInterval: 2.1)
+        let home = TestPaths.freshCacheHome()
+        let environment = ["XDG_CACHE_HOME": home, "JIANBAO_LEXICONS": dir]
+        let query = ["--no-header", "-c", "select figures metric, value, unit, change", dir + "/corpus"]
+        let cold = try Run.jianbao(query, environment: environment)
+        #expect(cold.stdout == "营业收入\t12\t亿元\t\n", "\(cold.stdout)")
+        let kept = home + "/jianbao/" + (try FileManager.default.contentsOfDirectory(atPath: home + "/jianbao")).first { $0.hasSuffix(".figures") }!
+        let written = try FileManager.default.attributesOfItem(atPath: kept)[.modificationDate] as? Date
+        let warm = try Run.jianbao(query, environment: environment)
+        #expect(warm.stdout == cold.stdout)
+        // Read, not made again: the file is the one the first run wrote.
+        #expect(try FileManager.default.attributesOfItem(atPath: kept)[.modificationDate] as? Date == written)
+        try "# units of our own\n公斤\n".write(toFile: dir + "/units.txt", atomically: true, encoding: .utf8)
+        let changed = try Run.jianbao(query, environment: environment)
+        #expect(changed.stdout == "大米产量\t3.5\t万公斤\t2\n营业收入\t12\t亿元\t\n", "\(changed.stdout)")
+        #expect(changed.stdout == (try Run.jianbao(["--no-cache"] + query, environment: environment)).stdout)
+        try "· 动态\n标题\n全年大米产量约4.5万公斤，同比增长2%，营业收入12亿元。（甲单位）\n".write(toFile: dir + "/corpus/a.txt", atomically: true, encoding: .utf8)
+        let edited = try Run.jianbao(query, environment: environment)
+        #expect(edited.stdout == "大米产量\t4.5\t万公斤\t2\n营业收入\t12\t亿元\t\n", "\(edited.stdout)")
+    }
+
+    /// Word statistics are kept beside the snapshot after a `freq words` without `where`; the
+    /// next run lists from them, with any limit and either stopwords setting, and an `.export`
+    /// after it still writes the words.
+    @Test func keptWordStatisticsAnswerFreqWordsAsSegmentingDoes() throws {
+        let home = TestPaths.freshCacheHome()
+        let statements = ["-c", "freq words limit 12", "-c", ".stopwords off", "-c", "freq words limit 5 offset 3",
+                          "-c", "freq words where year = 2022 limit 3", "Examples/corpus"]
+        let expected = try Run.jianbao(["--no-cache"] + statements)
+        #expect(expected.status == 0 && expected.stdout.contains("dp"), "\(expected.stderr)")
+        let cold = try Run.jianbao(statements, environment: ["XDG_CACHE_HOME": home])
+        let words = ((try? FileManager.default.contentsOfDirectory(atPath: home + "/jianbao")) ?? []).filter { $0.hasSuffix(".words") }
+        #expect(words.count == 1)
+        let kept = home + "/jianbao/" + (words.first ?? "")
+        let written = try FileManager.default.attributesOfItem(atPath: kept)[.modificationDate] as? Date
+        let warm = try Run.jianbao(statements, environment: ["XDG_CACHE_HOME": home])
+        for run in [cold, warm] {
+            #expect(run.stdout == expected.stdout && run.stderr == expected.stderr && run.status == expected.status)
+        }
+        #expect(try FileManager.default.attributesOfItem(atPath: kept)[.modificationDate] as? Date == written)
+        // The statistics answered: an export after them still has the words.
+        let out = NSTemporaryDirectory() + "jianbao-words-export-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let export = try Run.jianbao(["-c", "freq words limit 1", "-c", ".export jsonl \(out)", "Examples/corpus"], environment: ["XDG_CACHE_HOME": home])
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out + "/words.jsonl"), "\((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? [])")
+    }
+}

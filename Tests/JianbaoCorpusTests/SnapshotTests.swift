@@ -1,0 +1,260 @@
+import Foundation
+import Testing
+@testable import JianbaoCorpus
+import JianbaoTestSupport
+
+/// The persisted corpus snapshot (docs/SNAPSHOT.md): what a warm load gives must equal what
+/// reading the files gives, whatever happened to the files or to the snapshot in between.
+@Suite struct SnapshotTests {
+    /// Everything a load produced that a query can see, as text, for comparison.
+    static func fingerprint(_ result: LoadResult) -> [String] {
+        var lines = result.diagnostics.map(\.description)
+        for issue in result.issues {
+            lines.append("\(issue.id) \(issue.path) \(issue.date?.description ?? "-") \(issue.number ?? -1) \(issue.encoding ?? "-") \(issue.format) \(issue.text.count)")
+            lines.append(String(decoding: issue.text.array, as: UTF8.self))
+            lines.append(issue.header.map { "\($0.lower)-\($0.upper)" }.joined(separator: ","))
+            lines += issue.sections.map { "\($0)" } + issue.articles.map { "\($0)" } + issue.blocks.map { "\($0)" }
+        }
+        return lines
+    }
+
+    /// A corpus folder whose files are old enough to be kept (a file changed in the last
+    /// second or two is read each time: its times could not tell a later change).
+    static func corpus() throws -> TempFolder {
+        let dir = try TempFolder()
+        try dir.write("2024-01-05.txt", "2024年第1期\n· 动态\n标题一\n\(long)（甲）\n· 空栏\n")
+        try dir.write("sub/2024-02-05.txt", "· 金融工作\n标题二\n第二段。\n\(long)（乙、丙）\n")
+        try dir.write("2024-03-05.txt", bytes: [0xFF, 0xFE] + Array("· 动态\n标题三\n\(long)（丁）\n".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        try dir.write("bad.txt", bytes: Array("· 动态\n标题\n坏".utf8) + [0xC3, 0x28] + Array("\(long)（戊）\n".utf8))
+        Thread.sleep(forTimeInterval: 2.1)
+        return dir
+    }
+
+    static func cache() throws -> (TempFolder, SnapshotCache) {
+        let home = try TempFolder()
+        return (home, SnapshotCache(directory: home.path + "/jianbao", version: "test"))
+    }
+
+    static func snapshotFile(_ cache: SnapshotCache, _ dir: TempFolder) -> String {
+        cache.path(forRoot: SnapshotCache.root(paths: [dir.path], encodings: [:]))
+    }
+
+    @Test func aWarmLoadIsTheColdLoadWithTextMappedNotRead() throws {
+        let dir = try Self.corpus()
+        let (home, cache) = try Self.cache()
+        _ = home
+        let plain = CorpusLoader.load(paths: [dir.path])
+        let cold = CorpusLoader.load(paths: [dir.path], cache: cache)
+        #expect(cold.filesRead == 4 && cold.filesFromSnapshot == 0)
+        #expect(FileManager.default.fileExists(atPath: Self.snapshotFile(cache, dir)))
+        let warm = CorpusLoader.load(paths: [dir.path], cache: cache)
+        #expect(warm.filesFromSnapshot == 4 && warm.filesRead == 0)
+        #expect(warm.issues.allSatisfy { $0.text.isMapped })
+        #expect(warm.cacheWarnings.isEmpty && cold.cacheWarnings.isEmpty)
+        #expect(Self.fingerprint(warm) == Self.fingerprint(plain))
+        #expect(Self.fingerprint(cold) == Self.fingerprint(plain))
+        #expect(Set(warm.files) == Set(plain.files))
+        // Warnings of files read from the snapshot are still there (the repaired UTF-8).
+        #expect(warm.diagnostics.contains { $0.message.contains("invalid UTF-8") })
+        // A corpus on top of mapped text answers like one on top of read text.
+        let a = Corpus(warm), b = Corpus(plain)
+        #expect(a.names.sources == b.names.sources)
+        #expect(a.figures.figures.map { $0.map(\.metric) } == b.figures.figures.map { $0.map(\.metric) })
+    }
+
+    @Test(arguments: ["truncate", "flip", "magic", "garbage"])
+    func aDamagedSnapshotIsIgnoredWithOneWarningAndRebuilt(_ damage: String) throws {
+        let dir = try Self.corpus()
+        let (home, cache) = try Self.cache()
+        _ = home
+        let plain = CorpusLoader.load(paths: [dir.path])
+        _ = CorpusLoader.load(paths: [dir.path], cache: cache)
+        let file = Self.snapshotFile(cache, dir)
+        var bytes = [UInt8](FileManager.default.contents(atPath: file)!)
+        switch damage {
+        case "truncate": bytes.removeLast(bytes.count / 3)
+        case "flip": bytes[bytes.count - 40] ^= 0x5A    // in the index
+        case "magic": bytes[0] = UInt8(ascii: "X")
+        default: bytes = Array("not a snapshot at all, just words".utf8)
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        let damaged = CorpusLoader.load(paths: [dir.path], cache: cache)
+        #expect(damaged.cacheWarnings.count == 1, "\(damaged.cacheWarnings)")
+        #expect(damaged.cacheWarnings.first?.contains("damaged") == true)
+        #expect(damaged.filesFromSnapshot == 0)
+        #expect(Self.fingerprint(damaged) == Self.fingerprint(plain))
+        let rebuilt = CorpusLoader.load(paths: [dir.path], cache: cache)
+        #expect(rebuilt.cacheWarnings.isEmpty)
+        #expect(rebuilt.filesFromSnapshot == 4)
+        #expect(Self.fingerprint(rebuilt) == Self.fingerprint(plain))
+    }
+
+    @Test func changedAddedAndRemovedFilesAreReadAloneAndTheSnapshotFollows() throws {
+        let dir = try Self.corpus()
+        let (home, cache) = try Self.cache()
+        _ = home
+        _ = CorpusLoader.load(paths: [dir.path], cache: cache)
+        // Same size, same modification time, other words: the change time tells.
+        let changed = dir.path + "/2024-01-05.txt"
+        var st = stat()
+        stat(changed, &st)
+        let old = try String(contentsOfFile: changed, encoding: .utf8)
+        try old.replacingOccurrences(of: "标题一", with: "题目一").write(toFile: changed, atomically: false, encoding: .utf8)
+        var times = [st.st_atim, st.st_mtim]
+        utimensat(AT_FDCWD, changed, &times, 0)
+        try dir.write("2024-04-05.txt", "· 动态\n标题四\n\(long)（己）\n")
+        try FileManager.default.removeItem(atPath: dir.path + "/sub/2024-02-05.txt")
+        let after = CorpusLoader.load(paths: [dir.path], cache: cache)
+        #expect(after.filesFromSnapshot == 2 && after.filesRead == 2)
+        #expect(Self.fingerprint(after) == Self.fingerprint(CorpusLoader.load(paths: [dir.path])))
+        #expect(after.issues.map(\.id) == ["2024-01-05", "2024-03-05", "2024-04-05", "bad"])
+        #expect(after.issues[0].title(of: after.issues[0].articles[0]) == "题目一")
+        // Once the new files have settled they are kept too.
+        Thread.sleep(forTimeInterval: 2.1)
+        _ = CorpusLoader.load(paths: [dir.path], cache: cache)
+        let settled = CorpusLoader.load(paths: [dir.path], cache: cache)
+        #expect(settled.filesFromSnapshot == 4)
+        #expect(Self.fingerprint(settled) == Self.fingerprint(after))
+    }
+
+    @Test func aFileJustWrittenIsNotTrustedToItsTimes() throws {
+        let dir = try TempFolder()
+        try dir.write("2024-01-05.txt", "· 动态\n标题一\n\(long)（甲）\n")
+        let (home, cache) = try Self.cache()
+        _ = home
+        _ = CorpusLoader.load(paths: [dir.path], cache: cache)
+        // Rewritten at once with the same size: its times may not differ from the first.
+        try dir.write("2024-01-05.txt", "· 动态\n题目一\n\(long)（甲）\n")
+        let again = CorpusLoader.load(paths: [dir.path], cache: cache)
+        #expect(again.filesFromSnapshot == 0)
+        #expect(again.issues[0].title(of: again.issues[0].articles[0]) == "题目一")
+    }
+
+    @Test func anotherEncodingOrAnotherBuildIsNotTakenFromTheSnapshot() throws {
+        let dir = try Self.corpus()
+        let (home, cache) = try Self.cache()
+        _ = CorpusLoader.load(paths: [dir.path], cache: cache)
+        let other = SnapshotCache(directory: home.path + "/jianbao", version: "another build")
+        let rebuilt = CorpusLoader.load(paths: [dir.path], cache: other)
+        #expect(rebuilt.filesFromSnapshot == 0 && rebuilt.cacheWarnings.isEmpty)
+        let forced = CorpusLoader.load(paths: [dir.path], encodings: [dir.path: "GBK"], cache: other)
+        #expect(forced.filesFromSnapshot == 0)
+        #expect(Self.fingerprint(forced) == Self.fingerprint(CorpusLoader.load(paths: [dir.path], encodings: [dir.path: "GBK"])))
+    }
+
+    @Test func concurrentWritersLeaveOneWholeSnapshot() throws {
+        let dir = try Self.corpus()
+        let (home, cache) = try Self.cache()
+        _ = home
+        let expected = Self.fingerprint(CorpusLoader.load(paths: [dir.path]))
+        let file = Self.snapshotFile(cache, dir)
+        let folder = dir.path, directory = cache.directory
+        let fingerprints = Guarded<[[String]]>([])
+        let warnings = Guarded<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { k in
+            // Each writer finds no snapshot, or one to throw away (another build's).
+            let writer = SnapshotCache(directory: directory, version: k % 2 == 0 ? "test" : "other")
+            let result = CorpusLoader.load(paths: [folder], parallel: false, cache: writer)
+            fingerprints.withLock { $0.append(Self.fingerprint(result)) }
+            warnings.withLock { $0 += result.cacheWarnings }
+            try? FileManager.default.removeItem(atPath: file)
+        }
+        #expect(fingerprints.withLock { $0 }.allSatisfy { $0 == expected })
+        #expect(warnings.withLock { $0 }.isEmpty)
+        _ = CorpusLoader.load(paths: [dir.path], cache: cache)
+        let last = CorpusLoader.load(paths: [dir.path], cache: cache)
+        #expect(last.cacheWarnings.isEmpty && last.filesFromSnapshot == 4)
+        let left = try FileManager.default.contentsOfDirectory(atPath: cache.directory)
+        #expect(left.allSatisfy { !$0.contains(".tmp-") }, "\(left)")
+    }
+
+    @Test func anUnwritableCacheFolderMeansOneWarningAndTheCorpusAsRead() throws {
+        let dir = try Self.corpus()
+        let home = try TempFolder()
+        // A file where the folder would be: no snapshot can be written (even by root).
+        try home.write("blocked", "a file")
+        let cache = SnapshotCache(directory: home.path + "/blocked/jianbao", version: "test")
+        let first = CorpusLoader.load(paths: [dir.path], cache: cache)
+        #expect(first.cacheWarnings.count == 1 && first.cacheWarnings[0].contains("cannot write the corpus cache"), "\(first.cacheWarnings)")
+        #expect(Self.fingerprint(first) == Self.fingerprint(CorpusLoader.load(paths: [dir.path])))
+        let second = CorpusLoader.load(paths: [dir.path], cache: cache)
+        #expect(second.cacheWarnings.isEmpty)
+    }
+
+    @Test func keptFiguresAreTheExtractedOnesFieldForField() throws {
+        let (home, cache) = try Self.cache()
+        _ = home
+        _ = CorpusLoader.load(paths: [TestPaths.examples], cache: cache)
+        let loaded = CorpusLoader.load(paths: [TestPaths.examples], cache: cache)
+        let store = try #require(loaded.figureStore)
+        #expect(store.load() == nil)
+        let extracted = Corpus(CorpusLoader.load(paths: [TestPaths.examples])).figures.figures
+        #expect(extracted.joined().count > 50)
+        #expect(extracted.joined().contains { $0.change != nil && $0.period != nil && !$0.span.isEmpty })
+        store.save(extracted)
+        #expect(store.load()?.figures == extracted)
+        // The columns read back with them name each figure's subject, metric, unit and amount
+        // as the figures do (codes renumbered from the kept strings, -1 for no subject).
+        let columns = try #require(store.load()?.columns)
+        for (i, figures) in extracted.enumerated() {
+            for (k, f) in figures.enumerated() {
+                let r = columns.row(issue: i, index: k)
+                let subject = columns.subject[r]
+                #expect((subject < 0 ? "" : columns.subjects[Int(subject)]) == f.subject)
+                #expect(columns.metrics[Int(columns.metric[r])] == f.metric)
+                #expect(columns.unitCode[r] == f.unitCode && columns.amount[r] == f.amount)
+            }
+        }
+        #expect(Set(columns.metrics) == Set(extracted.joined().map(\.metric)))
+        #expect(Set(columns.subjects) == Set(extracted.joined().map(\.subject).filter { !$0.isEmpty }))
+        // A corpus made from the load uses them instead of extracting.
+        let corpus = Corpus(loaded)
+        #expect(corpus.figures.figures == extracted)
+        #expect(corpus.figures.milliseconds == nil)
+        // Damage of any byte after the header is refused (and the figures made again).
+        var bytes = [UInt8](FileManager.default.contents(atPath: store.path)!)
+        bytes[bytes.count / 2] ^= 0x40
+        try Data(bytes).write(to: URL(fileURLWithPath: store.path))
+        #expect(store.load() == nil)
+        // Indices that do not fit the issues are refused even when the checksum holds.
+        var wrong = extracted
+        let i = try #require(wrong.firstIndex { !$0.isEmpty })
+        wrong[i][0].article = 10_000
+        store.save(wrong)
+        #expect(store.load(for: loaded.issues) == nil)
+        #expect(store.load()?.figures == wrong)
+        // A store of another generation (the snapshot was rewritten) does not read them.
+        store.save(extracted)
+        #expect(store.load(for: loaded.issues)?.figures == extracted)
+        let other = SnapshotFigures(cache: cache, path: store.path, generation: store.generation &+ 1, issueCount: store.issueCount)
+        #expect(other.load() == nil)
+    }
+
+    @Test func cacheClearRemovesOnlySnapshots() throws {
+        let dir = try Self.corpus()
+        let (home, cache) = try Self.cache()
+        _ = home
+        _ = CorpusLoader.load(paths: [dir.path], cache: cache)
+        let other = cache.directory + "/notes.txt"
+        FileManager.default.createFile(atPath: other, contents: Data("mine".utf8))
+        #expect(cache.list().count == 1)
+        #expect(cache.list().first?.root?.hasSuffix(String(dir.path.split(separator: "/").last!)) == true)
+        #expect(cache.list().first?.issues == 4)
+        let (removed, _, failure) = cache.clear()
+        #expect(removed == 1 && failure == nil)
+        #expect(cache.list().isEmpty)
+        #expect(FileManager.default.fileExists(atPath: other))
+    }
+}
+
+/// A value shared between threads under a lock.
+final class Guarded<Value>: @unchecked Sendable {
+    private var value: Value
+    private let lock = NSLock()
+    init(_ value: Value) { self.value = value }
+    func withLock<T>(_ body: (inout Value) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
+    }
+}

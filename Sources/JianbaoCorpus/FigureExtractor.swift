@@ -910,22 +910,28 @@ struct FigureExtractor {
     /// short form.
     func fullerName(_ name: String, before limit: Int) -> String? {
         // Worked on scalars; the strings are compared only for a name found (most are not).
-        let word = Array(name.unicodeScalars)
-        guard word.count <= 4, let first = word.first else { return nil }
+        // Counted without an array: this runs for most figures with a short subject.
+        let scalars = name.unicodeScalars
+        guard let first = scalars.first else { return nil }
+        var length = 0
+        for _ in scalars {
+            length += 1
+            if length > 4 { return nil }
+        }
         var end = min(limit, s.count)
-        let reach = max(word.count, end - Self.fullerNameReach)
+        let reach = max(length, end - Self.fullerNameReach)
         while end >= reach {
-            if s[end - word.count] == first, matches(name, at: end - word.count) {
-                var start = end - word.count
+            if s[end - length] == first, matches(name, at: end - length) {
+                var start = end - length
                 while start > 0, !isBoundary(s[start - 1]), end - start < 16 { start -= 1 }
                 // A name, not a clause: no particle (投资的科创企业, 加速了园区, 等特色产业园区),
                 // verb (新增跨国公司) or list in it.
-                if start == 0 || punctuation.contains(s[start - 1]), end - start > word.count,
+                if start == 0 || punctuation.contains(s[start - 1]), end - start > length,
                    !(start..<end).contains(where: { Self.clauseParticles.contains(s[$0]) || Self.listMarks.contains(s[$0])
                        || lexicon.boundaryVerbWords.first(in: s, at: $0) != nil }) {
-                    if word.count >= 3, subjects.contains(name) { return nil }
+                    if length >= 3, subjects.contains(name) { return nil }
                     let fuller = strip(text(start, end))
-                    if fuller.unicodeScalars.count > word.count, fuller.hasSuffix(name), looksLikeSubject(fuller) { return fuller }
+                    if fuller.unicodeScalars.count > length, fuller.hasSuffix(name), looksLikeSubject(fuller) { return fuller }
                 }
             }
             end -= 1

@@ -36,16 +36,21 @@ static inline size_t utf8_sequence(const uint8_t *p, size_t i, size_t n, size_t 
     return need + 1;
 }
 
+/* The first byte at or after i that is not ASCII, eight bytes at a time (or n). */
+static inline size_t skip_ascii(const uint8_t *p, size_t i, size_t n) {
+    while (i + 8 <= n) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        if (w & 0x8080808080808080ULL) return i;
+        i += 8;
+    }
+    return i;
+}
+
 size_t jb_utf8_find_invalid(const uint8_t *p, size_t n, size_t *bad_len) {
     size_t i = 0;
     while (i < n) {
-        // ASCII fast path, eight bytes at a time.
-        while (i + 8 <= n) {
-            uint64_t w;
-            memcpy(&w, p + i, 8);
-            if (w & 0x8080808080808080ULL) break;
-            i += 8;
-        }
+        i = skip_ascii(p, i, n);
         if (i >= n) break;
         if (p[i] < 0x80) { i++; continue; }
         size_t length = utf8_sequence(p, i, n, bad_len);
@@ -60,12 +65,7 @@ int jb_utf8_sequence_counts(const uint8_t *p, size_t n, int settle, size_t *vali
     size_t i = 0, good = 0, bad = 0;
     int complete = 1;
     while (i < n) {
-        while (i + 8 <= n) {
-            uint64_t w;
-            memcpy(&w, p + i, 8);
-            if (w & 0x8080808080808080ULL) break;
-            i += 8;
-        }
+        i = skip_ascii(p, i, n);
         if (i >= n) break;
         if (p[i] < 0x80) { i++; continue; }
         size_t bad_len = 0;

@@ -180,9 +180,10 @@ public struct Resolver {
             guard let verdicts = try? filter.verdicts(rows) else { return }
             for (k, row) in rows.enumerated() where verdicts[k] {
                 perCode[Int(columns.subject[columns.row(issue: row.issue, index: row.index)]) + 1] += 1
-                let f = source.figureTable[row.issue][row.index]
-                if !f.span.isEmpty, f.span != lastSpan { spans.insert(f.span); lastSpan = f.span }
-                if f.cumulative { cumulative += 1 }
+                // Read in place: a copy of the whole figure per row retained its five strings.
+                let span = source.figureTable[row.issue][row.index].span
+                if !span.isEmpty, span != lastSpan { spans.insert(span); lastSpan = span }
+                if source.figureTable[row.issue][row.index].cumulative { cumulative += 1 }
             }
         }
         var subjects: [String: Int] = [:]

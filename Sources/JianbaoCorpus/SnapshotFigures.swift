@@ -33,33 +33,22 @@ public struct SnapshotFigures: Sendable {
         if let folder = Lexicon.userFolder() {
             text += folder + "\n"
             for name in BuiltInLexicons.files.keys.sorted() {
-                var st = stat()
-                let path = folder + "/" + name
-                if stat(path, &st) == 0 {
-                    let s = FileStamp(st)
-                    text += "\(name) \(s.size) \(s.mtime).\(s.mtimeNanoseconds) \(s.ctime).\(s.ctimeNanoseconds) \(s.inode)\n"
-                }
+                text += KeptFile.stampLine(name, path: folder + "/" + name) ?? ""
             }
         }
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
-        return h
+        return KeptFile.hash(text)
     }
 
     /// The kept figures, or nil when there are none for this snapshot, lexicons and build
     /// (or the file is damaged: then it is simply made again).
     func load(for issues: [Issue]? = nil) -> (figures: [[Figure]], columns: FigureColumns)? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, Int(st.st_size) >= Self.headerSize, let file = MappedFile(fd: fd, count: Int(st.st_size)) else { return nil }
-        let all = UnsafeRawBufferPointer(file.bytes)
-        func u64(_ at: Int) -> UInt64 { UInt64(littleEndian: all.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
-        guard Array(all[0..<8]) == Self.magic, u64(8) == generation, u64(16) == identity(), u64(24) == UInt64(issueCount),
-              u64(32) == UInt64(all.count) else { return nil }
-        let body = UnsafeRawBufferPointer(rebasing: all[Self.headerSize...])
-        guard SnapshotFormat.checksum(body) == u64(40) else { return nil }
+        KeptFile.read(path, magic: Self.magic, headerSize: Self.headerSize, generation: generation, identity: identity(),
+                      issueCount: issueCount) { u64, body in decode(u64, body, issues) }
+    }
+
+    /// The figures and their columns from a kept file's header words and body; nil when any
+    /// count, index or range does not fit.
+    private func decode(_ u64: (Int) -> UInt64, _ body: UnsafeRawBufferPointer, _ issues: [Issue]?) -> (figures: [[Figure]], columns: FigureColumns)? {
         let figureCount = Int(u64(48)), doubleCount = Int(u64(56))
         // Body: per issue (figure count, first double) as Int64 pairs; figures as Int32
         // records; doubles; string count and (offset, length) Int32 pairs; string bytes.
@@ -231,15 +220,7 @@ public struct SnapshotFigures: Sendable {
         body += bytes
         put([Int64(tripleIds.count)])
         put(triples)
-        var header = [UInt8](repeating: 0, count: Self.headerSize)
-        let sum = body.withUnsafeBytes { SnapshotFormat.checksum($0) }
-        header.withUnsafeMutableBytes { h in
-            for (i, b) in Self.magic.enumerated() { h[i] = b }
-            for (at, v) in [(8, generation), (16, identity()), (24, UInt64(issueCount)), (32, UInt64(Self.headerSize + body.count)),
-                            (40, sum), (48, UInt64(total)), (56, UInt64(doubles.count))] {
-                h.storeBytes(of: v.littleEndian, toByteOffset: at, as: UInt64.self)
-            }
-        }
-        _ = cache.replace(path, with: [header, body])
+        KeptFile.write(cache, path, magic: Self.magic, headerSize: Self.headerSize, generation: generation, identity: identity(),
+                       issueCount: issueCount, extra: [UInt64(total), UInt64(doubles.count)], body: body)
     }
 }

@@ -37,32 +37,22 @@ public struct SnapshotWords: Sendable {
     func identity() -> UInt64 {
         var text = String(SnapshotFigures(cache: cache, path: "", generation: 0, issueCount: 0).identity()) + "\n"
         if let dictionary = WordDictionary.locate() {
-            var st = stat()
-            if stat(dictionary, &st) == 0 {
-                let s = FileStamp(st)
-                text += "\(dictionary) \(s.size) \(s.mtime).\(s.mtimeNanoseconds) \(s.ctime).\(s.ctimeNanoseconds) \(s.inode)\n"
-            }
+            text += KeptFile.stampLine(dictionary, path: dictionary) ?? ""
         } else {
             text += "no dictionary\n"
         }
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
-        return h
+        return KeptFile.hash(text)
     }
 
     /// The kept statistics, or nil (none, stale or damaged: then they are made again).
     func load() -> WordStatistics? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, Int(st.st_size) >= Self.headerSize, let file = MappedFile(fd: fd, count: Int(st.st_size)) else { return nil }
-        let all = UnsafeRawBufferPointer(file.bytes)
-        func u64(_ at: Int) -> UInt64 { UInt64(littleEndian: all.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
-        guard Array(all[0..<8]) == Self.magic, u64(8) == generation, u64(16) == identity(), u64(24) == UInt64(issueCount),
-              u64(32) == UInt64(all.count) else { return nil }
-        let body = UnsafeRawBufferPointer(rebasing: all[Self.headerSize...])
-        guard SnapshotFormat.checksum(body) == u64(40), body.count >= 8 else { return nil }
+        KeptFile.read(path, magic: Self.magic, headerSize: Self.headerSize, generation: generation, identity: identity(),
+                      issueCount: issueCount) { _, body in Self.decode(body) }
+    }
+
+    /// The statistics in a kept file's body; nil when a count or range does not fit.
+    private static func decode(_ body: UnsafeRawBufferPointer) -> WordStatistics? {
+        guard body.count >= 8 else { return nil }
         // Body: word count n; n × (count, articles) Int64; n × dp bits (NaN bit pattern for
         // nil); n × (offset, length) Int32; the word bytes.
         let n = Int(body.loadUnaligned(fromByteOffset: 0, as: Int64.self))
@@ -109,14 +99,7 @@ public struct SnapshotWords: Sendable {
         }
         put(offsets)
         body += bytes
-        var header = [UInt8](repeating: 0, count: Self.headerSize)
-        let sum = body.withUnsafeBytes { SnapshotFormat.checksum($0) }
-        header.withUnsafeMutableBytes { h in
-            for (i, b) in Self.magic.enumerated() { h[i] = b }
-            for (at, v) in [(8, generation), (16, identity()), (24, UInt64(issueCount)), (32, UInt64(Self.headerSize + body.count)), (40, sum)] {
-                h.storeBytes(of: v.littleEndian, toByteOffset: at, as: UInt64.self)
-            }
-        }
-        _ = cache.replace(path, with: [header, body])
+        KeptFile.write(cache, path, magic: Self.magic, headerSize: Self.headerSize, generation: generation, identity: identity(),
+                       issueCount: issueCount, body: body)
     }
 }

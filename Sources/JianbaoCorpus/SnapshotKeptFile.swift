@@ -1,0 +1,60 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The frame shared by the files kept beside a snapshot (figures, word statistics): an
+/// eight-byte magic, then little-endian UInt64s — the snapshot's generation at 8, the
+/// identity of what the content depends on at 16, the issue count at 24, the file's size at
+/// 32, the body's checksum at 40, the kind's own header words from 48 — then the body.
+enum KeptFile {
+    /// Calls `read` with the header words (by byte offset) and the body of the file at `path`
+    /// when its frame is whole and matches; nil otherwise. The file stays mapped while `read`
+    /// runs.
+    static func read<T>(_ path: String, magic: [UInt8], headerSize: Int, generation: UInt64, identity: UInt64,
+                        issueCount: Int, _ read: (_ word: (Int) -> UInt64, _ body: UnsafeRawBufferPointer) -> T?) -> T? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, Int(st.st_size) >= headerSize, let file = MappedFile(fd: fd, count: Int(st.st_size)) else { return nil }
+        return withExtendedLifetime(file) {
+            let all = UnsafeRawBufferPointer(file.bytes)
+            func word(_ at: Int) -> UInt64 { UInt64(littleEndian: all.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+            guard all.prefix(8).elementsEqual(magic), word(8) == generation, word(16) == identity,
+                  word(24) == UInt64(issueCount), word(32) == UInt64(all.count) else { return nil }
+            let body = UnsafeRawBufferPointer(rebasing: all[headerSize...])
+            guard SnapshotFormat.checksum(body) == word(40) else { return nil }
+            return read(word, body)
+        }
+    }
+
+    /// Writes `body` under its frame (temporary file and rename); `extra` are the kind's own
+    /// header words from byte 48. A failure is silent: the content is made again next time.
+    static func write(_ cache: SnapshotCache, _ path: String, magic: [UInt8], headerSize: Int, generation: UInt64,
+                      identity: UInt64, issueCount: Int, extra: [UInt64] = [], body: [UInt8]) {
+        var header = [UInt8](repeating: 0, count: headerSize)
+        let sum = body.withUnsafeBytes { SnapshotFormat.checksum($0) }
+        let words = [generation, identity, UInt64(issueCount), UInt64(headerSize + body.count), sum] + extra
+        header.withUnsafeMutableBytes { h in
+            for (i, b) in magic.enumerated() { h[i] = b }
+            for (k, v) in words.enumerated() { h.storeBytes(of: v.littleEndian, toByteOffset: 8 + 8 * k, as: UInt64.self) }
+        }
+        _ = cache.replace(path, with: [header, body])
+    }
+
+    /// A line naming a file by its stamp (size, times, inode), for an identity; nil when the
+    /// file is not there.
+    static func stampLine(_ label: String, path: String) -> String? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        let s = FileStamp(st)
+        return "\(label) \(s.size) \(s.mtime).\(s.mtimeNanoseconds) \(s.ctime).\(s.ctimeNanoseconds) \(s.inode)\n"
+    }
+
+    /// FNV-1a over the text's bytes: an identity from the lines that make it.
+    static func hash(_ text: String) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        return h
+    }
+}

@@ -73,23 +73,10 @@ enum JSONLExport {
         defer { if let file { close(file.fd) } }
         var count = 0
         func failed(_ path: String) -> ExportError { ExportError("cannot write \(path): \(ExportTarget.reason)") }
-        let keys = tables.map { $0.columns.map { JSON.string($0.name) } }
+        let encoders = tables.map { JSONLEncoder(columns: $0.columns.map(\.name)) }
         let finished = try ExportPipeline.run(tables, encode: { t, values in
             // Encoded on the worker: a group's lines as one run of bytes.
-            let width = keys[t].count
-            var lines: [UInt8] = []
-            var start = 0
-            while start < values.count {
-                var line = "{"
-                for i in 0..<width {
-                    if i > 0 { line += "," }
-                    line += keys[t][i] + ":" + JSON.value(values[start + i])
-                }
-                line += "}\n"
-                lines += line.utf8
-                start += width
-            }
-            return (lines, values.count / max(width, 1))
+            encoders[t].lines(values)
         }, isInterrupted: isInterrupted, begin: { t throws(ExportError) in
             let final = base + tables[t].name + ".jsonl"
             let temporary = ExportTarget.temporary(beside: final)
@@ -100,8 +87,8 @@ enum JSONLExport {
             count = 0
         }, consume: { part throws(ExportError) in
             guard let file else { return false }
-            do { try file.out.write(bytes: part.0) } catch { throw failed(file.path) }
-            count += part.1
+            do { try file.out.write(bytes: part.bytes) } catch { throw failed(file.path) }
+            count += part.rows
             return true
         }, end: { t throws(ExportError) in
             guard let open = file else { return }

@@ -202,29 +202,14 @@ struct CellBuffer: Sendable {
             for k in 0..<4 { bytes[at + k] = UInt8(truncatingIfNeeded: length >> (8 * k)) }
         }
 
-        /// `2024`, `2024-03` or `2024-03-15`, as `BulletinDate.description` writes it, without
-        /// making a String (every row of most tables has one).
+        /// A date as text (`ExportBytes.date`: no String made).
         mutating func date(_ d: BulletinDate) {
-            guard (1000...9999).contains(d.year), (0..<100).contains(d.month ?? 0), (0..<100).contains(d.day ?? 0) else {
-                var s = d.description
-                s.withUTF8 { text($0) }
-                return
-            }
             bytes.append(3)
-            let length = d.day != nil ? 10 : d.month != nil ? 7 : 4
-            for k in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: UInt32(length) >> (8 * k))) }
-            digits(d.year, 4)
-            if let month = d.month { bytes.append(0x2D); digits(month, 2) }
-            if let day = d.day { bytes.append(0x2D); digits(day, 2) }
-        }
-
-        private mutating func digits(_ n: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            while divisor > 0 {
-                bytes.append(0x30 + UInt8(n / divisor % 10))
-                divisor /= 10
-            }
+            let at = bytes.count
+            bytes += [0, 0, 0, 0]
+            ExportBytes.date(d, to: &bytes)
+            let length = UInt32(bytes.count - at - 4)
+            for k in 0..<4 { bytes[at + k] = UInt8(truncatingIfNeeded: length >> (8 * k)) }
         }
 
         mutating func text(_ p: UnsafeBufferPointer<UInt8>) {

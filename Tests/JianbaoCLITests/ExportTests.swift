@@ -51,7 +51,11 @@ import JianbaoTestSupport
     /// (the export makes dates, figures' sentence numbers and texts with encoders of its own).
     @Test func exportedValuesAreWhatSelectShows() throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let corpus = [TestPaths.examples, TestPaths.seed]
+        // Texts that JSON must escape: quotes, a backslash, a tab (and U+2028 and a control
+        // character, which the loader turns into a line end and drops).
+        let escapes = dir + "/2024-01-05.txt"
+        try "· 动态\n引号\"标题\"\n他说\"好\"，路径C:\\数据\t制表\u{2028}分隔\u{1}控制，营业收入3亿元。（甲单位）\n".write(toFile: escapes, atomically: true, encoding: .utf8)
+        let corpus = [TestPaths.examples, TestPaths.seed, escapes]
         let run = try Run.jianbao(["-c", ".export sqlite \(dir)/a.db", "-c", ".export jsonl \(dir)/j"] + corpus)
         #expect(run.status == 0, "\(run.stderr)")
         let targets = ["issues", "sections", "articles", "paragraphs", "sentences", "figures", "sources"]

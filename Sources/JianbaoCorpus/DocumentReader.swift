@@ -8,13 +8,36 @@ struct DocumentReader {
 
         /// By extension first, then by the first bytes (a `.txt` that is really a PDF).
         static func of(path: String, bytes: [UInt8]) -> Form {
-            let lower = path.lowercased()
-            if lower.hasSuffix(".docx") { return .docx }
-            if lower.hasSuffix(".pdf") { return .pdf }
-            if lower.hasSuffix(".html") || lower.hasSuffix(".htm") || lower.hasSuffix(".xhtml") { return .html }
-            if bytes.starts(with: Array("%PDF-".utf8)) { return .pdf }
-            if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) && lower.hasSuffix(".txt") == false { return .docx }
+            // The extension's letters compared as ASCII bytes: lowercasing the whole path as a
+            // String, for every file of a 10,000-issue archive, cost more than all of this.
+            let utf8 = path.utf8
+            let dot = utf8.lastIndex(of: UInt8(ascii: "."))
+            let slash = utf8.lastIndex(of: UInt8(ascii: "/"))
+            var ext: Substring.UTF8View?
+            if let dot, slash.map({ $0 < dot }) ?? true { ext = utf8[utf8.index(after: dot)...] }
+            func isExtension(_ lower: StaticString) -> Bool {
+                guard let ext, ext.count == lower.utf8CodeUnitCount else { return false }
+                // Every letter of `lower` is a–z: OR 0x20 folds A–Z onto it and nothing else.
+                return zip(ext, UnsafeBufferPointer(start: lower.utf8Start, count: lower.utf8CodeUnitCount)).allSatisfy { $0 | 0x20 == $1 }
+            }
+            if isExtension("docx") { return .docx }
+            if isExtension("pdf") { return .pdf }
+            if isExtension("html") || isExtension("htm") || isExtension("xhtml") { return .html }
+            if bytes.starts(with: [0x25, 0x50, 0x44, 0x46, 0x2D]) { return .pdf }  // %PDF-
+            if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) && !isExtension("txt") { return .docx }
             return .text
+        }
+
+        /// Whether a file of this form cannot be read on this machine because the library that
+        /// reads it (PDF: libJianbaoPdf.so; Word and web pages: libJianbaoForms.so) cannot be
+        /// opened. Such a failure must not be kept in a snapshot: once the library is there, the
+        /// unchanged file is to be read again.
+        var libraryIsMissing: Bool {
+            switch self {
+            case .text: false
+            case .pdf: PdfReader.isUnavailable
+            case .docx, .html: FormsLibrary.unavailable != nil
+            }
         }
     }
 

@@ -47,19 +47,15 @@ static inline size_t skip_ascii(const uint8_t *p, size_t i, size_t n) {
     return i;
 }
 
-size_t jb_utf8_find_invalid(const uint8_t *p, size_t n, size_t *bad_len) {
-    size_t i = 0;
-    while (i < n) {
-        i = skip_ascii(p, i, n);
-        if (i >= n) break;
-        if (p[i] < 0x80) { i++; continue; }
-        size_t length = utf8_sequence(p, i, n, bad_len);
-        if (length == 0) return i;
-        i += length;
-    }
-    *bad_len = 0;
-    return n;
+#ifdef __SSE2__
+// Bytes of v in [lo, lo + span] (unsigned).
+static inline __m128i in_range(__m128i v, uint8_t lo, uint8_t span) {
+    __m128i shifted = _mm_sub_epi8(v, _mm_set1_epi8((char)lo));
+    return _mm_cmpeq_epi8(_mm_min_epu8(shifted, _mm_set1_epi8((char)span)), shifted);
 }
+
+static inline __m128i equal_to(__m128i v, uint8_t x) { return _mm_cmpeq_epi8(v, _mm_set1_epi8((char)x)); }
+#endif
 
 // Whether an ASCII word (no byte with its high bit) holds a control character: a byte below
 // 0x20 or DEL. Exact as a yes or no (the usual "has a byte less than" trick).
@@ -91,41 +87,108 @@ static inline int changes(const uint8_t *p, size_t i, uint8_t b) {
     }
 }
 
-// The rest of jb_utf8_find_invalid_noting, past the first change: validation only.
-static size_t find_invalid_from(const uint8_t *p, size_t i, size_t n, size_t *bad_len) {
-    return i + jb_utf8_find_invalid(p + i, n - i, bad_len);
+#ifdef __SSE2__
+// Sixteen bytes at p that hold only ASCII, continuation bytes and the lead bytes E1–EC, EE and
+// EF (whose three-byte sequences need no range check beyond "two continuations follow": nearly
+// all of Chinese text), each continuation where a lead two or one bytes before wants it:
+// returns the continuations wanted in the next block (bit 0, 1) through *pending, or -1 when
+// the block is anything else, which the scalar path then reads.
+static inline int simple_block(__m128i b, uint32_t *pending) {
+    uint32_t high = (uint32_t)_mm_movemask_epi8(b);
+    uint32_t continuation = (uint32_t)_mm_movemask_epi8(in_range(b, 0x80, 0x3F));
+    uint32_t lead = (uint32_t)_mm_movemask_epi8(_mm_or_si128(in_range(b, 0xE1, 0x0B), in_range(b, 0xEE, 0x01)));
+    if ((continuation | lead) != high) return -1;
+    uint32_t want = lead << 1 | lead << 2;
+    if (continuation != ((want & 0xFFFF) | *pending)) return -1;
+    *pending = want >> 16;
+    return 0;
 }
 
-size_t jb_utf8_find_invalid_noting(const uint8_t *p, size_t n, size_t *bad_len, size_t *change) {
+// Positions in the block b (c: the same sixteen bytes one on) that may start a change, as
+// jb_normalise_candidate finds them: control characters, E2 80/81/BA–BF, EF A4–AB/BB (C2 and
+// F0 leads never reach a simple block).
+static inline uint32_t candidates(__m128i b, __m128i c) {
+    __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(b, _mm_set1_epi8(0x1F)), b);
+    __m128i layout = _mm_or_si128(_mm_or_si128(equal_to(b, 0x09), equal_to(b, 0x0A)), equal_to(b, 0x0D));
+    __m128i hit = _mm_or_si128(_mm_andnot_si128(layout, low), equal_to(b, 0x7F));
+    hit = _mm_or_si128(hit, _mm_and_si128(equal_to(b, 0xE2), _mm_or_si128(in_range(c, 0x80, 0x01), in_range(c, 0xBA, 0x05))));
+    hit = _mm_or_si128(hit, _mm_and_si128(equal_to(b, 0xEF), _mm_or_si128(in_range(c, 0xA4, 0x07), equal_to(c, 0xBB))));
+    return (uint32_t)_mm_movemask_epi8(hit);
+}
+#endif
+
+// Whether the ASCII byte b is a control character the normaliser changes.
+static inline int changes_ascii(uint8_t b) { return (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || b == 0x7F; }
+
+// jb_utf8_find_invalid, noting the first change in *change when change is not NULL. Blocks of
+// sixteen bytes of plain Chinese text are checked together (SSE2); anything else, and the
+// block it is in, goes one scalar at a time as before.
+static size_t validate(const uint8_t *p, size_t n, size_t *bad_len, size_t *change) {
     size_t i = 0;
+    int noting = change != NULL;
+    if (noting) *change = n;
     while (i < n) {
-        while (i + 8 <= n) {
-            uint64_t w;
-            memcpy(&w, p + i, 8);
-            if ((w & 0x8080808080808080ULL) || has_control(w)) break;
-            i += 8;
-        }
-        if (i >= n) break;
-        uint8_t b = p[i];
-        if (b < 0x80) {
-            if ((b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || b == 0x7F) {
-                *change = i;
-                return find_invalid_from(p, i, n, bad_len);
+        size_t scalar_until = i;
+#ifdef __SSE2__
+        uint32_t pending = 0;
+        while (i + 18 <= n) {
+            __m128i b = _mm_loadu_si128((const __m128i *)(p + i));
+            if (simple_block(b, &pending) != 0) break;
+            if (noting) {
+                uint32_t mask = candidates(b, _mm_loadu_si128((const __m128i *)(p + i + 1)));
+                while (mask) {
+                    size_t at = i + (size_t)__builtin_ctz(mask);
+                    mask &= mask - 1;
+                    if (p[at] < 0x80 || changes(p, at, p[at])) { *change = at; noting = 0; break; }
+                }
             }
-            i++;
-            continue;
+            i += 16;
         }
-        size_t length = utf8_sequence(p, i, n, bad_len);
-        if (length == 0) { *change = i; return i; }
-        if (changes(p, i, b)) {
-            *change = i;
-            return find_invalid_from(p, i + length, n, bad_len);
+        // A block that is not simple: back to the lead of a sequence it splits, then one
+        // scalar at a time to its end.
+        if (pending == 3) i -= 1;
+        else if (pending == 1) i -= 2;
+        scalar_until = i + 18 <= n ? i + 16 : n;
+#else
+        scalar_until = n;
+#endif
+        while (i < scalar_until) {
+            if (!noting) {
+                size_t ascii_end = skip_ascii(p, i, scalar_until);
+                i = ascii_end;
+                if (i >= scalar_until) break;
+            } else {
+                while (i + 8 <= scalar_until) {
+                    uint64_t w;
+                    memcpy(&w, p + i, 8);
+                    if ((w & 0x8080808080808080ULL) || has_control(w)) break;
+                    i += 8;
+                }
+                if (i >= scalar_until) break;
+            }
+            uint8_t b = p[i];
+            if (b < 0x80) {
+                if (noting && changes_ascii(b)) { *change = i; noting = 0; }
+                i++;
+                continue;
+            }
+            size_t length = utf8_sequence(p, i, n, bad_len);
+            if (length == 0) {
+                if (noting) *change = i;
+                return i;
+            }
+            if (noting && changes(p, i, b)) { *change = i; noting = 0; }
+            i += length;
         }
-        i += length;
     }
-    *change = n;
     *bad_len = 0;
     return n;
+}
+
+size_t jb_utf8_find_invalid(const uint8_t *p, size_t n, size_t *bad_len) { return validate(p, n, bad_len, NULL); }
+
+size_t jb_utf8_find_invalid_noting(const uint8_t *p, size_t n, size_t *bad_len, size_t *change) {
+    return validate(p, n, bad_len, change);
 }
 
 int jb_utf8_sequence_counts(const uint8_t *p, size_t n, int settle, size_t *valid, size_t *invalid) {
@@ -456,15 +519,6 @@ static inline int is_candidate(const uint8_t *p, size_t i, size_t n) {
     }
 }
 
-#ifdef __SSE2__
-// Bytes of v in [lo, lo + span] (unsigned).
-static inline __m128i in_range(__m128i v, uint8_t lo, uint8_t span) {
-    __m128i shifted = _mm_sub_epi8(v, _mm_set1_epi8((char)lo));
-    return _mm_cmpeq_epi8(_mm_min_epu8(shifted, _mm_set1_epi8((char)span)), shifted);
-}
-
-static inline __m128i equal_to(__m128i v, uint8_t x) { return _mm_cmpeq_epi8(v, _mm_set1_epi8((char)x)); }
-#endif
 
 size_t jb_normalise_candidate(const uint8_t *p, size_t n) {
     size_t i = 0;

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CBytes
 @testable import JianbaoCorpus
 
 /// Encodings told apart and decoded (FORMAT.md "Encodings"), and the normalisation rules.
@@ -148,13 +149,17 @@ import Testing
     @Test func theValidatorNotesEveryScalarTheNormaliserChanges() {
         var missed: [UInt32] = [], needless: [UInt32] = []
         let askICU: [ClosedRange<UInt32>] = [0x2E80...0x2FFF, 0xF900...0xFAFF, 0x2F800...0x2FA3F]
+        // Each scalar among ideographs, at every offset of a sixteen-byte block, so that both
+        // the vectorised path (blocks of plain Chinese text) and the scalar one see it.
+        let ideographs = Array(String(repeating: "国企营业收入同比增长", count: 5).utf8)
         for value in UInt32(0)...0x10FFFF where !(0xD800...0xDFFF).contains(value) {
-            var bytes: [UInt8] = [0x61]
+            let before = 3 * (16 + Int(value % 16))
+            var bytes = Array(ideographs[..<before])
             TextNormaliser.appendUTF8(value, to: &bytes)
-            bytes.append(0x62)
+            bytes += ideographs[..<60]
             let (valid, unchanged) = TextDecoder.checkUTF8(bytes)
             guard valid else { missed.append(value); continue }
-            let noted = unchanged == 1
+            let noted = unchanged == before
             let changes = TextNormaliser.action(value, atStart: false) != .keep
             if changes && !noted { missed.append(value) }
             if noted && !changes && !askICU.contains(where: { $0.contains(value) }) { needless.append(value) }
@@ -175,6 +180,28 @@ import Testing
         #expect(TextNormaliser.normalise(bytes, unchanged: unchanged) == TextNormaliser.normalise(bytes))
         if TextNormaliser.normalise(bytes) == bytes && !input.hasPrefix("\u{FEFF}") {
             #expect(unchanged == bytes.count)
+        }
+    }
+
+    /// The validator (vectorised for plain Chinese text) finds the same first ill-formed byte
+    /// as decoding does, on text broken at random places: the longest valid prefix ends there.
+    @Test func theValidatorFindsTheFirstIllFormedByteAnywhere() {
+        var random = SystemRandomNumberGenerator()
+        let text = Array(String(repeating: "一季度国企营业收入8362.4亿元，同比增长4.6%。“引号”\n", count: 4).utf8)
+        let breakers: [UInt8] = [0x80, 0xBF, 0xC0, 0xC2, 0xE0, 0xE4, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0x41, 0x00, 0x0A]
+        for _ in 0..<600 {
+            var bytes = text
+            for _ in 0..<Int.random(in: 1...3, using: &random) {
+                bytes[Int.random(in: 0..<bytes.count, using: &random)] = breakers.randomElement(using: &random)!
+            }
+            if Bool.random(using: &random) { bytes.removeLast(Int.random(in: 0...2, using: &random)) }
+            let expected = (0...bytes.count).last { String(validating: bytes[..<$0], as: UTF8.self) != nil }!
+            let found = bytes.withUnsafeBufferPointer { p -> Int in
+                var bad = 0
+                return jb_utf8_find_invalid(p.baseAddress!, p.count, &bad)
+            }
+            #expect(found == expected, "\(bytes)")
+            #expect(TextDecoder.checkUTF8(bytes).valid == (expected == bytes.count))
         }
     }
 }

@@ -123,10 +123,11 @@ public enum CorpusLoader {
     static func read(_ file: PathExpander.File, encoding: String?) -> Loaded {
         switch FileReader.read(stamped: file.bytes) {
         case .success(let (bytes, identity, stamp)):
-            let result = DocumentReader(path: file.path, id: file.id, encoding: encoding).read(bytes)
+            let path = file.path
+            let result = DocumentReader(path: path, id: file.id, encoding: encoding).read(bytes)
             // A PDF read while poppler cannot be opened is not kept in the snapshot (no stamp):
             // once the library is there, the unchanged file must be read again.
-            let pdfWithoutPoppler = DocumentReader.Form.of(path: file.path, bytes: bytes) == .pdf && PdfReader.isUnavailable
+            let pdfWithoutPoppler = DocumentReader.Form.of(path: path, bytes: bytes) == .pdf && PdfReader.isUnavailable
             return Loaded(result: result, identity: identity, stamp: pdfWithoutPoppler ? nil : stamp)
         case .failure(.system(let reason)):
             return Loaded(result: .issue(nil, [Diagnostic(.error, file: file.path, "cannot read: \(reason)")]))

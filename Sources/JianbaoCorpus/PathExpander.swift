@@ -13,15 +13,31 @@ import Glibc
 /// paths to one file) cost one visit, not millions.
 struct PathExpander {
     /// One file to read: its path as bytes on disk, the path shown to the user and the issue id.
+    ///
+    /// The shown path and the id are made from the bytes when asked for: a warm load takes
+    /// almost every file from the snapshot, which knows both, so a walk of ten thousand files
+    /// makes no `String` per file (docs/BENCHMARKS.md "Warm one-shot runs").
     struct File: Sendable, Equatable {
         /// The path as the operating system takes it (no NUL).
         var bytes: [UInt8]
-        /// The path for messages, invalid UTF-8 shown as U+FFFD.
-        var path: String
-        var id: String
+        /// The path shown for the folder that was named (or for the file itself, when it was).
+        var shownRoot: String
+        /// Where the part below the named folder starts in `bytes`; `bytes.count` for a file
+        /// that was named itself.
+        var relativeStart: Int
         /// What `stat` said when the file was listed: a snapshot's entry for it is used only
         /// while the file still matches (docs/SNAPSHOT.md).
         var stamp = FileStamp()
+
+        /// The path for messages, invalid UTF-8 shown as U+FFFD.
+        var path: String {
+            guard relativeStart < bytes.count else { return shownRoot }
+            let relative = PathExpander.text(bytes[relativeStart...])
+            return shownRoot.hasSuffix("/") ? shownRoot + relative : shownRoot + "/" + relative
+        }
+
+        /// The issue id: the file name without its bulletin extension.
+        var id: String { PathExpander.issueID(fileName: PathExpander.baseName(bytes)) }
     }
 
     /// How deep folders may nest before the walk gives up on a branch.
@@ -29,10 +45,10 @@ struct PathExpander {
 
     private(set) var files: [File] = []
     private(set) var diagnostics: [Diagnostic] = []
-    /// Folders already walked and files already listed, by (device, inode), with the path
-    /// they were first reached by.
+    /// Folders already walked, by (device, inode), with the path they were first reached by.
     private var visitedFolders: [FileIdentity: String] = [:]
-    private var listedFiles: [FileIdentity: String] = [:]
+    /// Files already listed, by (device, inode), as first found.
+    private var listedFiles: [FileIdentity: File] = [:]
 
     mutating func add(_ path: String) {
         add(bytes: CommandLineBytes.original(of: path), shown: path)
@@ -46,7 +62,7 @@ struct PathExpander {
             return
         }
         if st.st_mode & S_IFMT == S_IFDIR {
-            var found: [(key: [UInt8], file: File)] = []
+            var found: [File] = []
             let key = FileIdentity(st)
             if let first = visitedFolders[key] {
                 diagnostics.append(Diagnostic(.warning, file: shown, "same folder as \(first); read once"))
@@ -54,85 +70,111 @@ struct PathExpander {
             }
             visitedFolders[key] = shown
             var ancestors: Set<FileIdentity> = [key]
-            walk(folder: path, shown: shown, relative: [], depth: 0, ancestors: &ancestors, into: &found)
+            let root = Root(shown: shown, relativeStart: path.last == UInt8(ascii: "/") ? path.count : path.count + 1)
+            walk(folder: path, root: root, depth: 0, ancestors: &ancestors, into: &found)
             if found.isEmpty {
                 diagnostics.append(Diagnostic(.error, file: shown, "no bulletin files (.txt, .docx, .pdf, .html) in this folder"))
             }
-            found.sort { $0.key.lexicographicallyPrecedes($1.key) }
-            files += found.map(\.file)
-        } else if list(FileIdentity(st), shown) {
-            files.append(File(bytes: path, path: shown, id: Self.issueID(fileName: Self.text(Self.baseName(path))), stamp: FileStamp(st)))
+            // In byte order of the path below the folder: every path found starts with the
+            // folder's, so the whole paths sort the same way.
+            found.sort { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+            files += found
+        } else {
+            let file = File(bytes: path, shownRoot: shown, relativeStart: path.count, stamp: FileStamp(st))
+            if list(FileIdentity(st), file) { files.append(file) }
+        }
+    }
+
+    /// The folder a walk started from: its path as shown, and where paths below it start.
+    private struct Root {
+        var shown: String
+        var relativeStart: Int
+
+        /// The shown path of `bytes`, a path below the folder.
+        func shown(_ bytes: [UInt8]) -> String {
+            File(bytes: bytes, shownRoot: shown, relativeStart: relativeStart).path
         }
     }
 
     /// Whether a file is new; a file reached again (a second link, a folder named twice) gets
     /// a note naming where it was first found.
-    private mutating func list(_ key: FileIdentity, _ shown: String) -> Bool {
+    private mutating func list(_ key: FileIdentity, _ file: File) -> Bool {
         if let first = listedFiles[key] {
-            diagnostics.append(Diagnostic(.warning, file: shown, "same file as \(first); loaded once"))
+            diagnostics.append(Diagnostic(.warning, file: file.path, "same file as \(first.path); loaded once"))
             return false
         }
-        listedFiles[key] = shown
+        listedFiles[key] = file
         return true
     }
 
-    private mutating func walk(folder: [UInt8], shown: String, relative: [UInt8], depth: Int,
-                               ancestors: inout Set<FileIdentity>, into found: inout [(key: [UInt8], file: File)]) {
+    private mutating func walk(folder: [UInt8], root: Root, depth: Int,
+                               ancestors: inout Set<FileIdentity>, into found: inout [File]) {
         guard let dir = Self.openFolder(folder) else {
-            diagnostics.append(Diagnostic(.error, file: shown, "cannot open folder: \(errnoText())"))
+            diagnostics.append(Diagnostic(.error, file: folder.count < root.relativeStart ? root.shown : root.shown(folder),
+                                          "cannot open folder: \(errnoText())"))
             return
         }
+        defer { closedir(dir) }
+        // Names with their NUL, so that each is stat'ed relative to the open folder as it is:
+        // no path is looked up from the root again (a NUL sorts below every byte, so the order
+        // is that of the names).
         var names: [[UInt8]] = []
         while let entry = readdir(dir) {
             let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: UInt8.self, capacity: 256) { Array(UnsafeBufferPointer(start: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)))) }
+                $0.withMemoryRebound(to: UInt8.self, capacity: 256) { Array(UnsafeBufferPointer(start: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) + 1)) }
             }
             if name.first == UInt8(ascii: ".") { continue }
             names.append(name)
         }
-        closedir(dir)
+        let folderFD = dirfd(dir)
         // Sorted so that which of two links to one file is kept does not depend on readdir.
         names.sort { $0.lexicographicallyPrecedes($1) }
-        for name in names {
-            let full = folder.last == UInt8(ascii: "/") ? folder + name : folder + [UInt8(ascii: "/")] + name
-            let fullShown = shown.hasSuffix("/") ? shown + Self.text(name) : shown + "/" + Self.text(name)
-            let rel = relative.isEmpty ? name : relative + [UInt8(ascii: "/")] + name
-            let isText = Self.isBulletin(Self.text(name))
+        let separated = folder.last == UInt8(ascii: "/") ? folder : folder + [UInt8(ascii: "/")]
+        for nameZ in names {
+            let name = nameZ.dropLast()
+            var full = separated
+            full.append(contentsOf: name)
+            let isText = Self.isBulletin(name)
             var st = stat()
-            guard Self.statBytes(full, &st) == 0 else {
+            // A path too long for the system is stat'ed whole, to fail as it would be read.
+            let statted = full.count < PATH_MAX
+                ? nameZ.withUnsafeBufferPointer { p in p.withMemoryRebound(to: CChar.self) { fstatat(folderFD, $0.baseAddress!, &st, 0) } }
+                : Self.statBytes(full, &st)
+            guard statted == 0 else {
                 let code = errno
                 var lst = stat()
                 if Self.lstatBytes(full, &lst) == 0, lst.st_mode & S_IFMT == S_IFLNK {
                     // A dangling link or a loop: report it only where it would have counted.
                     if code == ELOOP || isText {
-                        diagnostics.append(Diagnostic(.error, file: fullShown, code == ELOOP ? "symbolic link loop" : "broken symbolic link"))
+                        diagnostics.append(Diagnostic(.error, file: root.shown(full), code == ELOOP ? "symbolic link loop" : "broken symbolic link"))
                     }
                 } else {
-                    diagnostics.append(Diagnostic(.error, file: fullShown, String(cString: strerror(code)).lowercased()))
+                    diagnostics.append(Diagnostic(.error, file: root.shown(full), String(cString: strerror(code)).lowercased()))
                 }
                 continue
             }
             if st.st_mode & S_IFMT == S_IFDIR {
                 let key = FileIdentity(st)
                 if ancestors.contains(key) {
-                    diagnostics.append(Diagnostic(.error, file: fullShown, "symbolic link loop (folder contains itself); not followed"))
+                    diagnostics.append(Diagnostic(.error, file: root.shown(full), "symbolic link loop (folder contains itself); not followed"))
                     continue
                 }
                 // A folder reached by a second path was walked already: its files are listed.
                 if let first = visitedFolders[key] {
-                    diagnostics.append(Diagnostic(.warning, file: fullShown, "same folder as \(first); read once"))
+                    diagnostics.append(Diagnostic(.warning, file: root.shown(full), "same folder as \(first); read once"))
                     continue
                 }
-                visitedFolders[key] = fullShown
+                visitedFolders[key] = root.shown(full)
                 if depth >= Self.maxDepth {
-                    diagnostics.append(Diagnostic(.error, file: fullShown, "folders nested deeper than \(Self.maxDepth); not followed"))
+                    diagnostics.append(Diagnostic(.error, file: root.shown(full), "folders nested deeper than \(Self.maxDepth); not followed"))
                     continue
                 }
                 ancestors.insert(key)
-                walk(folder: full, shown: fullShown, relative: rel, depth: depth + 1, ancestors: &ancestors, into: &found)
+                walk(folder: full, root: root, depth: depth + 1, ancestors: &ancestors, into: &found)
                 ancestors.remove(key)
-            } else if isText, list(FileIdentity(st), fullShown) {
-                found.append((rel, File(bytes: full, path: fullShown, id: Self.issueID(fileName: Self.text(name)), stamp: FileStamp(st))))
+            } else if isText {
+                let file = File(bytes: full, shownRoot: root.shown, relativeStart: root.relativeStart, stamp: FileStamp(st))
+                if list(FileIdentity(st), file) { found.append(file) }
             }
         }
     }
@@ -141,27 +183,43 @@ struct PathExpander {
     static let extensions = [".txt", ".docx", ".pdf", ".html", ".htm"]
 
     /// Whether a file found in a folder is a bulletin file; `~$x.docx` is Word's lock file.
-    static func isBulletin(_ name: String) -> Bool {
-        let lower = name.lowercased()
-        return extensions.contains { lower.hasSuffix($0) } && !name.hasPrefix("~$")
+    static func isBulletin(_ name: String) -> Bool { isBulletin(Array(name.utf8)[...]) }
+
+    /// `isBulletin` on the name's bytes: the extensions are ASCII, compared without case.
+    static func isBulletin(_ name: ArraySlice<UInt8>) -> Bool {
+        extensionLength(name) != nil && !name.starts(with: [UInt8(ascii: "~"), UInt8(ascii: "$")])
+    }
+
+    /// The length of the bulletin extension `name` ends with (any case), or nil.
+    private static func extensionLength<C: BidirectionalCollection>(_ name: C) -> Int? where C.Element == UInt8 {
+        for ext in extensions {
+            let e = ext.utf8
+            guard name.count >= e.count else { continue }
+            if zip(name.suffix(e.count), e).allSatisfy({ a, b in (a >= 0x41 && a <= 0x5A ? a | 0x20 : a) == b }) { return e.count }
+        }
+        return nil
     }
 
     /// The file name without a final bulletin extension (`.txt`, `.docx`, `.pdf`, `.html`, `.htm`).
-    static func issueID(fileName: String) -> String {
-        let lower = fileName.lowercased()
-        for ext in extensions where lower.hasSuffix(ext) && fileName.utf8.count > ext.utf8.count {
-            return String(decoding: fileName.utf8.dropLast(ext.utf8.count), as: UTF8.self)
-        }
-        return fileName
+    static func issueID(fileName: String) -> String { issueID(fileName: Array(fileName.utf8)) }
+
+    /// `issueID` of a name's bytes (invalid UTF-8 shown as U+FFFD).
+    static func issueID(fileName: [UInt8]) -> String {
+        if let n = extensionLength(fileName), fileName.count > n { return text(fileName.dropLast(n)) }
+        return text(fileName)
     }
 
     /// A path's bytes as text for messages and ids: invalid UTF-8 becomes U+FFFD.
-    static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+    static func text<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 { String(decoding: bytes, as: UTF8.self) }
 
     static func baseName(_ path: [UInt8]) -> [UInt8] {
-        var trimmed = path[...]
-        while trimmed.count > 1, trimmed.last == UInt8(ascii: "/") { trimmed = trimmed.dropLast() }
-        return Array(trimmed.split(separator: UInt8(ascii: "/")).last ?? trimmed)
+        var end = path.count
+        while end > 1, path[end - 1] == UInt8(ascii: "/") { end -= 1 }
+        var start = end
+        while start > 0, path[start - 1] != UInt8(ascii: "/") { start -= 1 }
+        // "/" alone (or "//"): the name is the path itself, as before.
+        if start == end { return Array(path[..<end]) }
+        return Array(path[start..<end])
     }
 
     static func statBytes(_ path: [UInt8], _ st: inout stat) -> Int32 {

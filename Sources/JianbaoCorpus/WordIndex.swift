@@ -109,7 +109,7 @@ public final class WordIndex: @unchecked Sendable {
 
     /// What to tell the user when jieba's dictionary is not installed (nil when it is).
     public static var missingDictionaryNote: String? {
-        guard WordDictionary.installed == nil else { return nil }
+        guard !WordDictionary.isInstalled else { return nil }
         return "jieba's dictionary was not found (Debian's python3-jieba, or $JIANBAO_DICTIONARY); "
             + "words are cut by ICU and the lexicons, less accurately (docs/WORDS.md)"
     }

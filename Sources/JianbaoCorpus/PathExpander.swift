@@ -47,8 +47,9 @@ struct PathExpander {
     private(set) var diagnostics: [Diagnostic] = []
     /// Folders already walked, by (device, inode), with the path they were first reached by.
     private var visitedFolders: [FileIdentity: String] = [:]
-    /// Files already listed, by (device, inode), as first found.
-    private var listedFiles: [FileIdentity: File] = [:]
+    /// Files already listed, by (device, inode): where in `listed` the first one found is.
+    private var listedFiles: [FileIdentity: Int] = [:]
+    private var listed: [File] = []
 
     mutating func add(_ path: String) {
         add(bytes: CommandLineBytes.original(of: path), shown: path)
@@ -77,7 +78,7 @@ struct PathExpander {
             }
             // In byte order of the path below the folder: every path found starts with the
             // folder's, so the whole paths sort the same way.
-            found.sort { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+            found.sort { Self.precedes($0.bytes, $1.bytes) }
             files += found
         } else {
             let file = File(bytes: path, shownRoot: shown, relativeStart: path.count, stamp: FileStamp(st))
@@ -100,10 +101,11 @@ struct PathExpander {
     /// a note naming where it was first found.
     private mutating func list(_ key: FileIdentity, _ file: File) -> Bool {
         if let first = listedFiles[key] {
-            diagnostics.append(Diagnostic(.warning, file: file.path, "same file as \(first.path); loaded once"))
+            diagnostics.append(Diagnostic(.warning, file: file.path, "same file as \(listed[first].path); loaded once"))
             return false
         }
-        listedFiles[key] = file
+        listedFiles[key] = listed.count
+        listed.append(file)
         return true
     }
 
@@ -115,30 +117,42 @@ struct PathExpander {
             return
         }
         defer { closedir(dir) }
-        // Names with their NUL, so that each is stat'ed relative to the open folder as it is:
-        // no path is looked up from the root again (a NUL sorts below every byte, so the order
-        // is that of the names).
-        var names: [[UInt8]] = []
+        // The names one after another, each with its NUL, so that each is stat'ed relative to
+        // the open folder as it is (no path is looked up from the root again), and sorted as
+        // C strings (byte order; a name that is the start of another comes first).
+        var flat: [UInt8] = []
+        var starts: [Int] = []
         while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: UInt8.self, capacity: 256) { Array(UnsafeBufferPointer(start: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) + 1)) }
+            withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: UInt8.self, capacity: 256) { p in
+                    guard p[0] != UInt8(ascii: ".") else { return }
+                    starts.append(flat.count)
+                    flat.append(contentsOf: UnsafeBufferPointer(start: p, count: strlen(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self)) + 1))
+                }
             }
-            if name.first == UInt8(ascii: ".") { continue }
-            names.append(name)
         }
         let folderFD = dirfd(dir)
         // Sorted so that which of two links to one file is kept does not depend on readdir.
-        names.sort { $0.lexicographicallyPrecedes($1) }
+        flat.withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: CChar.self) { c in starts.sort { strcmp(c.baseAddress! + $0, c.baseAddress! + $1) < 0 } }
+        }
+        // Room for them all, growing geometrically (folder after folder).
+        if listed.capacity < listed.count + starts.count {
+            let room = max(2 * listed.capacity, listed.count + starts.count)
+            listed.reserveCapacity(room)
+            listedFiles.reserveCapacity(room)
+        }
+        if found.capacity < found.count + starts.count { found.reserveCapacity(max(2 * found.capacity, found.count + starts.count)) }
         let separated = folder.last == UInt8(ascii: "/") ? folder : folder + [UInt8(ascii: "/")]
-        for nameZ in names {
-            let name = nameZ.dropLast()
+        for start in starts {
+            let name = flat[start..<flat[start...].firstIndex(of: 0)!]
             var full = separated
             full.append(contentsOf: name)
             let isText = Self.isBulletin(name)
             var st = stat()
             // A path too long for the system is stat'ed whole, to fail as it would be read.
             let statted = full.count < PATH_MAX
-                ? nameZ.withUnsafeBufferPointer { p in p.withMemoryRebound(to: CChar.self) { fstatat(folderFD, $0.baseAddress!, &st, 0) } }
+                ? flat.withUnsafeBufferPointer { p in fstatat(folderFD, UnsafeRawPointer(p.baseAddress! + start).assumingMemoryBound(to: CChar.self), &st, 0) }
                 : Self.statBytes(full, &st)
             guard statted == 0 else {
                 let code = errno
@@ -175,6 +189,17 @@ struct PathExpander {
             } else if isText {
                 let file = File(bytes: full, shownRoot: root.shown, relativeStart: root.relativeStart, stamp: FileStamp(st))
                 if list(FileIdentity(st), file) { found.append(file) }
+            }
+        }
+    }
+
+    /// Whether `a` comes before `b` in byte order (as `lexicographicallyPrecedes`, by memcmp).
+    static func precedes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.withUnsafeBufferPointer { p in
+            b.withUnsafeBufferPointer { q in
+                let n = min(p.count, q.count)
+                let c = n == 0 ? 0 : memcmp(p.baseAddress!, q.baseAddress!, n)
+                return c != 0 ? c < 0 : p.count < q.count
             }
         }
     }

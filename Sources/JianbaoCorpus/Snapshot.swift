@@ -385,7 +385,10 @@ final class SnapshotReader: @unchecked Sendable {
 
     /// The entry of `path`: where it was in load order (`hint`), else looked up.
     private func find(_ path: [UInt8], hint: Int) -> Int? {
-        if hint < entryCount, let bytes = pathBytes(hint), bytes.elementsEqual(path) { return hint }
+        if hint < entryCount, let bytes = pathBytes(hint), bytes.count == path.count,
+           path.withUnsafeBufferPointer({ bytes.count == 0 || memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) {
+            return hint
+        }
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
         if byPathMade == nil {
@@ -422,6 +425,23 @@ final class SnapshotReader: @unchecked Sendable {
         let o = Int(offset), l = Int(length)
         guard o >= 0, l >= 0, o <= strings.count, l <= strings.count - o else { throw .damaged("bad string") }
         return String(decoding: UnsafeBufferPointer(rebasing: strings[o..<(o + l)]), as: UTF8.self)
+    }
+
+    /// The formats and the commonest encodings of issues: read as these constants rather than
+    /// decoded anew for every issue.
+    static let formats = ["text", "docx", "pdf", "html", "html-articles"].map { (Array($0.utf8), $0) }
+    static let encodings = ["UTF-8", "GB18030", "UTF-16LE", "UTF-16BE", "Big5"].map { (Array($0.utf8), $0) }
+
+    /// `string(offset, length)`, as one of `known` when it is one.
+    private func string(_ offset: Int64, _ length: Int64, among known: [([UInt8], String)]) throws(Failure) -> String {
+        let o = Int(offset), l = Int(length)
+        if o >= 0, l > 0, o <= strings.count, l <= strings.count - o {
+            for (bytes, text) in known where bytes.count == l
+                && bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, strings.baseAddress! + o, l) == 0 }) {
+                return text
+            }
+        }
+        return try string(offset, length)
     }
 
     /// Checks that `first..<first+count` lies within `limit` records.
@@ -497,7 +517,8 @@ final class SnapshotReader: @unchecked Sendable {
                           text: IssueText(mapped: file, offset: textStart + textRange.lowerBound, count: n),
                           date: date, number: f[23] == 1 ? Int(f[24]) : nil, header: header,
                           sections: sections, articles: articles, blocks: blocks,
-                          encoding: f[25] < 0 ? nil : try string(f[25], f[26]), format: try string(f[27], f[28]))
+                          encoding: f[25] < 0 ? nil : try string(f[25], f[26], among: Self.encodings),
+                          format: try string(f[27], f[28], among: Self.formats))
         return (issue, diagnostics)
     }
 }

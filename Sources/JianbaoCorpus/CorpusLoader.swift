@@ -36,6 +36,7 @@ public enum CorpusLoader {
     public static func load(paths: [String], encodings: [String: String] = [:], parallel: Bool = true,
                             progress: (any ProgressReporter)? = nil, cache: SnapshotCache? = nil) -> LoadResult {
         var expander = PathExpander()
+        expander.parallel = parallel
         var named: [String?] = []
         for path in paths {
             expander.add(path)

@@ -78,20 +78,48 @@ public struct Corpus: Sendable {
     /// so when all ids are such, they are compared as bytes: hashing ten thousand Chinese ids
     /// as strings normalises each and took a tenth of a warm `count articles`.
     static func sharedIDs(_ loaded: [Issue], _ added: [Issue]) -> [(Issue, Issue)] {
-        var shared: [(Issue, Issue)] = []
-        func find<Key: Hashable>(_ key: (Issue) -> Key) {
-            var seen: [Key: Issue] = [:]
-            seen.reserveCapacity(loaded.count + added.count)
-            for issue in loaded { seen[key(issue)] = issue }
-            for issue in added {
-                let k = key(issue)
-                if let other = seen[k] { shared.append((issue, other)) } else { seen[k] = issue }
-            }
-        }
         if loaded.allSatisfy({ PlainID.isPlain($0.id) }) && added.allSatisfy({ PlainID.isPlain($0.id) }) {
-            find { PlainID($0.id) }
-        } else {
-            find { $0.id }
+            return sharedPlainIDs(loaded, added)
+        }
+        var shared: [(Issue, Issue)] = []
+        var seen: [String: Issue] = [:]
+        seen.reserveCapacity(loaded.count + added.count)
+        for issue in loaded { seen[issue.id] = issue }
+        for issue in added {
+            if let other = seen[issue.id] { shared.append((issue, other)) } else { seen[issue.id] = issue }
+        }
+        return shared
+    }
+
+    /// `sharedIDs` when every id is plain: an open-addressing table of FNV-1a hashes of the
+    /// ids' bytes (Swift's `Hasher`, seeded anew for every id, cost more than the rest).
+    /// As with a dictionary: an id loaded before stands for the last issue that has it; among
+    /// the added ones, for the first.
+    private static func sharedPlainIDs(_ loaded: [Issue], _ added: [Issue]) -> [(Issue, Issue)] {
+        let n = loaded.count + added.count
+        func issue(_ i: Int) -> Issue { i < loaded.count ? loaded[i] : added[i - loaded.count] }
+        var size = 16
+        while size < 2 * n { size <<= 1 }
+        let mask = size - 1
+        var slots = [Int](repeating: -1, count: size)
+        var shared: [(Issue, Issue)] = []
+        for i in 0..<n {
+            var id = issue(i).id
+            id.withUTF8 { p in
+                var h: UInt64 = 0xCBF2_9CE4_8422_2325
+                for b in p { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+                var s = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+                while slots[s] >= 0 {
+                    var other = issue(slots[s]).id
+                    let same = other.withUTF8 { q in q.count == p.count && (p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0) }
+                    if same {
+                        if i < loaded.count { slots[s] = i } else { shared.append((issue(i), issue(slots[s]))) }
+                        return
+                    }
+                    s = (s + 1) & mask
+                }
+                slots[s] = i
+            }
         }
         return shared
     }
@@ -123,13 +151,8 @@ public struct Corpus: Sendable {
     }
 }
 
-/// An issue id hashed and compared by its UTF-8 bytes: only for ids where that is the same as
-/// comparing them as strings (`isPlain`).
-struct PlainID: Hashable {
-    var text: String
-
-    init(_ text: String) { self.text = text }
-
+/// Issue ids that can be compared by their bytes (`isPlain`).
+enum PlainID {
     /// Whether every scalar of `id` is one that is in normal form C, has no combining class
     /// and combines with nothing around it: such strings are canonically equivalent exactly
     /// when their bytes are equal.
@@ -150,21 +173,5 @@ struct PlainID: Hashable {
             }
             return true
         }
-    }
-
-    /// One pass of FNV-1a over the bytes, then one word for the hasher (streaming every byte
-    /// through it cost more than the rest of the comparison).
-    func hash(into hasher: inout Hasher) {
-        var text = self.text
-        hasher.combine(text.withUTF8 { p in
-            var h: UInt64 = 0xCBF2_9CE4_8422_2325
-            for b in p { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
-            return h
-        })
-    }
-
-    static func == (a: PlainID, b: PlainID) -> Bool {
-        var a = a.text, b = b.text
-        return a.withUTF8 { p in b.withUTF8 { q in p.count == q.count && (p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0) } }
     }
 }

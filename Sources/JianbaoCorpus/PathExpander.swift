@@ -157,10 +157,15 @@ struct PathExpander {
         }
         let separated = folder.last == UInt8(ascii: "/") ? folder : folder + [UInt8(ascii: "/")]
         for (k, start) in starts.enumerated() {
-            let name = flat[start..<flat[start...].firstIndex(of: 0)!]
-            var full = separated
-            full.append(contentsOf: name)
-            let isText = Self.isBulletin(name)
+            let (full, isText) = flat.withUnsafeBufferPointer { p in
+                let name = UnsafeBufferPointer(start: p.baseAddress! + start, count: strlen(UnsafeRawPointer(p.baseAddress! + start).assumingMemoryBound(to: CChar.self)))
+                let full = [UInt8](unsafeUninitializedCapacity: separated.count + name.count) { out, made in
+                    _ = UnsafeMutableBufferPointer(rebasing: out[..<separated.count]).initialize(from: separated)
+                    _ = UnsafeMutableBufferPointer(rebasing: out[separated.count...]).initialize(from: name)
+                    made = separated.count + name.count
+                }
+                return (full, Self.isBulletin(name))
+            }
             var (statted, code, st) = stats[k]
             // A path too long for the system is stat'ed whole, to fail as it would be read.
             if full.count >= PATH_MAX {
@@ -220,19 +225,26 @@ struct PathExpander {
     static let extensions = [".txt", ".docx", ".pdf", ".html", ".htm"]
 
     /// Whether a file found in a folder is a bulletin file; `~$x.docx` is Word's lock file.
-    static func isBulletin(_ name: String) -> Bool { isBulletin(Array(name.utf8)[...]) }
+    static func isBulletin(_ name: String) -> Bool { Array(name.utf8).withUnsafeBufferPointer(isBulletin) }
 
     /// `isBulletin` on the name's bytes: the extensions are ASCII, compared without case.
-    static func isBulletin(_ name: ArraySlice<UInt8>) -> Bool {
-        extensionLength(name) != nil && !name.starts(with: [UInt8(ascii: "~"), UInt8(ascii: "$")])
+    static func isBulletin(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        extensionLength(name) != nil && !(name.count >= 2 && name[0] == UInt8(ascii: "~") && name[1] == UInt8(ascii: "$"))
     }
 
+    private static let extensionBytes = extensions.map { Array($0.utf8) }
+
     /// The length of the bulletin extension `name` ends with (any case), or nil.
-    private static func extensionLength<C: BidirectionalCollection>(_ name: C) -> Int? where C.Element == UInt8 {
-        for ext in extensions {
-            let e = ext.utf8
-            guard name.count >= e.count else { continue }
-            if zip(name.suffix(e.count), e).allSatisfy({ a, b in (a >= 0x41 && a <= 0x5A ? a | 0x20 : a) == b }) { return e.count }
+    private static func extensionLength(_ name: UnsafeBufferPointer<UInt8>) -> Int? {
+        for ext in extensionBytes where name.count >= ext.count {
+            let from = name.count - ext.count
+            var k = 0
+            while k < ext.count {
+                let b = name[from + k]
+                if (b >= 0x41 && b <= 0x5A ? b | 0x20 : b) != ext[k] { break }
+                k += 1
+            }
+            if k == ext.count { return ext.count }
         }
         return nil
     }
@@ -242,7 +254,7 @@ struct PathExpander {
 
     /// `issueID` of a name's bytes (invalid UTF-8 shown as U+FFFD).
     static func issueID(fileName: [UInt8]) -> String {
-        if let n = extensionLength(fileName), fileName.count > n { return text(fileName.dropLast(n)) }
+        if let n = fileName.withUnsafeBufferPointer(extensionLength), fileName.count > n { return text(fileName.dropLast(n)) }
         return text(fileName)
     }
 

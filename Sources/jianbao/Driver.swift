@@ -28,9 +28,9 @@ struct Driver {
         let started = Clock.now()
         // Only the shell shows how far a long load is; scripts and pipes stay silent.
         let (corpus, named) = loadCorpus(progress: interactive && !options.check ? ProgressLine() : nil)
-        Driver.keptUntilExit.append(corpus)
         let loadMilliseconds = (Clock.now() - started) / 1_000_000
         if options.check {
+            Driver.keptUntilExit.append(corpus)
             let out = Output(fd: 1)
             do throws(OutputClosed) {
                 for diagnostic in corpus.diagnostics { try out.write("\(diagnostic)\n") }
@@ -88,10 +88,11 @@ struct Driver {
         return session.failed ? 1 : 0
     }
 
-    /// The corpus and session of this run, held until the process exits: freeing ten thousand
-    /// issues (their arrays, strings and mappings) one by one only to exit took a tenth of a
-    /// warm one-shot run. Everything that must reach a file is flushed and closed before
-    /// `run` returns (`Session.finish`, `closeRedirects`), so nothing waits on a deinit.
+    /// The session of this run (and with it the corpus it has now), or the corpus of a
+    /// `--check`, held until the process exits: freeing ten thousand issues (their arrays,
+    /// strings and mappings) one by one only to exit took a tenth of a warm one-shot run.
+    /// Everything that must reach a file is flushed and closed before `run` returns
+    /// (`Session.finish`, `closeRedirects`), so nothing waits on a deinit.
     nonisolated(unsafe) static var keptUntilExit: [Any] = []
 
     /// The exit status after output stopped: 0 when the reader went away (quietly, as `head`

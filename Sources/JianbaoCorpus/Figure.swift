@@ -88,15 +88,21 @@ public struct Figure: Sendable, Equatable {
     }
 
     /// Magnitude and unit as written (`万亿元`).
-    public var unit: String {
+    public var unit: String { Self.unit(of: unitCode) }
+
+    /// The unit without its magnitude (`元`; `%` for `％`).
+    public var base: String { Self.base(of: unitCode) }
+
+    /// The unit a unit code stands for, with its magnitude.
+    static func unit(of unitCode: UInt32) -> String {
         let lexicon = Lexicon.current
         let magnitude = unitCode >> 16
         let unit = lexicon.unitWords.strings[Int(unitCode & 0xFFFF)]
         return magnitude == 0 ? unit : lexicon.magnitudeWords.strings[Int(magnitude - 1)] + unit
     }
 
-    /// The unit without its magnitude (`元`; `%` for `％`).
-    public var base: String {
+    /// The base unit a unit code stands for.
+    static func base(of unitCode: UInt32) -> String {
         Quantity.baseUnit(Lexicon.current.unitWords.strings[Int(unitCode & 0xFFFF)])
     }
 }

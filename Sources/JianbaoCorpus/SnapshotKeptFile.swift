@@ -12,20 +12,28 @@ enum KeptFile {
     /// runs.
     static func read<T>(_ path: String, magic: [UInt8], headerSize: Int, generation: UInt64, identity: UInt64,
                         issueCount: Int, _ read: (_ word: (Int) -> UInt64, _ body: UnsafeRawBufferPointer) -> T?) -> T? {
+        guard let mapped = map(path, magic: magic, headerSize: headerSize, generation: generation, identity: identity,
+                               issueCount: issueCount) else { return nil }
+        return withExtendedLifetime(mapped.file) { read(mapped.word, mapped.body) }
+    }
+
+    /// The file at `path` mapped, its header words (by byte offset) and its body, when its
+    /// frame is whole and matches; nil otherwise. The body and the words are valid while the
+    /// file is alive: a reader that keeps pointers into it keeps the file.
+    static func map(_ path: String, magic: [UInt8], headerSize: Int, generation: UInt64, identity: UInt64,
+                    issueCount: Int) -> (file: MappedFile, word: (Int) -> UInt64, body: UnsafeRawBufferPointer)? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0, Int(st.st_size) >= headerSize, let file = MappedFile(fd: fd, count: Int(st.st_size)) else { return nil }
-        return withExtendedLifetime(file) {
-            let all = UnsafeRawBufferPointer(file.bytes)
-            func word(_ at: Int) -> UInt64 { UInt64(littleEndian: all.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
-            guard all.prefix(8).elementsEqual(magic), word(8) == generation, word(16) == identity,
-                  word(24) == UInt64(issueCount), word(32) == UInt64(all.count) else { return nil }
-            let body = UnsafeRawBufferPointer(rebasing: all[headerSize...])
-            guard SnapshotFormat.checksum(body) == word(40) else { return nil }
-            return read(word, body)
-        }
+        let all = UnsafeRawBufferPointer(file.bytes)
+        func word(_ at: Int) -> UInt64 { UInt64(littleEndian: all.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+        guard all.prefix(8).elementsEqual(magic), word(8) == generation, word(16) == identity,
+              word(24) == UInt64(issueCount), word(32) == UInt64(all.count) else { return nil }
+        let body = UnsafeRawBufferPointer(rebasing: all[headerSize...])
+        guard SnapshotFormat.checksum(body) == word(40) else { return nil }
+        return (file, word, body)
     }
 
     /// Writes `body` under its frame (temporary file and rename); `extra` are the kind's own

@@ -76,14 +76,14 @@ public struct RowSource: Sendable {
     let sources: [SourceSummary]
     /// The figures per issue, for the `figures` target only: taken once here, since the
     /// index hands them out under a lock (taken per field read, it cost a `group by` over a
-    /// million figures most of its time).
-    let figureTable: [[Figure]]
+    /// million figures most of its time). Kept figures are read in place, field by field.
+    let figureTable: FigureTable
 
     public init(corpus: Corpus, target: Target) {
         self.corpus = corpus
         self.target = target
         sources = target == .sources ? SourceSummary.all(in: corpus) : []
-        figureTable = target == .figures ? corpus.figures.figures : []
+        figureTable = target == .figures ? corpus.figures.figures : FigureTable([])
     }
 
     /// The units rows are produced and filtered in: ranges of issue indices, several per
@@ -227,7 +227,7 @@ public struct RowSource: Sendable {
 
     private func figureValue(_ field: Field, _ row: RowRef) -> Value {
         let issue = corpus.issues[row.issue]
-        let f = figureTable[row.issue][row.index]
+        let f = figureTable.record(issue: row.issue, index: row.index)
         switch field {
         case .article: return .integer(corpus.articleID(issue: row.issue, article: Int(f.article)))
         case .issue: return .text(issue.id)
@@ -260,7 +260,7 @@ public struct RowSource: Sendable {
 
     /// The position of a figure's sentence in its article, counted as the `sentences` target
     /// counts (the n of `select sentences`).
-    private func sentenceNumber(_ f: Figure, in issue: Issue) -> Int {
+    private func sentenceNumber(_ f: FigureRecord, in issue: Issue) -> Int {
         let article = issue.articles[Int(f.article)]
         var n = 0
         return issue.text.withUnsafeBufferPointer { p in

@@ -102,9 +102,13 @@ public struct Figure: Sendable, Equatable {
     }
 
     /// The base unit a unit code stands for.
-    static func base(of unitCode: UInt32) -> String {
-        Quantity.baseUnit(Lexicon.current.unitWords.strings[Int(unitCode & 0xFFFF)])
-    }
+    @inline(__always)
+    static func base(of unitCode: UInt32) -> String { bases[Int(unitCode & 0xFFFF)] }
+
+    /// The base of each unit of the lexicons in force, made once: making one compares the
+    /// unit with ％ and 人民币 (slow comparisons of non-ASCII text), and `metric … by year`
+    /// asks twice for each of its figures.
+    private static let bases: [String] = Lexicon.current.unitWords.strings.map(Quantity.baseUnit)
 }
 
 /// The short labels figures keep as codes (`span`, `change_unit`): every value the extractor

@@ -175,8 +175,9 @@ public struct Resolver {
         let columns = corpus.figures.columns
         var perCode = [Int](repeating: 0, count: columns.subjects.count + 1)
         var spans = Set<String>(), lastSpan = "", cumulative = 0
+        let candidates = source.narrowed(by: predicate)
         for group in source.groups {
-            let rows = source.rows(of: group)
+            let rows = candidates.rows(of: group)
             guard let verdicts = try? filter.verdicts(rows) else { return }
             for (k, row) in rows.enumerated() where verdicts[k] {
                 perCode[Int(columns.subject[columns.row(issue: row.issue, index: row.index)]) + 1] += 1

@@ -289,10 +289,10 @@ import JianbaoTestSupport
         var offsets = Array(stride(from: header, to: min(good.count, header + 4096), by: 4))
         offsets += stride(from: header + 4096, to: good.count - 4, by: 52).map { $0 & ~3 }
         for at in offsets {
-            for bad: Int32 in [-7, 1_000_000, Int32.max] {
+            for bad: Int32 in [-7, Int32.max] {
                 var bytes = good
                 withUnsafeBytes(of: bad.littleEndian) { for k in 0..<4 { bytes[at + k] = $0[k] } }
-                let sum = bytes.withUnsafeBytes { SnapshotFormat.checksum(UnsafeRawBufferPointer(rebasing: $0[header...])) }
+                let sum = bytes.withUnsafeBytes { KeptFile.blockChecksum(UnsafeRawBufferPointer(rebasing: $0[header...])) }
                 withUnsafeBytes(of: sum.littleEndian) { for k in 0..<8 { bytes[40 + k] = $0[k] } }
                 try Data(bytes).write(to: URL(fileURLWithPath: store.path))
                 tried += 1
@@ -310,7 +310,7 @@ import JianbaoTestSupport
         }
         // Most such damage is caught (a changed number or string byte is not: the file is
         // the program's own, and its checksum finds damage from outside).
-        #expect(tried > 1000 && refused > tried / 2, "\(refused) of \(tried) refused")
+        #expect(tried > 600 && refused > tried / 2, "\(refused) of \(tried) refused")
     }
 
     @Test func cacheClearRemovesOnlySnapshots() throws {

@@ -9,15 +9,19 @@ let package = Package(
         .library(name: "JianbaoCorpus", targets: ["JianbaoCorpus"]),
         .library(name: "JianbaoQuery", targets: ["JianbaoQuery"]),
         .library(name: "JianbaoFuzzing", targets: ["JianbaoFuzzing"]),
-        // PDF text through poppler, opened with dlopen when the first PDF is read (CPdfLoader):
+        // PDF text through poppler, opened with dlopen when the first PDF is read (CLoader):
         // libJianbaoPdf.so beside the program. `swift build` and `--build-tests` build it,
         // `--product jianbao` alone does not: Scripts/run, install and benchmark-formats build
         // it too (the other benchmarks read text only).
         .library(name: "JianbaoPdf", type: .dynamic, targets: ["CPdf"]),
+        // Word and web pages through libxml2 and libzip, and ICU's charset detector
+        // (libicui18n), opened with dlopen by CLoader for the first file that needs them, so
+        // that start-up and UTF-8 text map none of these libraries: libJianbaoForms.so beside
+        // the program, built like JianbaoPdf.
+        .library(name: "JianbaoForms", type: .dynamic, targets: ["CMarkup", "CDetect"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // Byte primitives Swift's Glibc overlay does not expose (memmem) and a fast
@@ -30,18 +34,23 @@ let package = Package(
         // ICU's dictionary word break iterator for Chinese (libicu-dev), behind a header with
         // no ICU types.
         .target(name: "CSegment", linkerSettings: [.linkedLibrary("icuuc")]),
-        // ICU's converters, charset detector and NFKC data for reading text that is not
-        // UTF-8 (GB18030, UTF-16, Big5 …), behind a header with no ICU types.
-        .target(name: "CConvert", linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc")]),
+        // ICU's converters and NFKC data for reading text that is not UTF-8 (GB18030,
+        // UTF-16, Big5 …), behind a header with no ICU types.
+        .target(name: "CConvert", linkerSettings: [.linkedLibrary("icuuc")]),
+        // ICU's charset detector (libicui18n), only in the JianbaoForms library.
+        .target(name: "CDetect", linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc")]),
         // libxml2 (Debian's libxml2-dev): its XML parser for Word's document.xml and its HTML
-        // parser for web pages, behind CMarkup's small API.
+        // parser for web pages; libzip (libzip-dev) reads the Word file's ZIP archive. Behind
+        // CMarkup's small API, only in the JianbaoForms library.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
-        .target(name: "CMarkup", dependencies: ["CLibXML2"]),
+        .systemLibrary(name: "CLibZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
+        .target(name: "CMarkup", dependencies: ["CLibXML2", "CLibZip"]),
         // poppler's C++ API (Debian's libpoppler-cpp-dev) for PDF text, behind CPdf's C header;
-        // CPdf is linked only into the JianbaoPdf library, which CPdfLoader opens on demand.
+        // CPdf is linked only into the JianbaoPdf library, which CLoader opens on demand.
         .systemLibrary(name: "CPopplerCpp", pkgConfig: "poppler-cpp", providers: [.apt(["libpoppler-cpp-dev"])]),
         .target(name: "CPdf", dependencies: ["CPopplerCpp"]),
-        .target(name: "CPdfLoader"),
+        // Opens libJianbaoPdf.so and libJianbaoForms.so on first use (dlopen).
+        .target(name: "CLoader"),
         // The system libedit (histedit.h); installed by Scripts/setup as libedit-dev.
         .systemLibrary(
             name: "CEditLine",
@@ -53,8 +62,7 @@ let package = Package(
         .target(name: "CEditShim", dependencies: ["CEditLine"]),
         // Reading bulletins: bytes → lines → issues, sections, articles, paragraphs.
         .target(name: "JianbaoCorpus", dependencies: [
-            "CBytes", "CSegment", "CConvert", "CMarkup", "CPdfLoader",
-            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            "CBytes", "CSegment", "CConvert", "CLoader",
         ], exclude: ["Lexicons"]),
         // The query language and output formatting; knows nothing of terminals.
         .target(name: "JianbaoQuery", dependencies: ["JianbaoCorpus", "CBytes", "CRegex", "CSQLite"]),

@@ -13,10 +13,12 @@ let package = Package(
     targets: targets.map { name in
         .target(
             name: name,
-            // FuzzForms reads PDFs: libJianbaoPdf.so (poppler), which the program opens on
-            // demand, is built and linked beside it so that its PDF inputs reach poppler.
+            // FuzzForms reads PDFs, Word files and web pages: libJianbaoPdf.so (poppler) and
+            // libJianbaoForms.so (libxml2, libzip), which the program opens on demand, are built
+            // and linked beside it so that its inputs reach them.
             dependencies: [.product(name: "JianbaoFuzzing", package: "Jianbao")]
-                + (name == "FuzzForms" ? [.product(name: "JianbaoPdf", package: "Jianbao")] : [])
+                + (name == "FuzzForms" ? [.product(name: "JianbaoPdf", package: "Jianbao"),
+                                          .product(name: "JianbaoForms", package: "Jianbao")] : [])
         )
     }
 )

@@ -47,18 +47,148 @@ static inline size_t skip_ascii(const uint8_t *p, size_t i, size_t n) {
     return i;
 }
 
-size_t jb_utf8_find_invalid(const uint8_t *p, size_t n, size_t *bad_len) {
+#ifdef __SSE2__
+// Bytes of v in [lo, lo + span] (unsigned).
+static inline __m128i in_range(__m128i v, uint8_t lo, uint8_t span) {
+    __m128i shifted = _mm_sub_epi8(v, _mm_set1_epi8((char)lo));
+    return _mm_cmpeq_epi8(_mm_min_epu8(shifted, _mm_set1_epi8((char)span)), shifted);
+}
+
+static inline __m128i equal_to(__m128i v, uint8_t x) { return _mm_cmpeq_epi8(v, _mm_set1_epi8((char)x)); }
+#endif
+
+// Whether an ASCII word (no byte with its high bit) holds a control character: a byte below
+// 0x20 or DEL. Exact as a yes or no (the usual "has a byte less than" trick).
+static inline int has_control(uint64_t w) {
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    uint64_t del = w ^ (ones * 0x7F);
+    return (((w - ones * 0x20) & ~w) | ((del - ones) & ~del)) & highs ? 1 : 0;
+}
+
+// Whether the well-formed scalar at p[i] (its lead byte b >= 0x80, `length` bytes) is one the
+// normaliser changes, TextNormaliser.action: U+0080–00A0 and U+00AD; U+2000–200D, U+2028,
+// U+2029, U+202F, U+205F, U+2060; U+FEFF except at the start; and, since only ICU knows which
+// of them NFKC maps, all of U+2E80–2FFF, U+F900–FAFF and U+2F800–2FA3F. Three bytes, not two
+// as in is_candidate: curly quotes and dashes (E2 80 9C …) are in most Chinese files and are
+// kept.
+static inline int changes(const uint8_t *p, size_t i, uint8_t b) {
+    uint8_t c = p[i + 1];
+    switch (b) {
+    case 0xC2: return c <= 0xA0 || c == 0xAD;
+    case 0xE2: {
+        uint8_t d = p[i + 2];
+        if (c == 0x80) return d <= 0x8D || d == 0xA8 || d == 0xA9 || d == 0xAF;
+        if (c == 0x81) return d == 0x9F || d == 0xA0;
+        return c >= 0xBA;
+    }
+    case 0xEF: return (c >= 0xA4 && c <= 0xAB) || (c == 0xBB && p[i + 2] == 0xBF && i > 0);
+    case 0xF0: return c == 0xAF && p[i + 2] >= 0xA0 && p[i + 2] <= 0xA8;
+    default: return 0;
+    }
+}
+
+#ifdef __SSE2__
+// Sixteen bytes at p that hold only ASCII, continuation bytes and the lead bytes E1–EC, EE and
+// EF (whose three-byte sequences need no range check beyond "two continuations follow": nearly
+// all of Chinese text), each continuation where a lead two or one bytes before wants it:
+// returns the continuations wanted in the next block (bit 0, 1) through *pending, or -1 when
+// the block is anything else, which the scalar path then reads.
+static inline int simple_block(__m128i b, uint32_t *pending) {
+    uint32_t high = (uint32_t)_mm_movemask_epi8(b);
+    uint32_t continuation = (uint32_t)_mm_movemask_epi8(in_range(b, 0x80, 0x3F));
+    uint32_t lead = (uint32_t)_mm_movemask_epi8(_mm_or_si128(in_range(b, 0xE1, 0x0B), in_range(b, 0xEE, 0x01)));
+    if ((continuation | lead) != high) return -1;
+    uint32_t want = lead << 1 | lead << 2;
+    if (continuation != ((want & 0xFFFF) | *pending)) return -1;
+    *pending = want >> 16;
+    return 0;
+}
+
+// Positions in the block b (c: the same sixteen bytes one on) that may start a change, as
+// jb_normalise_candidate finds them: control characters, E2 80/81/BA–BF, EF A4–AB/BB (C2 and
+// F0 leads never reach a simple block).
+static inline uint32_t candidates(__m128i b, __m128i c) {
+    __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(b, _mm_set1_epi8(0x1F)), b);
+    __m128i layout = _mm_or_si128(_mm_or_si128(equal_to(b, 0x09), equal_to(b, 0x0A)), equal_to(b, 0x0D));
+    __m128i hit = _mm_or_si128(_mm_andnot_si128(layout, low), equal_to(b, 0x7F));
+    hit = _mm_or_si128(hit, _mm_and_si128(equal_to(b, 0xE2), _mm_or_si128(in_range(c, 0x80, 0x01), in_range(c, 0xBA, 0x05))));
+    hit = _mm_or_si128(hit, _mm_and_si128(equal_to(b, 0xEF), _mm_or_si128(in_range(c, 0xA4, 0x07), equal_to(c, 0xBB))));
+    return (uint32_t)_mm_movemask_epi8(hit);
+}
+#endif
+
+// Whether the ASCII byte b is a control character the normaliser changes.
+static inline int changes_ascii(uint8_t b) { return (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || b == 0x7F; }
+
+// jb_utf8_find_invalid, noting the first change in *change when change is not NULL. Blocks of
+// sixteen bytes of plain Chinese text are checked together (SSE2); anything else, and the
+// block it is in, goes one scalar at a time as before.
+static size_t validate(const uint8_t *p, size_t n, size_t *bad_len, size_t *change) {
     size_t i = 0;
+    int noting = change != NULL;
+    if (noting) *change = n;
     while (i < n) {
-        i = skip_ascii(p, i, n);
-        if (i >= n) break;
-        if (p[i] < 0x80) { i++; continue; }
-        size_t length = utf8_sequence(p, i, n, bad_len);
-        if (length == 0) return i;
-        i += length;
+        size_t scalar_until = i;
+#ifdef __SSE2__
+        uint32_t pending = 0;
+        while (i + 18 <= n) {
+            __m128i b = _mm_loadu_si128((const __m128i *)(p + i));
+            if (simple_block(b, &pending) != 0) break;
+            if (noting) {
+                uint32_t mask = candidates(b, _mm_loadu_si128((const __m128i *)(p + i + 1)));
+                while (mask) {
+                    size_t at = i + (size_t)__builtin_ctz(mask);
+                    mask &= mask - 1;
+                    if (p[at] < 0x80 || changes(p, at, p[at])) { *change = at; noting = 0; break; }
+                }
+            }
+            i += 16;
+        }
+        // A block that is not simple: back to the lead of a sequence it splits, then one
+        // scalar at a time to its end.
+        if (pending == 3) i -= 1;
+        else if (pending == 1) i -= 2;
+        scalar_until = i + 18 <= n ? i + 16 : n;
+#else
+        scalar_until = n;
+#endif
+        while (i < scalar_until) {
+            if (!noting) {
+                size_t ascii_end = skip_ascii(p, i, scalar_until);
+                i = ascii_end;
+                if (i >= scalar_until) break;
+            } else {
+                while (i + 8 <= scalar_until) {
+                    uint64_t w;
+                    memcpy(&w, p + i, 8);
+                    if ((w & 0x8080808080808080ULL) || has_control(w)) break;
+                    i += 8;
+                }
+                if (i >= scalar_until) break;
+            }
+            uint8_t b = p[i];
+            if (b < 0x80) {
+                if (noting && changes_ascii(b)) { *change = i; noting = 0; }
+                i++;
+                continue;
+            }
+            size_t length = utf8_sequence(p, i, n, bad_len);
+            if (length == 0) {
+                if (noting) *change = i;
+                return i;
+            }
+            if (noting && changes(p, i, b)) { *change = i; noting = 0; }
+            i += length;
+        }
     }
     *bad_len = 0;
     return n;
+}
+
+size_t jb_utf8_find_invalid(const uint8_t *p, size_t n, size_t *bad_len) { return validate(p, n, bad_len, NULL); }
+
+size_t jb_utf8_find_invalid_noting(const uint8_t *p, size_t n, size_t *bad_len, size_t *change) {
+    return validate(p, n, bad_len, change);
 }
 
 int jb_utf8_sequence_counts(const uint8_t *p, size_t n, int settle, size_t *valid, size_t *invalid) {
@@ -366,4 +496,52 @@ int jb_can_allocate(size_t size) {
     if (probe == NULL) return 0;
     free(probe);
     return 1;
+}
+
+// Whether the byte at p[i] may start something the normaliser changes: C0 controls other than
+// tab, LF and CR, and DEL; C2 80–AD (C1 controls, U+00A0, soft hyphen); E2 80/81 (spaces,
+// zero-width characters, U+2028/2029, U+205F/2060) and E2 BA–BF (CJK radicals, Kangxi
+// radicals); EF A4–AB (compatibility ideographs) and EF BB (U+FEFF); F0 AF (compatibility
+// supplement). The second byte matters: full-width punctuation (EF BC …) is everywhere in
+// Chinese text and must not stop the scan.
+static inline int is_candidate(const uint8_t *p, size_t i, size_t n) {
+    uint8_t b = p[i];
+    if (b < 0x20) return b != 0x09 && b != 0x0A && b != 0x0D;
+    if (b == 0x7F) return 1;
+    if (b != 0xC2 && b != 0xE2 && b != 0xEF && b != 0xF0) return 0;
+    if (i + 1 >= n) return 0;
+    uint8_t c = p[i + 1];
+    switch (b) {
+    case 0xC2: return c >= 0x80 && c <= 0xAD;
+    case 0xE2: return c == 0x80 || c == 0x81 || (c >= 0xBA && c <= 0xBF);
+    case 0xEF: return (c >= 0xA4 && c <= 0xAB) || c == 0xBB;
+    default: return c == 0xAF;
+    }
+}
+
+
+size_t jb_normalise_candidate(const uint8_t *p, size_t n) {
+    size_t i = 0;
+#ifdef __SSE2__
+    // Sixteen lead bytes at a time, each with the byte after it.
+    for (; i + 17 <= n; i += 16) {
+        __m128i b = _mm_loadu_si128((const __m128i *)(p + i));
+        __m128i c = _mm_loadu_si128((const __m128i *)(p + i + 1));
+        __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(b, _mm_set1_epi8(0x1F)), b);
+        __m128i layout = _mm_or_si128(_mm_or_si128(equal_to(b, 0x09), equal_to(b, 0x0A)), equal_to(b, 0x0D));
+        __m128i hit = _mm_or_si128(_mm_andnot_si128(layout, low), equal_to(b, 0x7F));
+        hit = _mm_or_si128(hit, _mm_and_si128(equal_to(b, 0xC2), in_range(c, 0x80, 0x2D)));
+        hit = _mm_or_si128(hit, _mm_and_si128(equal_to(b, 0xE2),
+                                              _mm_or_si128(in_range(c, 0x80, 0x01), in_range(c, 0xBA, 0x05))));
+        hit = _mm_or_si128(hit, _mm_and_si128(equal_to(b, 0xEF),
+                                              _mm_or_si128(in_range(c, 0xA4, 0x07), equal_to(c, 0xBB))));
+        hit = _mm_or_si128(hit, _mm_and_si128(equal_to(b, 0xF0), equal_to(c, 0xAF)));
+        int mask = _mm_movemask_epi8(hit);
+        if (mask) return i + (size_t)__builtin_ctz((unsigned)mask);
+    }
+#endif
+    for (; i < n; i++) {
+        if (is_candidate(p, i, n)) return i;
+    }
+    return n;
 }

@@ -36,6 +36,7 @@ public enum CorpusLoader {
     public static func load(paths: [String], encodings: [String: String] = [:], parallel: Bool = true,
                             progress: (any ProgressReporter)? = nil, cache: SnapshotCache? = nil) -> LoadResult {
         var expander = PathExpander()
+        expander.parallel = parallel
         var named: [String?] = []
         for path in paths {
             expander.add(path)
@@ -82,15 +83,23 @@ public enum CorpusLoader {
         }
         if let cache {
             // What can be kept: issues (or their absence) read from a file whose stamp held.
-            var entries: [SnapshotEntry] = []
-            for (i, loaded) in results.enumerated() {
-                guard let stamp = loaded.stamp, stamp.isKnown, case .issue(let issue, let diagnostics) = loaded.result else { continue }
-                entries.append(SnapshotEntry(pathBytes: files[i].bytes, stamp: stamp, forcedEncoding: fileEncodings[i] ?? "",
-                                             issue: issue, diagnostics: diagnostics))
+            // The entries are made only when the snapshot is written: a warm load that takes
+            // every file from it copies no issue again.
+            func keepable(_ loaded: Loaded) -> Bool {
+                guard let stamp = loaded.stamp, stamp.isKnown, case .issue = loaded.result else { return false }
+                return true
             }
+            let keptCount = results.count(where: keepable)
             let hits = result.filesFromSnapshot
             var generation = snapshot?.generation
-            if !files.isEmpty && (snapshot == nil || hits != entries.count || hits != snapshot!.entryCount) {
+            if !files.isEmpty && (snapshot == nil || hits != keptCount || hits != snapshot!.entryCount) {
+                var entries: [SnapshotEntry] = []
+                entries.reserveCapacity(keptCount)
+                for (i, loaded) in results.enumerated() where keepable(loaded) {
+                    guard case .issue(let issue, let diagnostics) = loaded.result else { continue }
+                    entries.append(SnapshotEntry(pathBytes: files[i].bytes, stamp: loaded.stamp!, forcedEncoding: fileEncodings[i] ?? "",
+                                                 issue: issue, diagnostics: diagnostics))
+                }
                 generation = UInt64.random(in: 1...UInt64.max)
                 if let reason = cache.write(entries, root: root, generation: generation!) {
                     generation = nil
@@ -98,7 +107,7 @@ public enum CorpusLoader {
                 }
             }
             // Figures are kept only for a corpus that is exactly what the snapshot holds.
-            if let generation, !files.isEmpty, entries.count == files.count {
+            if let generation, !files.isEmpty, keptCount == files.count {
                 result.figureStore = SnapshotFigures(cache: cache, path: cache.figuresPath(forRoot: root),
                                                      generation: generation, issueCount: result.issues.count)
                 result.wordStore = SnapshotWords(cache: cache, path: String(cache.figuresPath(forRoot: root).dropLast(".figures".count)) + ".words",
@@ -123,10 +132,11 @@ public enum CorpusLoader {
     static func read(_ file: PathExpander.File, encoding: String?) -> Loaded {
         switch FileReader.read(stamped: file.bytes) {
         case .success(let (bytes, identity, stamp)):
-            let result = DocumentReader(path: file.path, id: file.id, encoding: encoding).read(bytes)
+            let path = file.path
+            let result = DocumentReader(path: path, id: file.id, encoding: encoding).read(bytes)
             // A PDF read while poppler cannot be opened is not kept in the snapshot (no stamp):
             // once the library is there, the unchanged file must be read again.
-            let pdfWithoutPoppler = DocumentReader.Form.of(path: file.path, bytes: bytes) == .pdf && PdfReader.isUnavailable
+            let pdfWithoutPoppler = DocumentReader.Form.of(path: path, bytes: bytes) == .pdf && PdfReader.isUnavailable
             return Loaded(result: result, identity: identity, stamp: pdfWithoutPoppler ? nil : stamp)
         case .failure(.system(let reason)):
             return Loaded(result: .issue(nil, [Diagnostic(.error, file: file.path, "cannot read: \(reason)")]))

@@ -8,13 +8,42 @@ struct DocumentReader {
 
         /// By extension first, then by the first bytes (a `.txt` that is really a PDF).
         static func of(path: String, bytes: [UInt8]) -> Form {
-            let lower = path.lowercased()
-            if lower.hasSuffix(".docx") { return .docx }
-            if lower.hasSuffix(".pdf") { return .pdf }
-            if lower.hasSuffix(".html") || lower.hasSuffix(".htm") || lower.hasSuffix(".xhtml") { return .html }
-            if bytes.starts(with: Array("%PDF-".utf8)) { return .pdf }
-            if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) && lower.hasSuffix(".txt") == false { return .docx }
+            var path = path
+            let (form, isTxt) = path.withUTF8 { byExtension($0) }
+            if let form { return form }
+            if bytes.starts(with: [0x25, 0x50, 0x44, 0x46, 0x2D]) { return .pdf }  // %PDF-
+            if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) && !isTxt { return .docx }
             return .text
+        }
+
+        /// The form a file name's extension gives, and whether it is `.txt`. Its letters are
+        /// compared as ASCII bytes: lowercasing every path as a String cost more than all this.
+        static func byExtension(_ path: UnsafeBufferPointer<UInt8>) -> (Form?, isTxt: Bool) {
+            var dot = path.count - 1
+            while dot >= 0 && path[dot] != UInt8(ascii: ".") && path[dot] != UInt8(ascii: "/") { dot -= 1 }
+            guard dot >= 0, path[dot] == UInt8(ascii: ".") else { return (nil, false) }
+            let ext = UnsafeBufferPointer(rebasing: path[(dot + 1)...])
+            func isExtension(_ lower: StaticString) -> Bool {
+                // Every letter of `lower` is a–z: OR 0x20 folds A–Z onto it and nothing else.
+                ext.count == lower.utf8CodeUnitCount
+                    && zip(ext, UnsafeBufferPointer(start: lower.utf8Start, count: lower.utf8CodeUnitCount)).allSatisfy { $0 | 0x20 == $1 }
+            }
+            if isExtension("docx") { return (.docx, false) }
+            if isExtension("pdf") { return (.pdf, false) }
+            if isExtension("html") || isExtension("htm") || isExtension("xhtml") { return (.html, false) }
+            return (nil, isExtension("txt"))
+        }
+
+        /// Whether a file of this form cannot be read on this machine because the library that
+        /// reads it (PDF: libJianbaoPdf.so; Word and web pages: libJianbaoForms.so) cannot be
+        /// opened. Such a failure must not be kept in a snapshot: once the library is there, the
+        /// unchanged file is to be read again.
+        var libraryIsMissing: Bool {
+            switch self {
+            case .text: false
+            case .pdf: PdfReader.isUnavailable
+            case .docx, .html: FormsLibrary.unavailable != nil
+            }
         }
     }
 

@@ -1,6 +1,7 @@
-import CMarkup
+import CLoader
 
-/// Reads a web page (FORMAT.md "Web pages") with libxml2's HTML parser (CMarkup): a whole
+/// Reads a web page (FORMAT.md "Web pages") with libxml2's HTML parser (CMarkup, in
+/// libJianbaoForms.so, opened on the first page): a whole
 /// issue saved as one page reads like a text issue; a page of one article becomes a
 /// `WebArticle` that the loader gathers with the other pages of its date.
 struct HtmlReader {
@@ -35,6 +36,9 @@ struct HtmlReader {
     }
 
     func read(_ bytes: [UInt8], reader: IssueReader) -> DocumentReader.Result {
+        if let why = FormsLibrary.unavailable {
+            return .issue(nil, [Diagnostic(.error, file: path, FormsLibrary.missing("web pages", why))])
+        }
         var diagnostics: [Diagnostic] = []
         guard let (utf8, charset) = decode(bytes, &diagnostics) else { return .issue(nil, diagnostics) }
         if charset != "UTF-8" { diagnostics.append(Diagnostic(.note, file: path, "read as \(charset)")) }
@@ -71,7 +75,7 @@ struct HtmlReader {
         var declared: String?
         if TextDecoder.bom(bytes) == nil, encoding == nil {
             var name = [CChar](repeating: 0, count: 64)
-            let found = bytes.withUnsafeBufferPointer { jb_html_declared_charset($0.baseAddress, $0.count, &name, 64) }
+            let found = bytes.withUnsafeBufferPointer { jb_forms_loaded_html_declared_charset($0.baseAddress, $0.count, &name, 64) }
             if found == 0 {
                 declared = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             }
@@ -79,7 +83,7 @@ struct HtmlReader {
         if let declared {
             let converter = TextDecoder.converterName(declared)
             if converter.lowercased() == "utf-8" || converter.lowercased() == "utf8" {
-                if case .text(let text, "UTF-8", _) = TextDecoder.decode(bytes) { return (text, "UTF-8") }
+                if case .text(let text, "UTF-8", _, _) = TextDecoder.decode(bytes) { return (text, "UTF-8") }
                 diagnostics.append(Diagnostic(.warning, file: path, "the page declares charset \(declared) but is not UTF-8; its encoding was detected instead"))
             } else if TextDecoder.isKnown(converter), let (text, errors) = TextDecoder.convertCounting(bytes, from: converter) {
                 if errors > 0 {
@@ -96,7 +100,7 @@ struct HtmlReader {
             return nil
         case .damagedUTF8:
             return (IssueReader(path: path, id: "").repairEncoding(bytes, &diagnostics), "UTF-8")
-        case .text(let text, let name, let warning):
+        case .text(let text, let name, let warning, _):
             if let warning { diagnostics.append(Diagnostic(.warning, file: path, warning)) }
             return (text, name)
         }
@@ -106,8 +110,8 @@ struct HtmlReader {
     func parse(_ utf8: [UInt8]) -> Page? {
         var out: UnsafeMutablePointer<UInt8>?
         var length = 0
-        let status = utf8.withUnsafeBufferPointer { jb_html_records($0.baseAddress, $0.count, &out, &length) }
-        defer { jb_markup_free(out) }
+        let status = utf8.withUnsafeBufferPointer { jb_forms_loaded_html_records($0.baseAddress, $0.count, &out, &length) }
+        defer { jb_forms_loaded_free(out) }
         guard status == 0 else { return nil }
         let records = out.map { String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self) } ?? ""
         var page = Page()

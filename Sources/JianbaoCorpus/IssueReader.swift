@@ -36,18 +36,20 @@ public struct IssueReader {
         }
         var diagnostics: [Diagnostic] = []
         let text: [UInt8], encoding: String
+        var unchanged = 0
         switch TextDecoder.decode(raw, forced: forced) {
         case .failure(let reason):
             return (nil, [Diagnostic(.error, file: path, reason)])
         case .damagedUTF8:
             text = repairEncoding(raw, &diagnostics)
             encoding = "UTF-8"
-        case .text(let bytes, let name, let warning):
+        case .text(let bytes, let name, let warning, let clean):
             if let warning { diagnostics.append(Diagnostic(.warning, file: path, warning)) }
             text = bytes
             encoding = name
+            unchanged = clean
         }
-        return structure(TextNormaliser.normalise(text), encoding: encoding, format: "text", diagnostics)
+        return structure(TextNormaliser.normalise(text, unchanged: unchanged), encoding: encoding, format: "text", diagnostics)
     }
 
     /// The issue in UTF-8 `text` (already decoded and normalised), with what was found so far.

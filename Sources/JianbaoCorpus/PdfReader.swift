@@ -1,6 +1,6 @@
-import CPdfLoader
+import CLoader
 
-/// The text of a PDF through poppler (CPdf, opened on first use by CPdfLoader), rebuilt into bulletin lines (FORMAT.md "PDF"):
+/// The text of a PDF through poppler (CPdf, opened on first use by CLoader), rebuilt into bulletin lines (FORMAT.md "PDF"):
 /// lines wrapped at the page width are joined, the spaces PDF text puts between CJK and digits
 /// or Latin are removed, and page headers, footers and page numbers are dropped.
 enum PdfReader {

@@ -1,5 +1,6 @@
 import CBytes
 import CConvert
+import CLoader
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,9 +14,11 @@ import Glibc
 public enum TextDecoder {
     /// The result of decoding one file.
     public enum Outcome {
-        /// UTF-8 text (raw bytes when the file was UTF-8), the encoding's name, and a warning
-        /// when the encoding could not be told apart with confidence or bytes were replaced.
-        case text([UInt8], encoding: String, warning: String?)
+        /// UTF-8 text (raw bytes when the file was UTF-8), the encoding's name, a warning
+        /// when the encoding could not be told apart with confidence or bytes were replaced, and
+        /// how many bytes at the start the normaliser would leave as they are (known for UTF-8
+        /// files, whose validation notes it on the way; 0 for converted text).
+        case text([UInt8], encoding: String, warning: String?, unchanged: Int = 0)
         /// UTF-8 with ill-formed sequences here and there: the reader repairs it, reporting
         /// each place.
         case damagedUTF8
@@ -29,20 +32,21 @@ public enum TextDecoder {
     /// The encoding of `raw` and its text as UTF-8. `forced` (an ICU converter name, from
     /// `--encoding`) is used for every file that has no BOM and is not valid UTF-8.
     public static func decode(_ raw: [UInt8], forced: String? = nil) -> Outcome {
-        var badLength = 0
-        let validUTF8 = { () -> Bool in
-            raw.withUnsafeBufferPointer { p in
-                p.baseAddress.map { jb_utf8_find_invalid($0, p.count, &badLength) } ?? 0
-            } == raw.count
-        }
         if let (name, skip) = bom(raw) {
-            if name == "UTF-8" { return validUTF8() ? .text(raw, encoding: "UTF-8", warning: nil) : .damagedUTF8 }
+            if name == "UTF-8" {
+                let (valid, unchanged) = checkUTF8(raw)
+                return valid ? .text(raw, encoding: "UTF-8", warning: nil, unchanged: unchanged) : .damagedUTF8
+            }
             return convert(raw, from: name, skipping: skip).map { .text($0, encoding: name, warning: nil) }
                 ?? .failure("cannot convert from \(name)")
         }
+        // One pass for the common case: valid UTF-8 that the normaliser leaves alone has no NUL
+        // either, which is looked for only from the first byte that is not plain text.
+        let (validUTF8, unchanged) = checkUTF8(raw)
+        if validUTF8 && unchanged == raw.count { return .text(raw, encoding: "UTF-8", warning: nil, unchanged: unchanged) }
         let nul = raw.withUnsafeBufferPointer { p -> Bool in
             guard let base = p.baseAddress else { return false }
-            return memchr(base, 0, p.count) != nil
+            return memchr(base + unchanged, 0, p.count - unchanged) != nil
         }
         if nul {
             if let utf16 = utf16ByNulPattern(raw) {
@@ -55,7 +59,7 @@ public enum TextDecoder {
             }
             return .failure("binary file (NUL byte at offset \(offset)); skipped")
         }
-        if validUTF8() { return .text(raw, encoding: "UTF-8", warning: nil) }
+        if validUTF8 { return .text(raw, encoding: "UTF-8", warning: nil, unchanged: unchanged) }
         if let forced { return decodeForced(raw, forced) }
         // A count that stopped early (the file is clearly not UTF-8) cannot pass this test.
         let (valid, invalid, complete) = utf8Counts(raw, settle: true)
@@ -68,6 +72,16 @@ public enum TextDecoder {
             return .damagedUTF8
         }
         return guess
+    }
+
+    /// Whether `raw` is well-formed UTF-8, and the offset of the first scalar the normaliser may
+    /// change (`jb_utf8_find_invalid_noting`; where validation stopped when none is before).
+    static func checkUTF8(_ raw: [UInt8]) -> (valid: Bool, unchanged: Int) {
+        var badLength = 0, change = 0
+        let end = raw.withUnsafeBufferPointer { p in
+            p.baseAddress.map { jb_utf8_find_invalid_noting($0, p.count, &badLength, &change) } ?? 0
+        }
+        return (end == raw.count, change)
     }
 
     /// The encoding a byte order mark names, and the mark's length.
@@ -179,10 +193,11 @@ public enum TextDecoder {
         var rank: (Int, Double) { (errors, -common) }
     }
 
-    /// ICU's detector's guess, as a parenthetical for a message, or "".
+    /// ICU's detector's guess, as a parenthetical for a message, or "" (also when
+    /// libJianbaoForms.so, which holds the detector, cannot be opened).
     static func icuGuess(_ raw: [UInt8]) -> String {
         var name = [CChar](repeating: 0, count: 64)
-        let confidence = raw.withUnsafeBufferPointer { jb_detect_charset($0.baseAddress, $0.count, &name, 64) }
+        let confidence = raw.withUnsafeBufferPointer { jb_forms_loaded_detect_charset($0.baseAddress, $0.count, &name, 64) }
         guard confidence >= 10 else { return "" }
         let guess = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return " (ICU's detector guesses \(guess))"

@@ -1,3 +1,4 @@
+import CBytes
 import CConvert
 
 /// Removes or replaces what real documents carry and users never mean (FORMAT.md
@@ -8,7 +9,9 @@ import CConvert
 /// line and paragraph separators end a line.
 ///
 /// Text with none of these is returned as it is, without a copy: a vectorised scan finds the
-/// few lead bytes that could start one.
+/// few lead bytes that could start one. A UTF-8 file's validation already notes where the
+/// first such character is (`jb_utf8_find_invalid_noting`), so a clean file is not scanned
+/// again.
 public enum TextNormaliser {
     /// What to do with one scalar.
     enum Action: Equatable {
@@ -33,12 +36,14 @@ public enum TextNormaliser {
         }
     }
 
-    /// The normalised text; `text` itself when nothing changes.
-    public static func normalise(_ text: [UInt8]) -> [UInt8] {
-        text.withUnsafeBufferPointer { p -> [UInt8] in
+    /// The normalised text; `text` itself when nothing changes. The first `unchanged` bytes
+    /// are known to need nothing (the text or the file it came from was checked already).
+    public static func normalise(_ text: [UInt8], unchanged: Int = 0) -> [UInt8] {
+        if unchanged >= text.count { return text }
+        return text.withUnsafeBufferPointer { p -> [UInt8] in
             guard let base = p.baseAddress else { return text }
             var out: [UInt8] = []
-            var copied = 0, at = 0
+            var copied = 0, at = unchanged
             while at < p.count {
                 at += jb_normalise_candidate(base + at, p.count - at)
                 guard at < p.count else { break }

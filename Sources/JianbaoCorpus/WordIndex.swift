@@ -11,7 +11,9 @@ public final class WordIndex: @unchecked Sendable {
     private var built: WordTable?
     private let issues: [Issue]
     private let names: NameIndex
-    private let lexicon: Lexicon
+    /// The lexicon segmentation uses; nil for `Lexicon.current`, read only when words are
+    /// first segmented (reading the lexicons is a tenth of a warm `count articles`).
+    private let chosenLexicon: Lexicon?
     private var madeVocabulary: SegmentationVocabulary?
     private var segmented = false
 
@@ -21,10 +23,10 @@ public final class WordIndex: @unchecked Sendable {
     private var kept: WordStatistics?
     private var usedKept = false
 
-    init(_ issues: [Issue], names: NameIndex, lexicon: Lexicon = .current, store: SnapshotWords? = nil) {
+    init(_ issues: [Issue], names: NameIndex, lexicon: Lexicon? = nil, store: SnapshotWords? = nil) {
         self.issues = issues
         self.names = names
-        self.lexicon = lexicon
+        self.chosenLexicon = lexicon
         self.store = store
         pthread_mutex_init(&mutex, nil)
     }
@@ -66,7 +68,7 @@ public final class WordIndex: @unchecked Sendable {
     /// asks for words does not pay for it); the caller holds the mutex.
     private var vocabulary: SegmentationVocabulary {
         if let madeVocabulary { return madeVocabulary }
-        let made = SegmentationVocabulary(lexicon, names: Array(names.sources))
+        let made = SegmentationVocabulary(chosenLexicon ?? .current, names: Array(names.sources))
         madeVocabulary = made
         return made
     }
@@ -109,7 +111,7 @@ public final class WordIndex: @unchecked Sendable {
 
     /// What to tell the user when jieba's dictionary is not installed (nil when it is).
     public static var missingDictionaryNote: String? {
-        guard WordDictionary.installed == nil else { return nil }
+        guard !WordDictionary.isInstalled else { return nil }
         return "jieba's dictionary was not found (Debian's python3-jieba, or $JIANBAO_DICTIONARY); "
             + "words are cut by ICU and the lexicons, less accurately (docs/WORDS.md)"
     }

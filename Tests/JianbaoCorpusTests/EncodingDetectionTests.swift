@@ -85,7 +85,7 @@ import Testing
 
     @Test(arguments: cases)
     func encodingIsFound(what: String, bytes: [UInt8], encoding: String, expected: String?) {
-        guard case .text(let utf8, let found, _) = TextDecoder.decode(bytes) else {
+        guard case .text(let utf8, let found, _, _) = TextDecoder.decode(bytes) else {
             Testing.Issue.record("\(what): not decoded")
             return
         }

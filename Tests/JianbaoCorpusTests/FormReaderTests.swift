@@ -61,6 +61,20 @@ import JianbaoTestSupport
         #expect(normalised.contains("一季度人才工作会议\n本市 国企实现营业收入1.2万亿元，同比增长5%。\n会议例行部署了全年工作。（市国资委）"))
     }
 
+    /// (path, first bytes, form): the extension in any case, else the first bytes.
+    static let formCases: [(String, [UInt8], DocumentReader.Form)] = [
+        ("a/2019-12.docx", [], .docx), ("a/2019-12.DOCX", [], .docx), ("简报.Pdf", [], .pdf),
+        ("x/page.HTM", [], .html), ("x/page.html", [], .html), ("x/page.xhtml", [], .html),
+        ("x/2019-12.txt", Array("%PDF-1.7".utf8), .pdf), ("x/2019-12", [0x50, 0x4B, 0x03, 0x04], .docx),
+        ("x/2019-12.TXT", [0x50, 0x4B, 0x03, 0x04], .text), ("x.docx/2019-12", [], .text),
+        ("x/.docx", [], .docx), ("x/2019-12.docx.txt", [], .text), ("x/2019-12.doc", [], .text),
+    ]
+
+    @Test(arguments: formCases)
+    func formByExtensionThenBytes(path: String, bytes: [UInt8], form: DocumentReader.Form) {
+        #expect(DocumentReader.Form.of(path: path, bytes: bytes) == form)
+    }
+
     /// (file, severity, message): each bad input is named, none crashes or hangs.
     static let bad: [(String, Diagnostic.Severity, String)] = [
         ("bad/corrupt.docx", .error, "not a Word file: the ZIP archive cannot be read (damaged or not a ZIP); skipped"),

@@ -107,6 +107,65 @@ let goodIssue = "· 动态\n标题\n\(long)（甲）\n"
         #expect(corpus.diagnostics.map(\.message) == ["issue id '2024-01' is also the id of \(dir.path)/a/2024-01.txt"])
     }
 
+    /// Ids are compared as bytes only when no normalisation can make two of them equal;
+    /// canonically equivalent ids (a precomposed and a decomposed é, a CJK compatibility
+    /// ideograph and the ideograph it stands for) are still the same id.
+    @Test func duplicateIssueIDsAreFoundByBytesAndByCanonicalEquivalence() throws {
+        #expect(PlainID.isPlain("简报2019年第1期_〇一") && PlainID.isPlain("２０２４－０１") && PlainID.isPlain(""))
+        #expect(!PlainID.isPlain("caf\u{E9}") && !PlainID.isPlain("\u{F900}") && !PlainID.isPlain("〪") && !PlainID.isPlain("😀"))
+        let dir = try TempFolder()
+        try dir.write("a/简报第1期.txt", goodIssue)
+        try dir.write("b/简报第1期.TXT", goodIssue)
+        let plain = Corpus(CorpusLoader.load(paths: [dir.path + "/a", dir.path + "/b"]))
+        #expect(plain.diagnostics.map(\.message) == ["issue id '简报第1期' is also the id of \(dir.path)/a/简报第1期.txt"])
+        try dir.write("c/caf\u{E9}.txt", goodIssue)
+        try dir.write("d/cafe\u{301}.txt", goodIssue)
+        try dir.write("e/\u{8C48}.txt", goodIssue)
+        try dir.write("f/\u{F900}.txt", goodIssue)
+        let mixed = Corpus(CorpusLoader.load(paths: [dir.path + "/a", dir.path + "/c", dir.path + "/d", dir.path + "/e", dir.path + "/f"]))
+        #expect(mixed.diagnostics.map(\.message) == [
+            "issue id 'cafe\u{301}' is also the id of \(dir.path)/c/caf\u{E9}.txt",
+            "issue id '\u{F900}' is also the id of \(dir.path)/e/\u{8C48}.txt",
+        ])
+        // Loaded later on top (`.load`): checked against what is there.
+        var more = plain
+        more.append(CorpusLoader.load(paths: [dir.path + "/f", dir.path + "/e"]))
+        #expect(more.diagnostics.count == 2 && more.diagnostics[1].message == "issue id '\u{8C48}' is also the id of \(dir.path)/f/\u{F900}.txt")
+    }
+
+    /// The walk's paths and ids are made from the bytes: extensions in any case, Word's lock
+    /// files skipped, a folder named with a slash at its end, a name that is not UTF-8, and
+    /// a relative link stat'ed from its own folder.
+    @Test func walkedPathsAndIDsComeFromTheBytes() throws {
+        let dir = try TempFolder()
+        try dir.write("in/X.TXT", goodIssue)
+        try dir.write("in/w.txt.txt", goodIssue)
+        try dir.write("in/~$lock.txt", goodIssue)
+        try dir.write("in/sub/z.htm", "<html><body><p>· 动态</p><p>标题</p><p>\(long)（甲）</p></body></html>")
+        try dir.write("in/.txt", goodIssue)
+        try dir.write("out/real.txt", goodIssue)
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/in/link.txt", withDestinationPath: "../out/real.txt")
+        let gbk: [UInt8] = Array((dir.path + "/in/").utf8) + [0xB2, 0xE2] + Array(".txt".utf8)
+        let fd = gbk.withUnsafeBufferPointer { p in (Array(p) + [0]).withUnsafeBufferPointer { open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_WRONLY | O_CREAT, 0o644) } }
+        #expect(fd >= 0)
+        _ = goodIssue.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count - 1) }
+        close(fd)
+        var expander = PathExpander()
+        expander.add(dir.path + "/in/")
+        #expect(expander.diagnostics.isEmpty)
+        let shown = "\u{FFFD}\u{FFFD}"
+        #expect(expander.files.map(\.path) == [dir.path + "/in/X.TXT", dir.path + "/in/link.txt", dir.path + "/in/sub/z.htm",
+                                               dir.path + "/in/w.txt.txt", dir.path + "/in/\(shown).txt"])
+        #expect(expander.files.map(\.id) == ["X", "link", "z", "w.txt", shown])
+        #expect(expander.files.last?.bytes == gbk)
+        var real = stat()
+        stat(dir.path + "/out/real.txt", &real)
+        #expect(expander.files[1].stamp == FileStamp(real))
+        var one = PathExpander()
+        one.add(dir.path + "/in/X.TXT")
+        #expect(one.files.map(\.path) == [dir.path + "/in/X.TXT"] && one.files.map(\.id) == ["X"])
+    }
+
     @Test func articleIDsAreGlobalAndStableWhenMoreIsLoaded() throws {
         var corpus = Corpus(CorpusLoader.load(paths: [seedPath]))
         #expect(corpus.articleCount == 5)

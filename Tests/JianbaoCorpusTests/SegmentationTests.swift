@@ -162,6 +162,22 @@ import JianbaoTestSupport
         #expect(WordDictionary.load(path + ".missing") == nil)
     }
 
+    /// Whether a file is a dictionary is told without building it (the note on a missing
+    /// dictionary after `freq words` answered from kept statistics), exactly as `load` would.
+    @Test func dictionaryPresenceWithoutLoadingIt() throws {
+        let path = NSTemporaryDirectory() + "jianbao-dict-" + UUID().uuidString + ".txt"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for (text, isDictionary) in [("", false), ("坏行\n 7 n\n无频率 x n\n零 0 n\n", false), ("坏行\n公司 300 n\n", true),
+                                     ("公司 3", true), ("\n\n甲 1\r\n", true)] {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(WordDictionary.hasWord(path) == isDictionary, "\(text)")
+            #expect((WordDictionary.load(path) != nil) == isDictionary, "\(text)")
+        }
+        #expect(!WordDictionary.hasWord(path + ".missing"))
+        #expect(!WordDictionary.hasWord(NSTemporaryDirectory()))
+        #expect(WordDictionary.isInstalled == (WordDictionary.installed != nil))
+    }
+
     /// Without ICU (no data), every letter run or ideograph is a word and numbers are gaps.
     @Test func fallbackWithoutICU() {
         let bytes = Array("AI应用3.5亿，好".utf8)

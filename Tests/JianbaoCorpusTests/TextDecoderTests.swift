@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CBytes
 @testable import JianbaoCorpus
 
 /// Encodings told apart and decoded (FORMAT.md "Encodings"), and the normalisation rules.
@@ -48,7 +49,7 @@ import Testing
 
     @Test(arguments: cases)
     func encodingIsFoundAndDecoded(what: String, bytes: [UInt8], encoding: String) {
-        guard case .text(let utf8, let found, let warning) = TextDecoder.decode(bytes) else {
+        guard case .text(let utf8, let found, let warning, _) = TextDecoder.decode(bytes) else {
             Testing.Issue.record("\(what): not decoded")
             return
         }
@@ -85,7 +86,7 @@ import Testing
     }
 
     @Test func aNamedEncodingIsUsedAndItsErrorsCounted() {
-        guard case .text(let utf8, let name, let warning) = TextDecoder.decode(Self.gb18030(Self.text) + [0xFF], forced: "gbk") else {
+        guard case .text(let utf8, let name, let warning, _) = TextDecoder.decode(Self.gb18030(Self.text) + [0xFF], forced: "gbk") else {
             Testing.Issue.record("not decoded")
             return
         }
@@ -93,14 +94,14 @@ import Testing
         #expect(String(decoding: utf8, as: UTF8.self).hasPrefix(Self.text))
         #expect(warning == "1 byte sequence not valid in GBK replaced with U+FFFD")
         // A valid UTF-8 file stays UTF-8 whatever is named.
-        guard case .text(_, let utf8Name, _) = TextDecoder.decode(Array(Self.text.utf8), forced: "big5") else { return }
+        guard case .text(_, let utf8Name, _, _) = TextDecoder.decode(Array(Self.text.utf8), forced: "big5") else { return }
         #expect(utf8Name == "UTF-8")
     }
 
     @Test func aShortAmbiguousFileIsReadWithAWarningNamingTheOverride() {
         // Two characters that decode in both without an error and are rare in either.
         let bytes: [UInt8] = [0xB0, 0xA1, 0xB0, 0xA2, 0x0A]
-        guard case .text(_, let name, let warning) = TextDecoder.decode(bytes) else {
+        guard case .text(_, let name, let warning, _) = TextDecoder.decode(bytes) else {
             Testing.Issue.record("not decoded")
             return
         }
@@ -138,6 +139,69 @@ import Testing
         #expect(out == bytes)
         bytes.withUnsafeBufferPointer { a in
             out.withUnsafeBufferPointer { b in #expect(a.baseAddress == b.baseAddress) }
+        }
+    }
+
+    /// The UTF-8 validation notes where the first character the normaliser changes is, so that
+    /// a clean file is scanned once: every scalar that `action` does not keep must be noted.
+    /// The only ones noted and kept are those whose NFKC mapping only ICU knows (radicals and
+    /// compatibility ideographs); curly quotes, dashes and full-width forms are not noted.
+    @Test func theValidatorNotesEveryScalarTheNormaliserChanges() {
+        var missed: [UInt32] = [], needless: [UInt32] = []
+        let askICU: [ClosedRange<UInt32>] = [0x2E80...0x2FFF, 0xF900...0xFAFF, 0x2F800...0x2FA3F]
+        // Each scalar among ideographs, at every offset of a sixteen-byte block, so that both
+        // the vectorised path (blocks of plain Chinese text) and the scalar one see it.
+        let ideographs = Array(String(repeating: "国企营业收入同比增长", count: 5).utf8)
+        for value in UInt32(0)...0x10FFFF where !(0xD800...0xDFFF).contains(value) {
+            let before = 3 * (16 + Int(value % 16))
+            var bytes = Array(ideographs[..<before])
+            TextNormaliser.appendUTF8(value, to: &bytes)
+            bytes += ideographs[..<60]
+            let (valid, unchanged) = TextDecoder.checkUTF8(bytes)
+            guard valid else { missed.append(value); continue }
+            let noted = unchanged == before
+            let changes = TextNormaliser.action(value, atStart: false) != .keep
+            if changes && !noted { missed.append(value) }
+            if noted && !changes && !askICU.contains(where: { $0.contains(value) }) { needless.append(value) }
+        }
+        let hex = { (values: [UInt32]) in values.prefix(10).map { String($0, radix: 16) }.joined(separator: " ") }
+        #expect(missed.count == 0, "not noted: \(hex(missed))")
+        #expect(needless.count == 0, "noted but kept: \(hex(needless))")
+        // A byte order mark at the very start is the reader's, not the normaliser's.
+        #expect(TextDecoder.checkUTF8([0xEF, 0xBB, 0xBF, 0x61]).unchanged == 4)
+    }
+
+    /// Normalising from where the validation's note says gives what normalising all does.
+    @Test(arguments: normalisations.map(\.0) + [text, "“引号”——标记…" + text, "a\u{0}b"])
+    func normalisingFromTheValidatorsNoteIsTheSame(input: String) {
+        let bytes = Array(input.utf8)
+        let (valid, unchanged) = TextDecoder.checkUTF8(bytes)
+        #expect(valid)
+        #expect(TextNormaliser.normalise(bytes, unchanged: unchanged) == TextNormaliser.normalise(bytes))
+        if TextNormaliser.normalise(bytes) == bytes && !input.hasPrefix("\u{FEFF}") {
+            #expect(unchanged == bytes.count)
+        }
+    }
+
+    /// The validator (vectorised for plain Chinese text) finds the same first ill-formed byte
+    /// as decoding does, on text broken at random places: the longest valid prefix ends there.
+    @Test func theValidatorFindsTheFirstIllFormedByteAnywhere() {
+        var random = SystemRandomNumberGenerator()
+        let text = Array(String(repeating: "一季度国企营业收入8362.4亿元，同比增长4.6%。“引号”\n", count: 4).utf8)
+        let breakers: [UInt8] = [0x80, 0xBF, 0xC0, 0xC2, 0xE0, 0xE4, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0x41, 0x00, 0x0A]
+        for _ in 0..<600 {
+            var bytes = text
+            for _ in 0..<Int.random(in: 1...3, using: &random) {
+                bytes[Int.random(in: 0..<bytes.count, using: &random)] = breakers.randomElement(using: &random)!
+            }
+            if Bool.random(using: &random) { bytes.removeLast(Int.random(in: 0...2, using: &random)) }
+            let expected = (0...bytes.count).last { String(validating: bytes[..<$0], as: UTF8.self) != nil }!
+            let found = bytes.withUnsafeBufferPointer { p -> Int in
+                var bad = 0
+                return jb_utf8_find_invalid(p.baseAddress!, p.count, &bad)
+            }
+            #expect(found == expected, "\(bytes)")
+            #expect(TextDecoder.checkUTF8(bytes).valid == (expected == bytes.count))
         }
     }
 }

@@ -8,6 +8,12 @@
 /// ill-formed part (Unicode's "maximal subpart", at least 1).
 size_t jb_utf8_find_invalid(const uint8_t *p, size_t n, size_t *bad_len);
 
+/// jb_utf8_find_invalid, which also notes in *change where the first scalar the normaliser
+/// would change is (TextNormaliser; a superset: every Kangxi radical and compatibility
+/// ideograph counts), or the offset returned when there is none before it. A well-formed file
+/// with *change == n needs no normalising and holds no NUL: one pass over a clean file.
+size_t jb_utf8_find_invalid_noting(const uint8_t *p, size_t n, size_t *bad_len, size_t *change);
+
 /// Well-formed multi-byte UTF-8 sequences (*valid) and ill-formed parts (*invalid, each
 /// maximal subpart once) in p[0..<n], in one pass: how much a file that is not valid UTF-8
 /// still looks like UTF-8. With `settle` not 0 the scan stops as soon as the well-formed ones
@@ -72,5 +78,11 @@ void jb_malloc_single_arena(void);
 /// pointer: the optimiser removes a malloc whose memory is only freed, and did so for the
 /// same probe written in Swift (release builds never asked).
 int jb_can_allocate(size_t size);
+
+/// Offset of the first byte in p[0..<n] that may start something the normaliser changes
+/// (a control character, U+00A0, zero-width and other spaces, Kangxi radicals, CJK
+/// compatibility ideographs), or n: sixteen bytes at a time, each with the byte after it, so
+/// that full-width punctuation (EF BC …), everywhere in Chinese text, does not stop the scan.
+size_t jb_normalise_candidate(const uint8_t *p, size_t n);
 
 #endif

@@ -4,9 +4,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-// Text conversion to UTF-8 with ICU's converters (ucnv), ICU's charset detector (ucsdet) and
-// ICU's NFKC data for single characters, behind a header that names no ICU type (importing
-// system ICU and Foundation into one Swift module fails; docs/PLATFORM.md of the shared notes).
+// Text conversion to UTF-8 with ICU's converters (ucnv) and ICU's NFKC data for single
+// characters, behind a header that names no ICU type (importing system ICU and Foundation into
+// one Swift module fails; docs/PLATFORM.md of the shared notes). All of it is in libicuuc;
+// the charset detector (libicui18n) is CDetect's, opened only when needed.
 
 // What a decoding found in the text it wrote, for telling encodings apart (FORMAT.md
 // "Encodings").
@@ -46,18 +47,8 @@ int jb_encoding_known(const char *encoding);
 // ICU's canonical name for an encoding alias, copied into name[0..<capacity]; 0 on success.
 int jb_encoding_canonical(const char *encoding, char *name, size_t capacity);
 
-// ICU's charset detector on bytes[0..<length]: its best guess copied into name (at most
-// capacity - 1 bytes) and its confidence 0–100; -1 when it has none.
-int jb_detect_charset(const uint8_t *bytes, size_t length, char *name, size_t capacity);
-
 // The NFKC mapping of one scalar when it is a single other scalar (a Kangxi radical or a
 // CJK compatibility ideograph to its unified ideograph); 0 otherwise.
 uint32_t jb_nfkc_single(uint32_t scalar);
-
-// Offset of the first byte in p[0..<n] that may start something the normaliser changes
-// (a control character, U+00A0, zero-width and other spaces, Kangxi radicals, CJK
-// compatibility ideographs), or n: sixteen bytes at a time, each with the byte after it, so
-// that full-width punctuation (EF BC …), everywhere in Chinese text, does not stop the scan.
-size_t jb_normalise_candidate(const uint8_t *p, size_t n);
 
 #endif

@@ -134,10 +134,11 @@ public enum CorpusLoader {
         case .success(let (bytes, identity, stamp)):
             let path = file.path
             let result = DocumentReader(path: path, id: file.id, encoding: encoding).read(bytes)
-            // A PDF read while poppler cannot be opened is not kept in the snapshot (no stamp):
-            // once the library is there, the unchanged file must be read again.
-            let pdfWithoutPoppler = DocumentReader.Form.of(path: path, bytes: bytes) == .pdf && PdfReader.isUnavailable
-            return Loaded(result: result, identity: identity, stamp: pdfWithoutPoppler ? nil : stamp)
+            // A PDF, Word file or web page read while its library (poppler, libJianbaoForms.so)
+            // cannot be opened is not kept in the snapshot (no stamp): once the library is
+            // there, the unchanged file must be read again.
+            let libraryMissing = DocumentReader.Form.of(path: path, bytes: bytes).libraryIsMissing
+            return Loaded(result: result, identity: identity, stamp: libraryMissing ? nil : stamp)
         case .failure(.system(let reason)):
             return Loaded(result: .issue(nil, [Diagnostic(.error, file: file.path, "cannot read: \(reason)")]))
         case .failure(.notAFile):

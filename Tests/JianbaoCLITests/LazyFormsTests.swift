@@ -54,4 +54,25 @@ import JianbaoTestSupport
         #expect(result.stderr.split(separator: "\n").filter { $0.contains("error:") }.count == 2, "\(result.stderr)")
         #expect(result.status == 0)
     }
+
+    @Test func aFileReadWithoutTheLibraryIsNotKeptInTheSnapshot() throws {
+        // Read once without the library, with a cache: the Word file and the page are errors.
+        // Then the library is put beside the program: the unchanged files must be read again,
+        // not answered from the snapshot as the errors they were.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jianbao-noforms-cache-\(getpid())")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("bin"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let program = folder.appendingPathComponent("bin/jianbao").path
+        try FileManager.default.copyItem(atPath: TestPaths.executable, toPath: program)
+        let cache = ["XDG_CACHE_HOME": folder.appendingPathComponent("cache").path]
+        let arguments = ["--no-header", "-c", "select issues id, format", Self.text, Self.docx, Self.html]
+        let without = try Run.program(program, arguments, environment: cache)
+        #expect(without.stdout == "2019-12\ttext\n", "\(without.stderr)")
+        let forms = (TestPaths.executable as NSString).deletingLastPathComponent + "/libJianbaoForms.so"
+        try FileManager.default.copyItem(atPath: forms, toPath: folder.appendingPathComponent("bin/libJianbaoForms.so").path)
+        let with = try Run.program(program, arguments, environment: cache)
+        #expect(with.stdout == "2019-12\ttext\n2019-12\tdocx\n2019-12\thtml\n", "\(with.stderr)")
+        #expect(!with.stderr.contains("error:"), "\(with.stderr)")
+        #expect(with.status == 0)
+    }
 }

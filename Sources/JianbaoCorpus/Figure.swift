@@ -88,17 +88,27 @@ public struct Figure: Sendable, Equatable {
     }
 
     /// Magnitude and unit as written (`万亿元`).
-    public var unit: String {
+    public var unit: String { Self.unit(of: unitCode) }
+
+    /// The unit without its magnitude (`元`; `%` for `％`).
+    public var base: String { Self.base(of: unitCode) }
+
+    /// The unit a unit code stands for, with its magnitude.
+    static func unit(of unitCode: UInt32) -> String {
         let lexicon = Lexicon.current
         let magnitude = unitCode >> 16
         let unit = lexicon.unitWords.strings[Int(unitCode & 0xFFFF)]
         return magnitude == 0 ? unit : lexicon.magnitudeWords.strings[Int(magnitude - 1)] + unit
     }
 
-    /// The unit without its magnitude (`元`; `%` for `％`).
-    public var base: String {
-        Quantity.baseUnit(Lexicon.current.unitWords.strings[Int(unitCode & 0xFFFF)])
-    }
+    /// The base unit a unit code stands for.
+    @inline(__always)
+    static func base(of unitCode: UInt32) -> String { bases[Int(unitCode & 0xFFFF)] }
+
+    /// The base of each unit of the lexicons in force, made once: making one compares the
+    /// unit with ％ and 人民币 (slow comparisons of non-ASCII text), and `metric … by year`
+    /// asks twice for each of its figures.
+    private static let bases: [String] = Lexicon.current.unitWords.strings.map(Quantity.baseUnit)
 }
 
 /// The short labels figures keep as codes (`span`, `change_unit`): every value the extractor

@@ -1,22 +1,28 @@
 /// The figures of a corpus as flat columns, one entry per figure in corpus order, with the
 /// subject and metric interned: what `group by` and `where base = …` read per row.
 ///
-/// A `Figure` is some 250 bytes of strings and optionals; a `group by subject` that reads one
+/// A `Figure` is some 200 bytes of strings and optionals; a `group by subject` that reads one
 /// string from each of 800,000 of them spends most of its time waiting on memory and hashing
-/// the text. Here a row is a 4-byte code and an 8-byte amount in arrays read in order.
-public final class FigureColumns: Sendable {
+/// the text. Here a row is a 4-byte code and an 8-byte amount in arrays read in order. For
+/// figures kept beside a snapshot the columns are the kept file's own, read in place from
+/// its mapping (`KeptFigures`), which they keep alive.
+public final class FigureColumns: @unchecked Sendable {
     /// For each issue, the index of its first figure in the columns.
     public let start: [Int]
-    public let unitCode: [UInt32]
-    public let amount: [Double]
+    public let unitCode: UnsafeBufferPointer<UInt32>
+    public let amount: UnsafeBufferPointer<Double>
     /// Index into `subjects`, or -1 when the figure has no subject.
-    public let subject: [Int32]
+    public let subject: UnsafeBufferPointer<Int32>
     /// Distinct subjects, in the order first met.
     public let subjects: [String]
     /// Index into `metrics`.
-    public let metric: [Int32]
+    public let metric: UnsafeBufferPointer<Int32>
     /// Distinct metrics, in the order first met.
     public let metrics: [String]
+    /// What the buffers point into: the mapped kept file, or memory these columns allocated
+    /// (freed with them).
+    private let owner: AnyObject?
+    private let allocations: [UnsafeMutableRawPointer]
 
     /// Columns of `perIssue` (a `FigureIndex`'s figures), built a chunk of issues per core.
     init(_ perIssue: [[Figure]]) {
@@ -30,20 +36,28 @@ public final class FigureColumns: Sendable {
         let start = offsets
         self.start = start
         let chunks = Parallel.chunks(perIssue.count, perCore: 4)
-        unitCode = Parallel.fill(count: total, repeating: 0, chunks: chunks.count) { c, out in
+        var allocations: [UnsafeMutableRawPointer] = []
+        unitCode = Self.owning(&allocations, Parallel.fill(count: total, repeating: 0, chunks: chunks.count) { c, out in
             for i in chunks[c] { for k in perIssue[i].indices { out[start[i] + k] = perIssue[i][k].unitCode } }
-        }
-        amount = Parallel.fill(count: total, repeating: 0, chunks: chunks.count) { c, out in
+        })
+        amount = Self.owning(&allocations, Parallel.fill(count: total, repeating: 0, chunks: chunks.count) { c, out in
             for i in chunks[c] { for k in perIssue[i].indices { out[start[i] + k] = perIssue[i][k].amount } }
-        }
-        (subject, subjects) = Self.interned(perIssue, chunks: chunks, total: total) { $0.subject }
-        (metric, metrics) = Self.interned(perIssue, chunks: chunks, total: total) { $0.metric }
+        })
+        let (subject, subjects) = Self.interned(perIssue, chunks: chunks, total: total) { $0.subject }
+        let (metric, metrics) = Self.interned(perIssue, chunks: chunks, total: total) { $0.metric }
+        self.subject = Self.owning(&allocations, subject)
+        self.subjects = subjects
+        self.metric = Self.owning(&allocations, metric)
+        self.metrics = metrics
+        self.allocations = allocations
+        owner = nil
     }
 
-    /// Columns read back with figures kept in a snapshot, whose text fields are already
-    /// interned there (`SnapshotFigures`).
-    init(start: [Int], unitCode: [UInt32], amount: [Double], subject: [Int32], subjects: [String],
-         metric: [Int32], metrics: [String]) {
+    /// Columns that live in `owner` (a mapped kept file: `SnapshotFigures`), whose text fields
+    /// are interned there already.
+    init(start: [Int], unitCode: UnsafeBufferPointer<UInt32>, amount: UnsafeBufferPointer<Double>,
+         subject: UnsafeBufferPointer<Int32>, subjects: [String], metric: UnsafeBufferPointer<Int32>, metrics: [String],
+         owner: AnyObject) {
         self.start = start
         self.unitCode = unitCode
         self.amount = amount
@@ -51,6 +65,21 @@ public final class FigureColumns: Sendable {
         self.subjects = subjects
         self.metric = metric
         self.metrics = metrics
+        self.owner = owner
+        allocations = []
+    }
+
+    deinit {
+        for p in allocations { p.deallocate() }
+    }
+
+    /// A copy of `array` in memory of its own, freed with the columns (trivial element types
+    /// only: nothing is deinitialised).
+    private static func owning<T: BitwiseCopyable>(_ allocations: inout [UnsafeMutableRawPointer], _ array: [T]) -> UnsafeBufferPointer<T> {
+        let p = UnsafeMutablePointer<T>.allocate(capacity: max(1, array.count))
+        array.withUnsafeBufferPointer { if let b = $0.baseAddress { p.initialize(from: b, count: array.count) } }
+        allocations.append(UnsafeMutableRawPointer(p))
+        return UnsafeBufferPointer(start: p, count: array.count)
     }
 
     /// The index of figure `index` of issue `issue` in the columns.

@@ -12,28 +12,39 @@ enum KeptFile {
     /// runs.
     static func read<T>(_ path: String, magic: [UInt8], headerSize: Int, generation: UInt64, identity: UInt64,
                         issueCount: Int, _ read: (_ word: (Int) -> UInt64, _ body: UnsafeRawBufferPointer) -> T?) -> T? {
+        guard let mapped = map(path, magic: magic, headerSize: headerSize, generation: generation, identity: identity,
+                               issueCount: issueCount) else { return nil }
+        return withExtendedLifetime(mapped.file) { read(mapped.word, mapped.body) }
+    }
+
+    /// The file at `path` mapped, its header words (by byte offset) and its body, when its
+    /// frame is whole and matches; nil otherwise. The body and the words are valid while the
+    /// file is alive: a reader that keeps pointers into it keeps the file.
+    /// `checksum` is the kind's (the one it was written with).
+    static func map(_ path: String, magic: [UInt8], headerSize: Int, generation: UInt64, identity: UInt64,
+                    issueCount: Int, checksum: (UnsafeRawBufferPointer) -> UInt64 = SnapshotFormat.checksum)
+        -> (file: MappedFile, word: (Int) -> UInt64, body: UnsafeRawBufferPointer)? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0, Int(st.st_size) >= headerSize, let file = MappedFile(fd: fd, count: Int(st.st_size)) else { return nil }
-        return withExtendedLifetime(file) {
-            let all = UnsafeRawBufferPointer(file.bytes)
-            func word(_ at: Int) -> UInt64 { UInt64(littleEndian: all.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
-            guard all.prefix(8).elementsEqual(magic), word(8) == generation, word(16) == identity,
-                  word(24) == UInt64(issueCount), word(32) == UInt64(all.count) else { return nil }
-            let body = UnsafeRawBufferPointer(rebasing: all[headerSize...])
-            guard SnapshotFormat.checksum(body) == word(40) else { return nil }
-            return read(word, body)
-        }
+        let all = UnsafeRawBufferPointer(file.bytes)
+        func word(_ at: Int) -> UInt64 { UInt64(littleEndian: all.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+        guard all.prefix(8).elementsEqual(magic), word(8) == generation, word(16) == identity,
+              word(24) == UInt64(issueCount), word(32) == UInt64(all.count) else { return nil }
+        let body = UnsafeRawBufferPointer(rebasing: all[headerSize...])
+        guard checksum(body) == word(40) else { return nil }
+        return (file, word, body)
     }
 
     /// Writes `body` under its frame (temporary file and rename); `extra` are the kind's own
     /// header words from byte 48. A failure is silent: the content is made again next time.
     static func write(_ cache: SnapshotCache, _ path: String, magic: [UInt8], headerSize: Int, generation: UInt64,
-                      identity: UInt64, issueCount: Int, extra: [UInt64] = [], body: [UInt8]) {
+                      identity: UInt64, issueCount: Int, extra: [UInt64] = [], body: [UInt8],
+                      checksum: (UnsafeRawBufferPointer) -> UInt64 = SnapshotFormat.checksum) {
         var header = [UInt8](repeating: 0, count: headerSize)
-        let sum = body.withUnsafeBytes { SnapshotFormat.checksum($0) }
+        let sum = body.withUnsafeBytes { checksum($0) }
         let words = [generation, identity, UInt64(issueCount), UInt64(headerSize + body.count), sum] + extra
         header.withUnsafeMutableBytes { h in
             for (i, b) in magic.enumerated() { h[i] = b }
@@ -55,6 +66,47 @@ enum KeptFile {
     static func hash(_ text: String) -> UInt64 {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
         for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        return h
+    }
+
+    /// A checksum of a large body as fast as memory gives it: 1 MiB blocks, each hashed in
+    /// four interleaved lanes (the multiply-xorshift of `SnapshotFormat.checksum`, whose one
+    /// chain waits on each multiply) on all cores, then the blocks' hashes chained in order.
+    /// For files read whole at every run (the figures, read in place).
+    static func blockChecksum(_ p: UnsafeRawBufferPointer) -> UInt64 {
+        let block = 1 << 20
+        let blocks = (p.count + block - 1) / block
+        let base = UInt(bitPattern: p.baseAddress), count = p.count
+        let sums = Parallel.map(blocks, parallel: blocks > 4) { b -> UInt64 in
+            let start = b * block, end = min(count, start + block)
+            let bytes = UnsafeRawBufferPointer(start: UnsafeRawPointer(bitPattern: base).map { $0 + start }, count: end - start)
+            var lanes: (UInt64, UInt64, UInt64, UInt64) = (1, 2, 3, 4)
+            let words = bytes.count / 32 * 4
+            var i = 0
+            @inline(__always) func mix(_ h: inout UInt64, _ w: UInt64) {
+                h = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
+                h ^= h >> 32
+            }
+            while i < words {
+                mix(&lanes.0, bytes.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))
+                mix(&lanes.1, bytes.loadUnaligned(fromByteOffset: i * 8 + 8, as: UInt64.self))
+                mix(&lanes.2, bytes.loadUnaligned(fromByteOffset: i * 8 + 16, as: UInt64.self))
+                mix(&lanes.3, bytes.loadUnaligned(fromByteOffset: i * 8 + 24, as: UInt64.self))
+                i += 4
+            }
+            let rest = SnapshotFormat.checksum(UnsafeRawBufferPointer(rebasing: bytes[(words * 8)...]))
+            var h = lanes.0
+            mix(&h, lanes.1)
+            mix(&h, lanes.2)
+            mix(&h, lanes.3)
+            mix(&h, rest)
+            return h
+        }
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(p.count)
+        for sum in sums {
+            h = (h ^ sum) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+        }
         return h
     }
 }

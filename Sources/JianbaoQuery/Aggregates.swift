@@ -25,10 +25,10 @@ struct GroupCellReader {
             return code < 0 ? .null : .text(columns.subjects[Int(code)])
         case .metric: return .text(columns.metrics[Int(columns.metric[r])])
         case .amount: return .amount(columns.amount[r], base: base(row))
-        case .value: return .number(source.figureTable[row.issue][row.index].value)
+        case .value: return .number(source.figureTable.record(issue: row.issue, index: row.index).value)
         case .base: return .text(base(row))
-        case .period: return source.figureTable[row.issue][row.index].period.map { .integer($0) } ?? .null
-        case .change: return source.figureTable[row.issue][row.index].change.map { .number($0) } ?? .null
+        case .period: return source.figureTable.record(issue: row.issue, index: row.index).period.map { .integer($0) } ?? .null
+        case .change: return source.figureTable.record(issue: row.issue, index: row.index).change.map { .number($0) } ?? .null
         default: return source.value(field, row).normalized
         }
     }
@@ -56,7 +56,7 @@ struct GroupCellReader {
             lastBase = known
             return known
         }
-        let base = source.figureTable[row.issue][row.index].base
+        let base = source.figureTable.record(issue: row.issue, index: row.index).base
         baseByCode[code] = base
         lastBase = base
         return base
@@ -65,7 +65,7 @@ struct GroupCellReader {
     @inline(__always)
     private func unitCode(_ row: RowRef) -> UInt32 {
         if let columns { return columns.unitCode[columns.row(issue: row.issue, index: row.index)] }
-        return source.figureTable[row.issue][row.index].unitCode
+        return source.figureTable.record(issue: row.issue, index: row.index).unitCode
     }
 }
 

@@ -82,8 +82,8 @@ public struct Completer: Sendable {
             // metric NAME: the metric names of the corpus; then fields of figures, and the
             // keys after `by`.
             if words.count == 1 {
-                let names = corpus.figures.figures.reduce(into: Set<String>()) { set, figures in for f in figures { set.insert(f.metric) } }
-                return (word, filter(Array(names), word))
+                // The interned metrics: no figure made or string hashed per figure.
+                return (word, filter(corpus.figures.columns.metrics, word))
             }
             if words.last?.lowercased() == "by" { return (word, filter(MetricKey.allCases.map(\.rawValue), word)) }
             let fields = Schema.spec(.figures).fields.map(\.name)

@@ -67,10 +67,11 @@ public struct Evaluator: Sendable {
             let filter = try plan.predicate.map { try RowFilter(source, $0, isInterrupted: isInterrupted) }
             try formatter.begin(columns: plan.fields.map(\.name), to: out)
             var seen = 0, written = 0
+            let candidates = source.narrowed(by: plan.predicate)
             for group in source.groups {
                 if let limit = plan.limit, written >= limit { break }
                 if isInterrupted() { throw interrupted }
-                let rows = source.rows(of: group)
+                let rows = candidates.rows(of: group)
                 let verdicts = try filter?.verdicts(rows)
                 for (k, row) in rows.enumerated() where verdicts?[k] ?? true {
                     seen += 1
@@ -114,9 +115,10 @@ public struct Evaluator: Sendable {
     func matching(_ source: RowSource, _ predicate: Predicate?) throws -> [RowRef] {
         let filter = try predicate.map { try RowFilter(source, $0, isInterrupted: isInterrupted) }
         let groups = source.groups
+        let candidates = source.narrowed(by: predicate)
         let perGroup = Parallel.map(groups.count) { g -> Result<[RowRef], QueryError> in
             if isInterrupted() { return .failure(interrupted) }
-            let rows = source.rows(of: groups[g])
+            let rows = candidates.rows(of: groups[g])
             guard let filter else { return .success(rows) }
             do throws(QueryError) {
                 let verdicts = try filter.verdicts(rows)
@@ -134,10 +136,11 @@ public struct Evaluator: Sendable {
     func count(_ source: RowSource, _ predicate: Predicate) throws -> Int {
         let filter = try RowFilter(source, predicate, isInterrupted: isInterrupted)
         let groups = source.groups
+        let candidates = source.narrowed(by: predicate)
         let perGroup = Parallel.map(groups.count) { g -> Result<Int, QueryError> in
             if isInterrupted() { return .failure(interrupted) }
             do throws(QueryError) {
-                return .success(try filter.verdicts(source.rows(of: groups[g])).count { $0 })
+                return .success(try filter.verdicts(candidates.rows(of: groups[g])).count { $0 })
             } catch {
                 return .failure(error)
             }

@@ -63,11 +63,15 @@ extension Evaluator {
                 .compactMap { key, n in key == .null ? nil : (key.plainText, n) }
         case .metrics:
             let selection = try articleSelection(plan.predicate)
-            var counts: [String: Int] = [:]
-            for (i, figures) in corpus.figures.figures.enumerated() {
-                for figure in figures where selection?[i][Int(figure.article)] ?? true { counts[figure.metric, default: 0] += 1 }
+            // Counted by interned metric (-1, none, first): no figure made per row.
+            let table = corpus.figures.figures, columns = corpus.figures.columns
+            var perCode = [Int](repeating: 0, count: columns.metrics.count + 1)
+            for i in table.indices {
+                for k in table[i].indices where selection?[i][Int(table.record(issue: i, index: k).article)] ?? true {
+                    perCode[Int(columns.metric[columns.row(issue: i, index: k)]) + 1] += 1
+                }
             }
-            rows = counts.map { ($0.key, $0.value) }
+            rows = perCode.indices.filter { perCode[$0] > 0 }.map { ($0 == 0 ? "" : columns.metrics[$0 - 1], perCode[$0]) }
         }
         if isInterrupted() { throw interrupted }
         let all = total ?? rows.reduce(0) { $0 + $1.count }

@@ -147,10 +147,11 @@ extension Evaluator {
         let isInterrupted = self.isInterrupted
         let filter = try plan.predicate.map { try RowFilter(source, $0, isInterrupted: isInterrupted) }
         let chunks = source.groups
+        let candidates = source.narrowed(by: plan.predicate)
         let extremes = plan.aggregates.map { $0.function == .min || $0.function == .max }
         let parts = Parallel.map(chunks.count) { c -> Result<PartialGroups, QueryError> in
             if isInterrupted() { return .failure(QueryError(.interrupted, span: 0..<0)) }
-            let rows = source.rows(of: chunks[c])
+            let rows = candidates.rows(of: chunks[c])
             let verdicts: [Bool]?
             do throws(QueryError) { verdicts = try filter?.verdicts(rows) } catch { return .failure(error) }
             var part = PartialGroups()

@@ -175,15 +175,16 @@ public struct Resolver {
         let columns = corpus.figures.columns
         var perCode = [Int](repeating: 0, count: columns.subjects.count + 1)
         var spans = Set<String>(), lastSpan = "", cumulative = 0
+        let candidates = source.narrowed(by: predicate)
         for group in source.groups {
-            let rows = source.rows(of: group)
+            let rows = candidates.rows(of: group)
             guard let verdicts = try? filter.verdicts(rows) else { return }
             for (k, row) in rows.enumerated() where verdicts[k] {
                 perCode[Int(columns.subject[columns.row(issue: row.issue, index: row.index)]) + 1] += 1
                 // Read in place: a copy of the whole figure per row retained its five strings.
-                let span = source.figureTable[row.issue][row.index].span
+                let span = source.figureTable.record(issue: row.issue, index: row.index).span
                 if !span.isEmpty, span != lastSpan { spans.insert(span); lastSpan = span }
-                if source.figureTable[row.issue][row.index].cumulative { cumulative += 1 }
+                if source.figureTable.record(issue: row.issue, index: row.index).cumulative { cumulative += 1 }
             }
         }
         var subjects: [String: Int] = [:]

@@ -76,14 +76,50 @@ public struct RowSource: Sendable {
     let sources: [SourceSummary]
     /// The figures per issue, for the `figures` target only: taken once here, since the
     /// index hands them out under a lock (taken per field read, it cost a `group by` over a
-    /// million figures most of its time).
-    let figureTable: [[Figure]]
+    /// million figures most of its time). Kept figures are read in place, field by field.
+    let figureTable: FigureTable
+    /// For the figures target under a statement's predicate that requires a test of the
+    /// metric: whether a row of each metric code (+1; 0 for none) can pass it. Rows of the
+    /// other metrics are not made at all, so `metric 营业收入` walks the metric column and then
+    /// only its own rows. nil: every row.
+    private var metricAllowed: [Bool]?
+    private var figureColumns: FigureColumns?
 
     public init(corpus: Corpus, target: Target) {
         self.corpus = corpus
         self.target = target
         sources = target == .sources ? SourceSummary.all(in: corpus) : []
-        figureTable = target == .figures ? corpus.figures.figures : []
+        figureTable = target == .figures ? corpus.figures.figures : FigureTable([])
+    }
+
+    /// This source with its rows narrowed to those that can pass `predicate`, where that is
+    /// known before any row is made: the figures of the metrics a `metric` statement or a
+    /// `where metric …` joined by `and` names. Only for making rows that `predicate` then
+    /// filters (the filter still decides each row).
+    public func narrowed(by predicate: Predicate?) -> RowSource {
+        guard target == .figures, let predicate, let test = Self.metricTest(predicate) else { return self }
+        let columns = corpus.figures.columns
+        var allowed = [Bool](repeating: false, count: columns.metrics.count + 1)
+        // As the filter tests a metric: once per distinct value, as text ("" for none).
+        do throws(Regex.LimitReached) {
+            allowed[0] = try Matching.value(.text(""), test)
+            for (k, metric) in columns.metrics.enumerated() { allowed[k + 1] = try Matching.value(.text(metric), test) }
+        } catch {
+            return self
+        }
+        var narrowed = self
+        narrowed.metricAllowed = allowed
+        narrowed.figureColumns = columns
+        return narrowed
+    }
+
+    /// The test of the metric that every row passing `predicate` passes, if there is one.
+    private static func metricTest(_ predicate: Predicate) -> Test? {
+        switch predicate {
+        case .test(let spec, let test, _) where spec.field == .metric: return test
+        case .and(let l, let r): return metricTest(l) ?? metricTest(r)
+        default: return nil
+        }
     }
 
     /// The units rows are produced and filtered in: ranges of issue indices, several per
@@ -139,6 +175,13 @@ public struct RowSource: Sendable {
                 }
             }
         case .figures:
+            if let metricAllowed, let columns = figureColumns {
+                let first = columns.start[i]
+                for f in figureTable[i].indices where metricAllowed[Int(columns.metric[first + f]) + 1] {
+                    if try !body(RowRef(issue: i, index: f)) { return false }
+                }
+                return true
+            }
             for f in figureTable[i].indices where try !body(RowRef(issue: i, index: f)) { return false }
         case .sources:
             break
@@ -227,7 +270,7 @@ public struct RowSource: Sendable {
 
     private func figureValue(_ field: Field, _ row: RowRef) -> Value {
         let issue = corpus.issues[row.issue]
-        let f = figureTable[row.issue][row.index]
+        let f = figureTable.record(issue: row.issue, index: row.index)
         switch field {
         case .article: return .integer(corpus.articleID(issue: row.issue, article: Int(f.article)))
         case .issue: return .text(issue.id)
@@ -260,7 +303,7 @@ public struct RowSource: Sendable {
 
     /// The position of a figure's sentence in its article, counted as the `sentences` target
     /// counts (the n of `select sentences`).
-    private func sentenceNumber(_ f: Figure, in issue: Issue) -> Int {
+    private func sentenceNumber(_ f: FigureRecord, in issue: Issue) -> Int {
         let article = issue.articles[Int(f.article)]
         var n = 0
         return issue.text.withUnsafeBufferPointer { p in

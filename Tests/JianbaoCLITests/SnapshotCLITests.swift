@@ -90,6 +90,45 @@ import JianbaoTestSupport
         #expect(edited.stdout == "大米产量\t4.5\t万公斤\t2\n营业收入\t12\t亿元\t\n", "\(edited.stdout)")
     }
 
+    /// Kept figures are read in place, so a damaged figures file must never be read: cut
+    /// short or changed at any of several places (header, columns, records, doubles,
+    /// strings, tables), it is ignored without a word, the figures are extracted again, and
+    /// every figure statement answers as without the cache.
+    @Test func aDamagedFiguresFileIsExtractedAgainAndTheAnswersStay() throws {
+        let home = TestPaths.freshCacheHome()
+        let statements = ["-c", "count figures", "-c", "metric 营业收入 by year", "-c", "metric 营收 by year, subject",
+                          "-c", "select figures subject, sum(amount) where base = 元 group by subject",
+                          "-c", "select figures metric, value, unit, span, period, change, change_basis, change_unit, cumulative, subject, subject_key, source, sentence_n, text where issue = 2019-12",
+                          "-c", "metric 客流量 where period = 2024 order by value desc", "-c", "freq metrics limit 5",
+                          "Examples/corpus"]
+        let expected = try Run.jianbao(["--no-cache"] + statements)
+        #expect(expected.status == 0 && expected.stdout.contains("营业收入"), "\(expected.stderr)")
+        let cold = try Run.jianbao(statements, environment: ["XDG_CACHE_HOME": home])
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: home + "/jianbao")) ?? []).filter { $0.hasSuffix(".figures") }
+        #expect(files.count == 1)
+        let kept = home + "/jianbao/" + (files.first ?? "")
+        let good = try #require(FileManager.default.contents(atPath: kept))
+        #expect(good.count > 4096)
+        for run in [cold, try Run.jianbao(statements, environment: ["XDG_CACHE_HOME": home])] {
+            #expect(run.stdout == expected.stdout && run.stderr == expected.stderr && run.status == expected.status)
+        }
+        var damaged: [(String, Data)] = [0, 8, 63, 64, 200, good.count / 2, good.count - 1].map { ("cut at \($0)", good.prefix($0)) }
+        for at in [3, 12, 20, 28, 36, 44, 52, 60, 64, 100, 700, 1500, good.count / 3, good.count / 2, good.count * 3 / 4, good.count - 2] {
+            var bytes = good
+            bytes[at] ^= 0x5A
+            damaged.append(("byte \(at) changed", bytes))
+        }
+        damaged.append(("garbage after", good + Data(repeating: 7, count: 100)))
+        damaged.append(("zeros", Data(repeating: 0, count: good.count)))
+        for (what, bytes) in damaged {
+            try bytes.write(to: URL(fileURLWithPath: kept))
+            let run = try Run.jianbao(statements, environment: ["XDG_CACHE_HOME": home])
+            #expect(run.stdout == expected.stdout && run.stderr == expected.stderr && run.status == expected.status, "\(what): \(run.stderr)")
+            // Made again whole.
+            #expect(FileManager.default.contents(atPath: kept)?.count == good.count, "\(what)")
+        }
+    }
+
     /// Word statistics are kept beside the snapshot after a `freq words` without `where`; the
     /// next run lists from them, with any limit and either stopwords setting, and an `.export`
     /// after it still writes the words.

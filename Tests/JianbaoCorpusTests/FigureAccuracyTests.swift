@@ -51,7 +51,7 @@ import JianbaoTestSupport
         for unit in units {
             let i = try #require(index[unit.issueID], "no issue \(unit.issueID)")
             let issue = corpus.issues[i]
-            var candidates = corpus.figures.figures[i]
+            var candidates = Array(corpus.figures.figures[i])
             predicted += candidates.count
             gold += unit.gold.count
             for g in unit.gold {

@@ -8,7 +8,7 @@ import Testing
     static func figures(_ paragraph: String, date: String = "") -> [Figure] {
         let name = date.isEmpty ? "x/rule.txt" : "x/\(date).txt"
         let corpus = Corpus(CorpusLoader.load(documents: [(name, Array("· 动态\n标题\n\(paragraph)\n".utf8))]))
-        return corpus.figures.figures[0]
+        return Array(corpus.figures.figures[0])
     }
 
     /// The figure whose number is `value` (and unit, when given).

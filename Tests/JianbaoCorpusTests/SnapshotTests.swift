@@ -60,6 +60,7 @@ import JianbaoTestSupport
         let a = Corpus(warm), b = Corpus(plain)
         #expect(a.names.sources == b.names.sources)
         #expect(a.figures.figures.map { $0.map(\.metric) } == b.figures.figures.map { $0.map(\.metric) })
+        #expect(a.figures.figures == b.figures.figures)
     }
 
     @Test(arguments: ["truncate", "flip", "magic", "garbage"])
@@ -181,6 +182,11 @@ import JianbaoTestSupport
         #expect(second.cacheWarnings.isEmpty)
     }
 
+    /// Kept figures as arrays, read back in place and made whole figure by figure.
+    static func arrays(_ kept: KeptFigures?) -> [[Figure]]? {
+        kept.map { FigureTable(kept: $0).map { Array($0) } }
+    }
+
     @Test func keptFiguresAreTheExtractedOnesFieldForField() throws {
         let (home, cache) = try Self.cache()
         _ = home
@@ -188,14 +194,32 @@ import JianbaoTestSupport
         let loaded = CorpusLoader.load(paths: [TestPaths.examples], cache: cache)
         let store = try #require(loaded.figureStore)
         #expect(store.load() == nil)
-        let extracted = Corpus(CorpusLoader.load(paths: [TestPaths.examples])).figures.figures
+        let extracted = Corpus(CorpusLoader.load(paths: [TestPaths.examples])).figures.figures.map { Array($0) }
         #expect(extracted.joined().count > 50)
         #expect(extracted.joined().contains { $0.change != nil && $0.period != nil && !$0.span.isEmpty })
+        // Every optional, in many combinations, reads back: set on some figures by hand (the
+        // sample has no ranges or running totals), with periods too large or small for the flags.
+        var varied = extracted, n = 0
+        for i in varied.indices {
+            for k in varied[i].indices {
+                n += 1
+                if n % 2 == 0 { varied[i][k].valueHigh = Double(n) + 0.5 }
+                if n % 3 == 0 { varied[i][k].changeAbsolute = -Double(n) }
+                if n % 4 == 0 { varied[i][k].change = nil }
+                if n % 5 == 0 { varied[i][k].cumulative = true }
+                if n % 7 == 0 { varied[i][k].period = n % 14 == 0 ? -3 : 1 << 30 }
+            }
+        }
+        store.save(varied)
+        #expect(Self.arrays(store.load(for: loaded.issues)) == varied)
         store.save(extracted)
-        #expect(store.load()?.figures == extracted)
+        #expect(Self.arrays(store.load()) == extracted)
         // The columns read back with them name each figure's subject, metric, unit and amount
-        // as the figures do (codes renumbered from the kept strings, -1 for no subject).
-        let columns = try #require(store.load()?.columns)
+        // as the figures do (codes renumbered from the kept strings, -1 for no subject), and
+        // a record read field by field in place is the figure.
+        let kept = try #require(store.load(for: loaded.issues))
+        let columns = kept.columns
+        let table = FigureTable(kept: kept)
         for (i, figures) in extracted.enumerated() {
             for (k, f) in figures.enumerated() {
                 let r = columns.row(issue: i, index: k)
@@ -203,13 +227,27 @@ import JianbaoTestSupport
                 #expect((subject < 0 ? "" : columns.subjects[Int(subject)]) == f.subject)
                 #expect(columns.metrics[Int(columns.metric[r])] == f.metric)
                 #expect(columns.unitCode[r] == f.unitCode && columns.amount[r] == f.amount)
+                let record = table.record(issue: i, index: k)
+                #expect(record.metric == f.metric && record.subject == f.subject && record.qualifier == f.qualifier
+                        && record.source == f.source && record.value == f.value && record.amount == f.amount
+                        && record.change == f.change && record.period == f.period && record.valueHigh == f.valueHigh
+                        && record.changeAbsolute == f.changeAbsolute && record.changeBasis == f.changeBasis
+                        && record.changeUnit == f.changeUnit && record.span == f.span && record.cumulative == f.cumulative
+                        && record.text == f.text && record.sentence == f.sentence && record.article == f.article
+                        && record.block == f.block && record.unit == f.unit && record.base == f.base)
             }
         }
         #expect(Set(columns.metrics) == Set(extracted.joined().map(\.metric)))
         #expect(Set(columns.subjects) == Set(extracted.joined().map(\.subject).filter { !$0.isEmpty }))
+        // The extracted figures' own columns code them alike, in the same order.
+        let made = FigureColumns(extracted)
+        #expect(Array(made.metric) == Array(columns.metric) && made.metrics == columns.metrics)
+        #expect(Array(made.subject) == Array(columns.subject) && made.subjects == columns.subjects)
+        #expect(Array(made.unitCode) == Array(columns.unitCode) && Array(made.amount) == Array(columns.amount) && made.start == columns.start)
         // A corpus made from the load uses them instead of extracting.
         let corpus = Corpus(loaded)
-        #expect(corpus.figures.figures == extracted)
+        #expect(corpus.figures.figures.map { Array($0) } == extracted)
+        #expect(corpus.figures.count == extracted.joined().count)
         #expect(corpus.figures.milliseconds == nil)
         // Damage of any byte after the header is refused (and the figures made again).
         var bytes = [UInt8](FileManager.default.contents(atPath: store.path)!)
@@ -222,12 +260,57 @@ import JianbaoTestSupport
         wrong[i][0].article = 10_000
         store.save(wrong)
         #expect(store.load(for: loaded.issues) == nil)
-        #expect(store.load()?.figures == wrong)
+        #expect(Self.arrays(store.load()) == wrong)
         // A store of another generation (the snapshot was rewritten) does not read them.
         store.save(extracted)
-        #expect(store.load(for: loaded.issues)?.figures == extracted)
+        #expect(Self.arrays(store.load(for: loaded.issues)) == extracted)
         let other = SnapshotFigures(cache: cache, path: store.path, generation: store.generation &+ 1, issueCount: store.issueCount)
         #expect(other.load() == nil)
+    }
+
+    /// A kept figures file whose checksum holds but whose content does not (written by a
+    /// faulty or foreign program): any Int32 of its body set to a value out of range is
+    /// either refused or reads back figures whose every field can be read — never a crash,
+    /// since the figures are read in place, trusting what the load checked.
+    @Test func keptFiguresWithBadCodesAndAGoodChecksumAreRefusedOrReadable() throws {
+        let (home, cache) = try Self.cache()
+        _ = home
+        _ = CorpusLoader.load(paths: [TestPaths.examples], cache: cache)
+        let loaded = CorpusLoader.load(paths: [TestPaths.examples], cache: cache)
+        let store = try #require(loaded.figureStore)
+        let extracted = Corpus(CorpusLoader.load(paths: [TestPaths.examples])).figures.figures.map { Array($0) }
+        store.save(extracted)
+        let good = [UInt8](try #require(FileManager.default.contents(atPath: store.path)))
+        #expect(Self.arrays(store.load(for: loaded.issues)) == extracted)
+        let header = SnapshotFigures.headerSize
+        var refused = 0, tried = 0
+        // Every fourth byte of the body would be slow in a debug build: every Int32 of the
+        // first part of each column, then a stride through the rest.
+        var offsets = Array(stride(from: header, to: min(good.count, header + 4096), by: 4))
+        offsets += stride(from: header + 4096, to: good.count - 4, by: 52).map { $0 & ~3 }
+        for at in offsets {
+            for bad: Int32 in [-7, Int32.max] {
+                var bytes = good
+                withUnsafeBytes(of: bad.littleEndian) { for k in 0..<4 { bytes[at + k] = $0[k] } }
+                let sum = bytes.withUnsafeBytes { KeptFile.blockChecksum(UnsafeRawBufferPointer(rebasing: $0[header...])) }
+                withUnsafeBytes(of: sum.littleEndian) { for k in 0..<8 { bytes[40 + k] = $0[k] } }
+                try Data(bytes).write(to: URL(fileURLWithPath: store.path))
+                tried += 1
+                guard let kept = store.load(for: loaded.issues) else { refused += 1; continue }
+                let table = FigureTable(kept: kept)
+                for i in table.indices {
+                    for k in table[i].indices {
+                        let f = table[i][k]
+                        let issue = loaded.issues[i]
+                        _ = (f.unit, f.base, issue.articles[Int(f.article)], issue.blocks[Int(f.block)])
+                        _ = issue.text.withUnsafeBufferPointer { p in (p[Int(f.text.start)..<Int(f.text.end)].count, p[Int(f.sentence.start)..<Int(f.sentence.end)].count) }
+                    }
+                }
+            }
+        }
+        // Most such damage is caught (a changed number or string byte is not: the file is
+        // the program's own, and its checksum finds damage from outside).
+        #expect(tried > 600 && refused > tried / 2, "\(refused) of \(tried) refused")
     }
 
     @Test func cacheClearRemovesOnlySnapshots() throws {

@@ -77,7 +77,8 @@ int jb_stmt_bind_text_static(jb_stmt *stmt, int index, const uint8_t *bytes, int
 
 int jb_stmt_step_reset(jb_stmt *stmt) {
     int rc = sqlite3_step(stmt->handle);
+    // The bindings are kept: every row binds every parameter before its step, and a kept
+    // text bound without a copy is never read again (reset and finalize do not read it).
     sqlite3_reset(stmt->handle);
-    sqlite3_clear_bindings(stmt->handle);
     return rc == SQLITE_DONE ? 0 : rc;
 }

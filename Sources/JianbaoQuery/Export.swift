@@ -15,8 +15,11 @@ public struct ExportSource: Sendable {
         public let columns: [(name: String, type: FieldType)]
         /// The units rows are made in, in corpus order.
         let groups: [Range<Int>]
-        /// The rows of one group, their values one after another (`columns.count` a row).
-        let rows: @Sendable (Range<Int>) -> [Value]
+        /// Makes what the rows are read from (figures extracted, sources summed) and returns
+        /// the maker of one group's rows, their values one after another (`columns.count` a
+        /// row). Called once, on the thread that makes rows, when the table's turn comes, so
+        /// that the tables before it are written meanwhile.
+        let prepare: @Sendable () -> @Sendable (Range<Int>) -> [Value]
     }
 
     public let tables: [Table]
@@ -24,19 +27,35 @@ public struct ExportSource: Sendable {
     /// The columns of every table that get an index in SQLite: the keys people join and filter on.
     static let indexedColumns: Set<String> = ["article", "issue", "metric", "subject", "year", "period"]
 
-    /// The tables of `corpus`. Figures are extracted here if they were not yet (an export holds
-    /// every target); words are exported only when something already segmented them, since
-    /// segmenting a large archive takes seconds (`freq words` first, then `.export`).
-    public init(corpus: Corpus) {
+    /// The tables of `corpus`. Figures are extracted if they were not yet (an export holds
+    /// every target), in the background from here on while the tables before `figures` are
+    /// written, and given up on when `isInterrupted` says so; words are exported only when
+    /// something already segmented them, since segmenting a large archive takes seconds
+    /// (`freq words` first, then `.export`).
+    public init(corpus: Corpus, isInterrupted: @escaping @Sendable () -> Bool = { false }) {
+        DispatchQueue.global().async { _ = corpus.figures.figures(stoppingIf: isInterrupted) }
         var tables: [Table] = Schema.targets.map { spec in
-            let source = RowSource(corpus: corpus, target: spec.target)
             let fields = spec.fields.map(\.field)
-            return Table(name: spec.name, columns: spec.fields.map { ($0.name, $0.type) }, groups: source.groups) { group in
-                var values: [Value] = []
-                for row in source.rows(of: group) {
-                    for field in fields { values.append(source.value(field, row)) }
+            let groups = spec.target == .sources ? [-1..<0] : corpus.issueChunks()
+            return Table(name: spec.name, columns: spec.fields.map { ($0.name, $0.type) }, groups: groups) {
+                // Waits for the extraction started above; after a Ctrl-C there is nothing
+                // to read, and the export stops before it writes anything more.
+                if spec.target == .figures, corpus.figures.figures(stoppingIf: isInterrupted) == nil { return { _ in [] } }
+                let source = RowSource(corpus: corpus, target: spec.target)
+                return { group in
+                    var numbering = SentenceNumbering(corpus)
+                    var values: [Value] = []
+                    for row in source.rows(of: group) {
+                        for field in fields {
+                            if field == .sentenceN, let n = numbering.number(source, row) {
+                                values.append(.integer(n))
+                            } else {
+                                values.append(source.value(field, row))
+                            }
+                        }
+                    }
+                    return values
                 }
-                return values
             }
         }
         if corpus.words.isBuilt || corpus.words.usedKeptStatistics {
@@ -48,82 +67,71 @@ public struct ExportSource: Sendable {
     /// `words(article, paragraph, position, word)`: every word of every paragraph, positions
     /// counted from 1 within the article, punctuation and numbers left out (as `freq words`).
     static func words(_ corpus: Corpus) -> Table {
-        let table = corpus.words.table
         let columns: [(name: String, type: FieldType)] = [("article", .integer), ("paragraph", .integer), ("position", .integer), ("word", .text)]
-        return Table(name: "words", columns: columns, groups: corpus.issueChunks()) { group in
-            var values: [Value] = []
-            for i in group {
-                let issue = corpus.issues[i]
-                let issueWords = table.issues[i]
-                for (a, article) in issue.articles.enumerated() {
-                    let id = Value.integer(corpus.articleID(issue: i, article: a))
-                    var position = 0
-                    var paragraph = 0
-                    for b in article.blocks where issue.blocks[Int(b)].kind == .paragraph {
-                        paragraph += 1
-                        for t in issueWords.range(ofBlocks: b..<(b + 1)) {
-                            let word = issueWords.tokens[t]
-                            if word == 0 { continue }
-                            position += 1
-                            values += [id, .integer(paragraph), .integer(position), .text(table.texts[Int(word)])]
+        return Table(name: "words", columns: columns, groups: corpus.issueChunks()) {
+            let table = corpus.words.table
+            return { group in
+                var values: [Value] = []
+                for i in group {
+                    let issue = corpus.issues[i]
+                    let issueWords = table.issues[i]
+                    for (a, article) in issue.articles.enumerated() {
+                        let id = Value.integer(corpus.articleID(issue: i, article: a))
+                        var position = 0
+                        var paragraph = 0
+                        for b in article.blocks where issue.blocks[Int(b)].kind == .paragraph {
+                            paragraph += 1
+                            for t in issueWords.range(ofBlocks: b..<(b + 1)) {
+                                let word = issueWords.tokens[t]
+                                if word == 0 { continue }
+                                position += 1
+                                values += [id, .integer(paragraph), .integer(position), .text(table.texts[Int(word)])]
+                            }
                         }
                     }
                 }
-            }
-            return values
-        }
-    }
-
-    /// Makes `table`'s rows on all cores, a window of groups at a time, while `consume` takes
-    /// the window before on the calling thread (SQLite's inserts, a file's writes): making and
-    /// writing overlap. `consume` gets each group's values in corpus order and returns false
-    /// to stop; so does `isInterrupted` between windows. Returns whether all was consumed.
-    static func pipeline<T: Sendable>(_ table: Table, encode: @escaping @Sendable ([Value]) -> T,
-                                      isInterrupted: () -> Bool,
-                                      consume: (T) throws(ExportError) -> Bool) throws(ExportError) -> Bool {
-        let window = max(2, Parallel.coreCount * 2)
-        let windows = stride(from: 0, to: table.groups.count, by: window).map { start in
-            Array(table.groups[start..<min(start + window, table.groups.count)])
-        }
-        @Sendable func make(_ groups: [Range<Int>]) -> [T] {
-            Parallel.map(groups.count) { encode(table.rows(groups[$0])) }
-        }
-        let ahead = WindowSlot<[T]>()
-        for (w, groups) in windows.enumerated() {
-            let made = w == 0 ? make(groups) : ahead.take()
-            if w + 1 < windows.count {
-                let next = windows[w + 1]
-                ahead.fill { make(next) }
-            }
-            for part in made where try !consume(part) {
-                if w + 1 < windows.count { _ = ahead.take() }
-                return false
-            }
-            if isInterrupted() {
-                if w + 1 < windows.count { _ = ahead.take() }
-                return false
+                return values
             }
         }
-        return true
     }
 }
 
-/// One result made on another thread: `fill` starts making it, `take` waits for it.
-final class WindowSlot<T>: @unchecked Sendable {
-    private var value: T?
-    private let done = DispatchSemaphore(value: 0)
+/// A figure's `sentence_n` for an export, the same number `RowSource` gives (the n of its
+/// sentence in `select sentences`), with each article's sentences split once for all its
+/// figures instead of once per figure: figures come in article order, a dozen to an article.
+struct SentenceNumbering {
+    let corpus: Corpus
+    /// The article whose sentences are held: (issue, article index).
+    private var article: (issue: Int, index: Int) = (-1, -1)
+    /// Its paragraphs' ranges, each with the sentences before it in the article and its own.
+    private var paragraphs: [(range: ByteRange, before: Int, sentences: [ByteRange])] = []
 
-    func fill(_ make: @escaping @Sendable () -> T) {
-        DispatchQueue.global().async {
-            self.value = make()
-            self.done.signal()
+    init(_ corpus: Corpus) { self.corpus = corpus }
+
+    /// The number for figure `row`, or nil when its text is not found in an article's
+    /// paragraph (then the caller asks `RowSource`, which never fails).
+    mutating func number(_ source: RowSource, _ row: RowRef) -> Int? {
+        guard case .integer(let id) = source.value(.article, row),
+              case .slice(let text) = source.value(.text, row), let at = text.ranges.first?.lower else { return nil }
+        let index = id - corpus.articleID(issue: row.issue, article: 0)
+        if article != (row.issue, index) {
+            let issue = corpus.issues[row.issue]
+            guard issue.articles.indices.contains(index) else { return nil }
+            article = (row.issue, index)
+            paragraphs.removeAll(keepingCapacity: true)
+            var before = 0
+            issue.text.withUnsafeBufferPointer { p in
+                for b in issue.articles[index].blocks where issue.blocks[Int(b)].kind == .paragraph {
+                    let range = issue.blocks[Int(b)].range
+                    let sentences = Sentences.split(p, range)
+                    paragraphs.append((range, before, sentences))
+                    before += sentences.count
+                }
+            }
         }
-    }
-
-    func take() -> T {
-        done.wait()
-        defer { value = nil }
-        return value!
+        guard let paragraph = paragraphs.first(where: { $0.range.lower <= at && at < $0.range.upper }) else { return nil }
+        let k = paragraph.sentences.firstIndex { $0.upper > at } ?? max(0, paragraph.sentences.count - 1)
+        return paragraph.before + k + 1
     }
 }
 

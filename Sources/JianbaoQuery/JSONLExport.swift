@@ -31,17 +31,11 @@ enum JSONLExport {
         var written: [(temporary: String, final: String)] = []
         func discard() { for file in written { unlink(file.temporary) } }
         var summary = ExportSummary()
-        for table in source.tables {
-            let final = base + table.name + ".jsonl"
-            let temporary = ExportTarget.temporary(beside: final)
-            written.append((temporary, final))
-            do {
-                let count = try writeTable(table, to: temporary, isInterrupted: isInterrupted)
-                summary.rows.append((table.name, count))
-            } catch {
-                discard()
-                throw error
-            }
+        do {
+            try writeTables(source.tables, base: base, written: &written, summary: &summary, isInterrupted: isInterrupted)
+        } catch {
+            discard()
+            throw error
         }
         let names = source.tables.map { $0.name + ".jsonl" }
         let markerFile = ExportTarget.temporary(beside: base + markerName)
@@ -72,45 +66,39 @@ enum JSONLExport {
         return names
     }
 
-    private static func writeTable(_ table: ExportSource.Table, to path: String,
-                                   isInterrupted: () -> Bool) throws(ExportError) -> Int {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
-        guard fd >= 0 else { throw ExportError("cannot write \(path): \(ExportTarget.reason)") }
-        defer { close(fd) }
-        let out = Output(fd: fd)
-        let width = table.columns.count
-        let keys = table.columns.map { JSON.string($0.name) }
+    /// Writes each table to a temporary file beside `base/<table>.jsonl`, listed in `written`.
+    private static func writeTables(_ tables: [ExportSource.Table], base: String, written: inout [(temporary: String, final: String)],
+                                    summary: inout ExportSummary, isInterrupted: () -> Bool) throws(ExportError) {
+        var file: (fd: Int32, out: Output, path: String)?
+        defer { if let file { close(file.fd) } }
         var count = 0
-        do {
-            let finished = try ExportSource.pipeline(table, encode: { values in
-                // Encoded on the worker: a group's lines as one run of bytes.
-                var lines: [UInt8] = []
-                var start = 0
-                while start < values.count {
-                    var line = "{"
-                    for i in 0..<width {
-                        if i > 0 { line += "," }
-                        line += keys[i] + ":" + JSON.value(values[start + i])
-                    }
-                    line += "}\n"
-                    lines += line.utf8
-                    start += width
-                }
-                return (lines, values.count / max(width, 1))
-            }, isInterrupted: isInterrupted) { part throws(ExportError) in
-                do { try out.write(bytes: part.0) } catch { throw ExportError("cannot write \(path): \(ExportTarget.reason)") }
-                count += part.1
-                return true
-            }
-            try out.flush()
-            if !finished { throw ExportError("interrupted: nothing was written") }
-        } catch let error as ExportError {
-            throw error
-        } catch {
-            throw ExportError("cannot write \(path): \(ExportTarget.reason)")
-        }
-        guard fsync(fd) == 0 || errno == EINVAL else { throw ExportError("cannot write \(path): \(ExportTarget.reason)") }
-        return count
+        func failed(_ path: String) -> ExportError { ExportError("cannot write \(path): \(ExportTarget.reason)") }
+        let encoders = tables.map { JSONLEncoder(columns: $0.columns.map(\.name)) }
+        let finished = try ExportPipeline.run(tables, encode: { t, values in
+            // Encoded on the worker: a group's lines as one run of bytes.
+            encoders[t].lines(values)
+        }, isInterrupted: isInterrupted, begin: { t throws(ExportError) in
+            let final = base + tables[t].name + ".jsonl"
+            let temporary = ExportTarget.temporary(beside: final)
+            written.append((temporary, final))
+            let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+            guard fd >= 0 else { throw failed(temporary) }
+            file = (fd, Output(fd: fd), temporary)
+            count = 0
+        }, consume: { part throws(ExportError) in
+            guard let file else { return false }
+            do { try file.out.write(bytes: part.bytes) } catch { throw failed(file.path) }
+            count += part.rows
+            return true
+        }, end: { t throws(ExportError) in
+            guard let open = file else { return }
+            file = nil
+            defer { close(open.fd) }
+            do { try open.out.flush() } catch { throw failed(open.path) }
+            guard fsync(open.fd) == 0 || errno == EINVAL else { throw failed(open.path) }
+            summary.rows.append((tables[t].name, count))
+        })
+        if !finished { throw ExportError("interrupted: nothing was written") }
     }
 
     private static func writeWhole(_ path: String, _ text: String) -> Bool {

@@ -62,45 +62,62 @@ enum SQLiteExport {
         func exec(_ sql: String) throws(ExportError) {
             if jb_db_exec(db, sql) != 0 { throw ExportError("sqlite: \(String(cString: jb_db_message(db))) in: \(sql)") }
         }
-        // The file is a temporary one until it is renamed into place: no journal is needed.
-        try exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA application_id = \(applicationID); BEGIN")
-        for table in source.tables {
+        // The file is a temporary one until it is renamed into place, and nobody else opens
+        // it: no journal, no syncs, no locks taken per statement; the index builds sort in
+        // memory, on all cores. (Larger pages, a larger cache and reading pages back through
+        // a mapping were measured too and did not help: docs/BENCHMARKS.md, "Export".)
+        try exec("""
+            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE;
+            PRAGMA temp_store = MEMORY; PRAGMA threads = \(Parallel.coreCount);
+            PRAGMA application_id = \(applicationID); BEGIN
+            """)
+        var insert: OpaquePointer?
+        defer { jb_stmt_finalize(insert) }
+        var count = 0
+        var width = 0
+        let finished = try ExportPipeline.run(source.tables, encode: { CellBuffer($1) }, isInterrupted: isInterrupted, begin: { t throws(ExportError) in
+            let table = source.tables[t]
             let columns = table.columns.map { column -> String in
                 let key = table.name == "articles" && column.name == "id" ? " PRIMARY KEY" : ""
                 return "\"\(column.name)\" \(sqlType(column.type))\(key)"
             }
             try exec("CREATE TABLE \"\(table.name)\" (\(columns.joined(separator: ", ")))")
             let marks = Array(repeating: "?", count: table.columns.count).joined(separator: ", ")
-            guard let insert = jb_stmt_prepare(db, "INSERT INTO \"\(table.name)\" VALUES (\(marks))") else {
+            guard let prepared = jb_stmt_prepare(db, "INSERT INTO \"\(table.name)\" VALUES (\(marks))") else {
                 throw ExportError("sqlite: \(String(cString: jb_db_message(db)))")
             }
-            defer { jb_stmt_finalize(insert) }
-            var count = 0
-            let width = table.columns.count
-            let finished = try ExportSource.pipeline(table, encode: { CellBuffer($0) }, isInterrupted: isInterrupted) { cells throws(ExportError) in
-                let rc = cells.bytes.withUnsafeBufferPointer { p -> Int32 in
-                    var reader = CellReader(p)
-                    while !reader.atEnd {
-                        for i in 1...width {
-                            let rc = reader.bindNext(insert, Int32(i))
-                            if rc != 0 { return rc }
-                        }
-                        let rc = jb_stmt_step_reset(insert)
+            insert = prepared
+            count = 0
+            width = table.columns.count
+        }, consume: { cells throws(ExportError) in
+            guard let insert else { return false }
+            let rc = cells.bytes.withUnsafeBufferPointer { p -> Int32 in
+                var reader = CellReader(p)
+                while !reader.atEnd {
+                    for i in 1...width {
+                        let rc = reader.bindNext(insert, Int32(i))
                         if rc != 0 { return rc }
-                        count += 1
                     }
-                    return 0
+                    let rc = jb_stmt_step_reset(insert)
+                    if rc != 0 { return rc }
+                    count += 1
                 }
-                if rc != 0 { throw ExportError("sqlite: \(String(cString: jb_db_message(db)))") }
-                return true
+                return 0
             }
-            if !finished { throw ExportError("interrupted: nothing was written") }
+            if rc != 0 { throw ExportError("sqlite: \(String(cString: jb_db_message(db)))") }
+            return true
+        }, end: { t throws(ExportError) in
+            jb_stmt_finalize(insert)
+            insert = nil
+            // Indexes after the rows: one sorted build each instead of a B-tree insert a row.
+            let table = source.tables[t]
             for column in table.columns where ExportSource.indexedColumns.contains(column.name) {
                 try exec("CREATE INDEX \"\(table.name)_\(column.name)\" ON \"\(table.name)\" (\"\(column.name)\")")
             }
             if table.name == "issues" { try exec("CREATE INDEX issues_id ON issues (id)") }
             summary.rows.append((table.name, count))
-        }
+        })
+        if !finished { throw ExportError("interrupted: nothing was written") }
         try exec("COMMIT")
     }
 
@@ -112,39 +129,99 @@ enum SQLiteExport {
 struct CellBuffer: Sendable {
     var bytes: [UInt8] = []
 
+    /// Encodes `values`. The bytes are reserved at once (no regrowing copies), and a run of
+    /// texts from one issue is copied under one access to its bytes.
     init(_ values: [Value]) {
-        bytes.reserveCapacity(values.count * 16)
-        for value in values { append(value) }
+        var out = Writer()
+        out.bytes.reserveCapacity(Self.size(values))
+        var i = 0
+        while i < values.count {
+            guard case .slice(let first) = values[i] else {
+                out.append(values[i])
+                i += 1
+                continue
+            }
+            first.issue.text.withUnsafeBufferPointer { text in
+                while i < values.count {
+                    if case .slice(let slice) = values[i] {
+                        if slice.issue !== first.issue { break }
+                        out.slice(slice, in: text)
+                    } else {
+                        out.append(values[i])
+                    }
+                    i += 1
+                }
+            }
+        }
+        bytes = out.bytes
     }
 
-    private mutating func append(_ value: Value) {
-        switch value {
-        case .null: bytes.append(0)
-        case .integer(let n): bytes.append(1); word(UInt64(bitPattern: Int64(n)))
-        case .number(let x), .amount(let x, _):
-            if x.isFinite { bytes.append(2); word(x.bitPattern) } else { bytes.append(0) }
-        case .text(var s): s.withUTF8 { text($0) }
-        case .slice(let slice):
+    /// The bytes `values` take, lists guessed.
+    static func size(_ values: [Value]) -> Int {
+        var size = 0
+        for value in values {
+            switch value {
+            case .null: size += 1
+            case .integer, .number, .amount: size += 9
+            case .text(let s): size += 5 + s.utf8.count
+            case .slice(let slice): size += 5 + slice.ranges.reduce(slice.ranges.count) { $0 + $1.count }
+            case .date: size += 15
+            case .list: size += 64
+            }
+        }
+        return size
+    }
+
+    /// The encoding, written into one growing array.
+    private struct Writer {
+        var bytes: [UInt8] = []
+
+        mutating func append(_ value: Value) {
+            switch value {
+            case .null: bytes.append(0)
+            case .integer(let n): bytes.append(1); word(UInt64(bitPattern: Int64(n)))
+            case .number(let x), .amount(let x, _):
+                if x.isFinite { bytes.append(2); word(x.bitPattern) } else { bytes.append(0) }
+            case .text(var s): s.withUTF8 { text($0) }
+            case .slice(let slice): slice.issue.text.withUnsafeBufferPointer { self.slice(slice, in: $0) }
+            case .date(let d): date(d)
+            case .list: var s = JSON.value(value); s.withUTF8 { text($0) }
+            }
+        }
+
+        /// A slice's pieces with its separator between them, `text` being its issue's bytes.
+        mutating func slice(_ slice: TextSlice, in text: UnsafeBufferPointer<UInt8>) {
             bytes.append(3)
             let at = bytes.count
             bytes += [0, 0, 0, 0]
-            slice.forEachPiece { bytes.append(contentsOf: $0) }
+            for (i, range) in slice.ranges.enumerated() {
+                if i > 0 { bytes.append(slice.separator) }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[range.lower..<range.upper]))
+            }
             let length = UInt32(bytes.count - at - 4)
             for k in 0..<4 { bytes[at + k] = UInt8(truncatingIfNeeded: length >> (8 * k)) }
-        case .date(let d): var s = d.description; s.withUTF8 { text($0) }
-        case .list: var s = JSON.value(value); s.withUTF8 { text($0) }
         }
-    }
 
-    private mutating func text(_ p: UnsafeBufferPointer<UInt8>) {
-        bytes.append(3)
-        let length = UInt32(p.count)
-        for k in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: length >> (8 * k))) }
-        bytes.append(contentsOf: p)
-    }
+        /// A date as text (`ExportBytes.date`: no String made).
+        mutating func date(_ d: BulletinDate) {
+            bytes.append(3)
+            let at = bytes.count
+            bytes += [0, 0, 0, 0]
+            ExportBytes.date(d, to: &bytes)
+            let length = UInt32(bytes.count - at - 4)
+            for k in 0..<4 { bytes[at + k] = UInt8(truncatingIfNeeded: length >> (8 * k)) }
+        }
 
-    private mutating func word(_ w: UInt64) {
-        for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: w >> (8 * k))) }
+        mutating func text(_ p: UnsafeBufferPointer<UInt8>) {
+            bytes.append(3)
+            let length = UInt32(p.count)
+            for k in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: length >> (8 * k))) }
+            bytes.append(contentsOf: p)
+        }
+
+        private mutating func word(_ w: UInt64) {
+            for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: w >> (8 * k))) }
+        }
     }
 }
 

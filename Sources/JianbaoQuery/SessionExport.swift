@@ -9,9 +9,9 @@ extension Session {
         let force = args.count == 3
         do throws(ExportError) {
             try ExportTarget.checkOutsideCorpus(path, corpusPaths: corpusPaths ?? [])
-            let source = ExportSource(corpus: corpus)
             Cancellation.clearInterrupt()
             let interrupted = Cancellation.onInterrupt.check
+            let source = ExportSource(corpus: corpus, isInterrupted: interrupted)
             let summary = format == "sqlite"
                 ? try SQLiteExport.write(source, to: path, force: force, isInterrupted: interrupted)
                 : try JSONLExport.write(source, to: path, force: force, isInterrupted: interrupted)

@@ -46,6 +46,39 @@ import JianbaoTestSupport
         #expect(sqlite.kechuang == (try count("count paragraphs where text contains 科创", corpus)))
     }
 
+    /// Every value written is the value `select` shows: each JSON-lines file is, line for line,
+    /// `select TARGET` in the `jsonl` output mode, and each SQLite table holds the same rows
+    /// (the export makes dates, figures' sentence numbers and texts with encoders of its own).
+    @Test func exportedValuesAreWhatSelectShows() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Texts that JSON must escape: quotes, a backslash, a tab (and U+2028 and a control
+        // character, which the loader turns into a line end and drops).
+        let escapes = dir + "/2024-01-05.txt"
+        try "· 动态\n引号\"标题\"\n他说\"好\"，路径C:\\数据\t制表\u{2028}分隔\u{1}控制，营业收入3亿元。（甲单位）\n".write(toFile: escapes, atomically: true, encoding: .utf8)
+        let corpus = [TestPaths.examples, TestPaths.seed, escapes]
+        let run = try Run.jianbao(["-c", ".export sqlite \(dir)/a.db", "-c", ".export jsonl \(dir)/j"] + corpus)
+        #expect(run.status == 0, "\(run.stderr)")
+        let targets = ["issues", "sections", "articles", "paragraphs", "sentences", "figures", "sources"]
+        for target in targets {
+            let select = try Run.jianbao(["--mode", "jsonl", "-c", "select \(target)"] + corpus)
+            let file = try String(contentsOfFile: "\(dir)/j/\(target).jsonl", encoding: .utf8)
+            #expect(!select.stdout.isEmpty && file == select.stdout, "\(target)")
+        }
+        let compare = """
+        import json, sqlite3, sys
+        db = sqlite3.connect('\(dir)/a.db')
+        for table in \(targets):
+            cursor = db.execute(f'SELECT * FROM "{table}" ORDER BY rowid')
+            names = [c[0] for c in cursor.description]
+            lists = {'sources', 'title_lines'} if table == 'articles' else set()
+            rows = [{n: json.loads(v) if n in lists else v for n, v in zip(names, r)} for r in cursor]
+            lines = [json.loads(l) for l in open(f'\(dir)/j/{table}.jsonl', encoding='utf-8')]
+            print(table, len(rows), 'same' if rows == lines else 'different')
+        """
+        let seen = try Run.program("/usr/bin/env", ["python3", "-c", compare]).stdout.split(separator: "\n")
+        #expect(seen.count == targets.count && seen.allSatisfy { $0.hasSuffix(" same") && !$0.hasSuffix(" 0 same") }, "\(seen)")
+    }
+
     /// Columns are typed as the fields, list fields are JSON text, articles.id is the key.
     @Test func columnsFollowTheSchema() throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }

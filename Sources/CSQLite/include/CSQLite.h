@@ -40,8 +40,8 @@ int jb_stmt_bind_text(jb_stmt *stmt, int index, const uint8_t *bytes, int64_t le
 // Binds text that stays where it is until the statement has run (no copy is made).
 int jb_stmt_bind_text_static(jb_stmt *stmt, int index, const uint8_t *bytes, int64_t length);
 
-// Runs an insert and resets it for the next row (bindings cleared). 0 on success, else the
-// SQLite result code.
+// Runs an insert and resets it for the next row, bindings kept (bind every parameter again
+// before the next step). 0 on success, else the SQLite result code.
 int jb_stmt_step_reset(jb_stmt *stmt);
 
 #endif

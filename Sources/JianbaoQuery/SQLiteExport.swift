@@ -111,7 +111,7 @@ enum SQLiteExport {
             insert = nil
             // Indexes after the rows: one sorted build each instead of a B-tree insert a row.
             let table = source.tables[t]
-            for column in table.columns where ExportSource.indexedColumns.contains(column.name) {
+            for column in table.columns where ExportSource.indexed(table.name, column.name) {
                 try exec("CREATE INDEX \"\(table.name)_\(column.name)\" ON \"\(table.name)\" (\"\(column.name)\")")
             }
             if table.name == "issues" { try exec("CREATE INDEX issues_id ON issues (id)") }

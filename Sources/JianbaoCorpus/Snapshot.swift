@@ -21,12 +21,15 @@ struct SnapshotEntry {
 enum SnapshotFormat {
     static let magic: [UInt8] = Array("JBSNAP\r\n".utf8)
     /// Bumped whenever the layout or what the reader produces changes meaning.
-    static let formatVersion: UInt32 = 2
+    static let formatVersion: UInt32 = 3
     static let headerSize = 64
     /// Int64 fields in an entry record.
     static let entryFields = 40
     /// Int32 fields per header range, section, article, block and diagnostic.
-    static let rangeFields = 2, sectionFields = 6, articleFields = 9, blockFields = 4, diagnosticFields = 7
+    static let rangeFields = 2, sectionFields = 6, articleFields = 9, blockFields = 3, diagnosticFields = 7
+    /// A block's line and kind share one Int32: line × 4 + kind (Block.Kind has three cases).
+    /// An issue with a block on line 2^29 or later (a file of over 512 MB) is not kept.
+    static let blockLineLimit: Int32 = 1 << 29
     /// Int64 counts at the start of the index: version string, root string, then the number of
     /// entries, Int32s of ranges, sections, articles, blocks and diagnostics, string bytes, and
     /// the generation (random, new with every write: what files kept beside it refer to).
@@ -99,6 +102,10 @@ struct SnapshotWriter {
 
     /// Writes `entries` (with `root` and `version` in the index) to `fd`; false on a failed write.
     static func write(_ entries: [SnapshotEntry], root: String, version: String, generation: UInt64, to fd: Int32) -> Bool {
+        // A block line that does not fit beside its kind: that file is read each time instead.
+        let entries = entries.filter { entry in
+            entry.issue?.blocks.allSatisfy { $0.line >= 0 && $0.line < SnapshotFormat.blockLineLimit } ?? true
+        }
         var writer = SnapshotWriter()
         var out = BufferedWriter(fd: fd)
         out.append(bytes: [UInt8](repeating: 0, count: SnapshotFormat.headerSize))
@@ -220,8 +227,7 @@ struct SnapshotWriter {
         for b in issue.blocks {
             index.blocks.append(b.range.start)
             index.blocks.append(b.range.end)
-            index.blocks.append(b.line)
-            index.blocks.append(Int32(b.kind.rawValue))
+            index.blocks.append(b.line << 2 | Int32(b.kind.rawValue))
         }
         index.entries += f
     }
@@ -522,12 +528,13 @@ final class SnapshotReader: @unchecked Sendable {
         let blocks = [Block](unsafeUninitializedCapacity: blockSpan.count) { out, filled in
             var r = blocksAt + blockSpan.lowerBound * SnapshotFormat.blockFields
             for j in 0..<blockSpan.count {
-                let lo = r[0], hi = r[1]
-                guard lo >= 0, lo <= hi, Int(hi) <= n, let kind = Block.Kind(rawValue: UInt8(truncatingIfNeeded: r[3])), r[3] >= 0, r[3] < 256 else {
+                let lo = r[0], hi = r[1], lineAndKind = r[2]
+                guard lo >= 0, lo <= hi, Int(hi) <= n, lineAndKind >= 0,
+                      let kind = Block.Kind(rawValue: UInt8(truncatingIfNeeded: lineAndKind & 3)) else {
                     bad = true
                     break
                 }
-                (out.baseAddress! + j).initialize(to: Block(range: ByteRange(Int(lo), Int(hi)), line: r[2], kind: kind))
+                (out.baseAddress! + j).initialize(to: Block(range: ByteRange(Int(lo), Int(hi)), line: lineAndKind >> 2, kind: kind))
                 filled = j + 1
                 r += SnapshotFormat.blockFields
             }

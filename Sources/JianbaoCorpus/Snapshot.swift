@@ -103,9 +103,10 @@ struct SnapshotWriter {
     /// Writes `entries` (with `root` and `version` in the index) to `fd`; false on a failed write.
     static func write(_ entries: [SnapshotEntry], root: String, version: String, generation: UInt64, to fd: Int32) -> Bool {
         // A block line that does not fit beside its kind: that file is read each time instead.
-        let entries = entries.filter { entry in
+        func fits(_ entry: SnapshotEntry) -> Bool {
             entry.issue?.blocks.allSatisfy { $0.line >= 0 && $0.line < SnapshotFormat.blockLineLimit } ?? true
         }
+        let entries = entries.allSatisfy(fits) ? entries : entries.filter(fits)
         var writer = SnapshotWriter()
         var out = BufferedWriter(fd: fd)
         out.append(bytes: [UInt8](repeating: 0, count: SnapshotFormat.headerSize))

@@ -196,6 +196,17 @@ enum ExportTarget {
         return (base == "/" ? "" : base) + "/" + name
     }
 
+    /// Has a signal that ends the program (SIGINT outside the shell, SIGTERM, SIGHUP,
+    /// SIGQUIT) remove `temporary` and say that `target` was not completed, as `.output` and
+    /// `.once` files are; the slot to give back (`jb_pending_file_remove`) once it is renamed
+    /// or removed, -1 when every slot is taken (then the file is only left behind).
+    @discardableResult
+    static func watch(_ temporary: String, for target: String, existed: Bool? = nil) -> Int32 {
+        jb_pending_files_watch_signals()
+        let was = (existed ?? exists(target).exists) ? "left as it was" : "not written"
+        return jb_pending_file_add(temporary, "jianbao: stopped before \(target) was complete; \(was)\n")
+    }
+
     /// A temporary name beside `path`, unique to this process and call.
     static func temporary(beside path: String) -> String {
         let trimmed = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path

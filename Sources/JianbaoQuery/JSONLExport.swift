@@ -1,4 +1,5 @@
 import JianbaoCorpus
+import CBytes
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -30,9 +31,12 @@ enum JSONLExport {
         }
         var written: [(temporary: String, final: String)] = []
         func discard() { for file in written { unlink(file.temporary) } }
+        // Until the files are renamed into place, a signal that ends the program removes them.
+        var watched: [Int32] = []
+        defer { for slot in watched { jb_pending_file_remove(slot) } }
         var summary = ExportSummary()
         do {
-            try writeTables(source.tables, base: base, written: &written, summary: &summary, isInterrupted: isInterrupted)
+            try writeTables(source.tables, base: base, written: &written, watched: &watched, summary: &summary, isInterrupted: isInterrupted)
         } catch {
             discard()
             throw error
@@ -40,6 +44,7 @@ enum JSONLExport {
         let names = source.tables.map { $0.name + ".jsonl" }
         let markerFile = ExportTarget.temporary(beside: base + markerName)
         written.append((markerFile, base + markerName))
+        watched.append(ExportTarget.watch(markerFile, for: base + markerName))
         guard writeWhole(markerFile, names.joined(separator: "\n") + "\n") else {
             discard()
             throw ExportError("cannot write \(base)\(markerName): \(ExportTarget.reason)")
@@ -68,6 +73,7 @@ enum JSONLExport {
 
     /// Writes each table to a temporary file beside `base/<table>.jsonl`, listed in `written`.
     private static func writeTables(_ tables: [ExportSource.Table], base: String, written: inout [(temporary: String, final: String)],
+                                    watched: inout [Int32],
                                     summary: inout ExportSummary, isInterrupted: () -> Bool) throws(ExportError) {
         var file: (fd: Int32, out: Output, path: String)?
         defer { if let file { close(file.fd) } }
@@ -81,6 +87,7 @@ enum JSONLExport {
             let final = base + tables[t].name + ".jsonl"
             let temporary = ExportTarget.temporary(beside: final)
             written.append((temporary, final))
+            watched.append(ExportTarget.watch(temporary, for: final))
             let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
             guard fd >= 0 else { throw failed(temporary) }
             file = (fd, Output(fd: fd), temporary)

@@ -1,5 +1,6 @@
 import JianbaoCorpus
 import CSQLite
+import CBytes
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,6 +35,9 @@ enum SQLiteExport {
             throw ExportError("refusing to overwrite \(path): it is not a database Jianbao wrote (add force to replace it)")
         }
         let temporary = ExportTarget.temporary(beside: path)
+        // A signal that ends the program (Ctrl-C in a `-c`/`-f` run, SIGTERM) removes it.
+        let pending = ExportTarget.watch(temporary, for: path, existed: existing.exists)
+        defer { jb_pending_file_remove(pending) }
         var message: UnsafeMutablePointer<CChar>?
         guard let db = jb_db_open(temporary, &message) else {
             let why = message.map { String(cString: $0) } ?? "unknown error"

@@ -163,4 +163,43 @@ import JianbaoTestSupport
         #expect(try read("sqlite", small + "/a.db").tables["articles"] == 1, "the old export is intact")
         #expect(try FileManager.default.contentsOfDirectory(atPath: small) == ["a.db"], "no temporary file is left")
     }
+
+    /// Ctrl-C in a one-shot run (`-c '.export …'`, no shell to catch it) ends the program as
+    /// before, but the half-written temporary file goes with it and stderr says so; an
+    /// export's file that was there before stays whole (EXPORT.md "Safety").
+    @Test(arguments: ["sqlite", "jsonl"])
+    func aSignalDuringAnExportLeavesNoTemporaryFile(format: String) throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let corpus = dir + "/corpus"
+        let made = try Run.program("/usr/bin/env", ["python3", TestPaths.packageRoot + "/Scripts/generate-archive.py", corpus, "--issues", "1200"])
+        try #require(made.status == 0, "\(made.stderr)")
+        let out = dir + "/out"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let target = format == "sqlite" ? out + "/a.db" : out + "/jsonl"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestPaths.executable)
+        process.arguments = ["--no-cache", "-c", ".export \(format) \(target)", corpus]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // The moment a temporary file is there, the export is under way: interrupt it.
+        func temporaries() -> [String] {
+            let folders = [out, target]
+            return folders.flatMap { folder in
+                ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".tmp") }
+            }
+        }
+        let deadline = Date().addingTimeInterval(60)
+        while temporaries().isEmpty && process.isRunning && Date() < deadline { usleep(2_000) }
+        try #require(process.isRunning, "the export ended before it could be interrupted")
+        usleep(50_000)
+        process.interrupt()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGINT, "\(stderr)")
+        #expect(temporaries().isEmpty, "left behind: \(temporaries())")
+        #expect(!FileManager.default.fileExists(atPath: format == "sqlite" ? target : target + "/issues.jsonl"))
+        #expect(stderr.contains("jianbao: stopped before \(out)/"), "\(stderr)")
+    }
 }

@@ -48,7 +48,7 @@ public enum FuzzHarness {
     }
 
     /// A folder of this process's own for `.output` and `.once`.
-    nonisolated(unsafe) static let folder: String = {
+    static let folder: String = {
         var template = Array("/tmp/jianbao-fuzz-XXXXXX".utf8CString)
         return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
     }()

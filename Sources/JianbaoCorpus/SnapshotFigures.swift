@@ -28,16 +28,7 @@ public struct SnapshotFigures: Sendable {
                isCumulative: Int32 = 16, periodInDoubles: Int32 = 32
 
     /// What the figures also depend on: the build and the user's lexicon files (by stamp).
-    func identity() -> UInt64 {
-        var text = cache.version + "\n"
-        if let folder = Lexicon.userFolder() {
-            text += folder + "\n"
-            for name in BuiltInLexicons.files.keys.sorted() {
-                text += KeptFile.stampLine(name, path: folder + "/" + name) ?? ""
-            }
-        }
-        return KeptFile.hash(text)
-    }
+    func identity() -> UInt64 { KeptFile.hash(KeptFile.buildAndLexicons(cache)) }
 
     /// The kept figures, read in place from the mapped file, or nil when there are none for
     /// this snapshot, lexicons and build (or the file is damaged: then they are simply made

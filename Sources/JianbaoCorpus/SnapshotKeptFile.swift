@@ -7,6 +7,19 @@ import Glibc
 /// identity of what the content depends on at 16, the issue count at 24, the file's size at
 /// 32, the body's checksum at 40, the kind's own header words from 48 — then the body.
 enum KeptFile {
+    /// What every kept file depends on, as text for `hash`: the build, and the user's lexicon
+    /// folder with the stamp of each lexicon file in it.
+    static func buildAndLexicons(_ cache: SnapshotCache) -> String {
+        var text = cache.version + "\n"
+        if let folder = Lexicon.userFolder() {
+            text += folder + "\n"
+            for name in BuiltInLexicons.files.keys.sorted() {
+                text += stampLine(name, path: folder + "/" + name) ?? ""
+            }
+        }
+        return text
+    }
+
     /// Calls `read` with the header words (by byte offset) and the body of the file at `path`
     /// when its frame is whole and matches; nil otherwise. The file stays mapped while `read`
     /// runs.

@@ -35,7 +35,7 @@ public struct SnapshotWords: Sendable {
 
     /// Build, lexicons and the dictionary (its path and stamp).
     func identity() -> UInt64 {
-        var text = String(SnapshotFigures(cache: cache, path: "", generation: 0, issueCount: 0).identity()) + "\n"
+        var text = KeptFile.buildAndLexicons(cache)
         if let dictionary = WordDictionary.locate() {
             text += KeptFile.stampLine(dictionary, path: dictionary) ?? ""
         } else {

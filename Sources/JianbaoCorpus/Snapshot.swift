@@ -11,6 +11,9 @@ struct SnapshotEntry {
     var forcedEncoding: String
     var issue: Issue?
     var diagnostics: [Diagnostic]
+    /// The issue's text is exactly the file's bytes (clean UTF-8 used as read): the snapshot
+    /// keeps no copy of it, and a later run reads it from the file when it is needed.
+    var textIsFile = false
 }
 
 /// The binary layout of a snapshot file (docs/SNAPSHOT.md "Layout"): a 64-byte header, the
@@ -21,7 +24,7 @@ struct SnapshotEntry {
 enum SnapshotFormat {
     static let magic: [UInt8] = Array("JBSNAP\r\n".utf8)
     /// Bumped whenever the layout or what the reader produces changes meaning.
-    static let formatVersion: UInt32 = 3
+    static let formatVersion: UInt32 = 4
     static let headerSize = 64
     /// Int64 fields in an entry record.
     static let entryFields = 40
@@ -124,7 +127,7 @@ struct SnapshotWriter {
         }
         for entry in entries {
             textOffsets.append(textLength)
-            guard let issue = entry.issue, issue.text.count > 0 else { continue }
+            guard let issue = entry.issue, issue.text.count > 0, !entry.textIsFile else { continue }
             let base = issue.text.withUnsafeBufferPointer { $0.baseAddress! }
             keep.append(issue.text)
             pending.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: base), iov_len: issue.text.count))
@@ -199,6 +202,7 @@ struct SnapshotWriter {
         (f[14], f[15]) = index.string(Array(issue.id.utf8))
         (f[16], f[17]) = index.string(Array(issue.path.utf8))
         (f[18], f[19]) = (Int64(textOffset), Int64(issue.text.count))
+        f[37] = entry.textIsFile ? 1 : 0
         if let date = issue.date {
             f[20] = Int64(date.year)
             f[21] = Int64(date.month ?? -1)
@@ -497,7 +501,10 @@ final class SnapshotReader: @unchecked Sendable {
                                           try string(Int64(r[5]), Int64(r[6]))))
         }
         guard f[13] == 1 else { return (nil, diagnostics) }
-        let textRange = try span(f[18], f[19], textLength)
+        // A text that is the file's bytes is not in the snapshot: its size is the file's.
+        let textIsFile = f[37] == 1
+        guard !textIsFile || (f[19] >= 0 && f[19] < Int64(IssueReader.maxFileBytes)) else { throw .damaged("bad text size") }
+        let textRange = textIsFile ? 0..<Int(f[19]) : try span(f[18], f[19], textLength)
         let n = textRange.count
         func range(_ lo: Int32, _ hi: Int32) throws(Failure) -> ByteRange {
             guard lo >= 0, lo <= hi, Int(hi) <= n else { throw .damaged("bad text range") }
@@ -543,8 +550,16 @@ final class SnapshotReader: @unchecked Sendable {
         if bad { throw .damaged("bad block") }
         let date: BulletinDate? = f[20] == Int64.min ? nil
             : BulletinDate(year: Int(f[20]), month: f[21] < 0 ? nil : Int(f[21]), day: f[22] < 0 ? nil : Int(f[22]))
-        let issue = Issue(id: try string(f[14], f[15]), path: try string(f[16], f[17]),
-                          text: IssueText(mapped: file, offset: textStart + textRange.lowerBound, count: n),
+        let issuePath = try string(f[16], f[17])
+        let text: IssueText
+        if textIsFile, n > 0, let path = pathBytes(k) {
+            text = IssueText(file: FileText(path: Array(path), displayPath: issuePath, stamp: stamp(k), count: n))
+        } else {
+            if textIsFile && n > 0 { throw .damaged("bad path") }
+            text = IssueText(mapped: file, offset: textStart + textRange.lowerBound, count: n)
+        }
+        let issue = Issue(id: try string(f[14], f[15]), path: issuePath,
+                          text: text,
                           date: date, number: f[23] == 1 ? Int(f[24]) : nil, header: header,
                           sections: sections, articles: articles, blocks: blocks,
                           encoding: f[25] < 0 ? nil : try string(f[25], f[26], among: Self.encodings),

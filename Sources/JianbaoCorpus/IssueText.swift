@@ -1,3 +1,4 @@
+import CBytes
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -162,6 +163,7 @@ public final class FileText: @unchecked Sendable {
             if let p = loaded.load(ordering: .acquiring) { return p }
             let p = UnsafeMutablePointer<UInt8>.allocate(capacity: max(count, 1))
             if let problem = read(into: p) {
+                Self.replaceIllFormed(p, count)
                 Self.reports.withLock { $0.append("\(displayPath) changed after it was loaded (\(problem)); its text is read as it is now, cut or padded to \(count) bytes: reload the corpus") }
             }
             loaded.store(p, ordering: .releasing)
@@ -196,6 +198,21 @@ public final class FileText: @unchecked Sendable {
             problem = problem ?? "it is shorter"
         }
         return problem
+    }
+
+    /// Each ill-formed UTF-8 sequence of a changed file's bytes becomes `?`s of its length:
+    /// what the snapshot's ranges point into stays where it was, and no later code meets bytes
+    /// that are not UTF-8 (the cut or the new content may split or break a character).
+    static func replaceIllFormed(_ p: UnsafeMutablePointer<UInt8>, _ count: Int) {
+        var at = 0
+        while at < count {
+            var bad = 0, change = 0
+            let end = at + jb_utf8_find_invalid_noting(p + at, count - at, &bad, &change)
+            guard end < count else { break }
+            let n = min(max(bad, 1), count - end)
+            (p + end).update(repeating: 0x3F, count: n)
+            at = end + n
+        }
     }
 
     /// The reports of changed files since the last call, in the order they were found.

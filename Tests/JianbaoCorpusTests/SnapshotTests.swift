@@ -134,11 +134,13 @@ import JianbaoTestSupport
         #expect(shortened.text.isReadFromFile && grown.text.isReadFromFile)
         // Changed after the load and before the texts were first needed.
         try dir.write("2024-01-05.txt", "· 动态\n")
-        try dir.write("sub/2024-02-05.txt", String(repeating: "更长的文字。", count: 400))
+        try dir.write("sub/2024-02-05.txt", bytes: Array(String(repeating: "更长的文字。", count: 400).utf8) + [0xFF, 0xC3, 0x28])
         let cut = shortened.text.array, longer = grown.text.array
         #expect(cut.count == sizes.0 && longer.count == sizes.1)
         #expect(cut.starts(with: Array("· 动态\n".utf8)) && cut.dropFirst("· 动态\n".utf8.count).allSatisfy { $0 == 0x20 })
         #expect(longer.starts(with: Array("更长的文字。".utf8)))
+        // Cut where it was cut, the bytes are still UTF-8 (a split character became `?`s).
+        #expect(String(validating: cut, as: UTF8.self) != nil && String(validating: longer, as: UTF8.self) != nil)
         // Every block still lies inside its text.
         #expect(shortened.blocks.allSatisfy { Int($0.range.end) <= cut.count })
         let reports = FileText.takeReports()

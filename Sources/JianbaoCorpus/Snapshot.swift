@@ -11,6 +11,9 @@ struct SnapshotEntry {
     var forcedEncoding: String
     var issue: Issue?
     var diagnostics: [Diagnostic]
+    /// The issue's text is exactly the file's bytes (clean UTF-8 used as read): the snapshot
+    /// keeps no copy of it, and a later run reads it from the file when it is needed.
+    var textIsFile = false
 }
 
 /// The binary layout of a snapshot file (docs/SNAPSHOT.md "Layout"): a 64-byte header, the
@@ -21,7 +24,7 @@ struct SnapshotEntry {
 enum SnapshotFormat {
     static let magic: [UInt8] = Array("JBSNAP\r\n".utf8)
     /// Bumped whenever the layout or what the reader produces changes meaning.
-    static let formatVersion: UInt32 = 3
+    static let formatVersion: UInt32 = 4
     static let headerSize = 64
     /// Int64 fields in an entry record.
     static let entryFields = 40
@@ -37,6 +40,12 @@ enum SnapshotFormat {
 
     /// The program's identity: a snapshot of another build is rebuilt, not read.
     static func programVersion(_ version: String) -> String { "jianbao \(version) format \(formatVersion)" }
+
+    /// The index's checksum: `checksum` of each of its parts (counts, entries, ranges,
+    /// sections, articles, blocks, diagnostics, strings), then of those sums in order.
+    static func checksum(parts sums: [UInt64]) -> UInt64 {
+        sums.withUnsafeBytes { checksum($0) }
+    }
 
     /// A fast 64-bit checksum (not cryptographic: it finds damage): four lanes of 8-byte
     /// words, 32 bytes a step, each a multiply-xorshift, so that the four multiplications
@@ -124,7 +133,7 @@ struct SnapshotWriter {
         }
         for entry in entries {
             textOffsets.append(textLength)
-            guard let issue = entry.issue, issue.text.count > 0 else { continue }
+            guard let issue = entry.issue, issue.text.count > 0, !entry.textIsFile else { continue }
             let base = issue.text.withUnsafeBufferPointer { $0.baseAddress! }
             keep.append(issue.text)
             pending.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: base), iov_len: issue.text.count))
@@ -150,8 +159,17 @@ struct SnapshotWriter {
         let counts: [Int64] = [vo, vl, ro, rl, Int64(entries.count), Int64(index.ranges.count), Int64(index.sections.count),
                                Int64(index.articles.count), Int64(index.blocks.count), Int64(index.diagnostics.count),
                                Int64(index.strings.count), Int64(bitPattern: generation)]
-        var indexBytes: [UInt8] = []
-        func put<T>(_ array: [T]) { array.withUnsafeBytes { indexBytes.append(contentsOf: $0) } }
+        // The parts go to the file from the arrays they were built in (no 15 MB copy into
+        // one buffer); the checksum is taken over each part and then over the parts' sums.
+        var sums: [UInt64] = []
+        var indexLength = 0
+        func put<T>(_ array: [T]) {
+            array.withUnsafeBytes { bytes in
+                sums.append(SnapshotFormat.checksum(bytes))
+                indexLength += bytes.count
+                out.append(bytes: bytes)
+            }
+        }
         put(counts)
         put(index.entries)
         put(index.ranges)
@@ -159,22 +177,21 @@ struct SnapshotWriter {
         put(index.articles)
         put(index.blocks)
         put(index.diagnostics)
-        indexBytes.append(contentsOf: index.strings)
-        out.append(bytes: indexBytes)
+        put(index.strings)
         guard out.flush() else { return false }
 
         var header = [UInt8](repeating: 0, count: SnapshotFormat.headerSize)
-        let sum = indexBytes.withUnsafeBytes { SnapshotFormat.checksum($0) }
+        let sum = SnapshotFormat.checksum(parts: sums)
         header.withUnsafeMutableBytes { h in
             for (i, b) in SnapshotFormat.magic.enumerated() { h[i] = b }
             h.storeBytes(of: SnapshotFormat.formatVersion.littleEndian, toByteOffset: 8, as: UInt32.self)
             h.storeBytes(of: UInt32(SnapshotFormat.headerSize).littleEndian, toByteOffset: 12, as: UInt32.self)
             h.storeBytes(of: UInt64(indexOffset).littleEndian, toByteOffset: 16, as: UInt64.self)
-            h.storeBytes(of: UInt64(indexBytes.count).littleEndian, toByteOffset: 24, as: UInt64.self)
+            h.storeBytes(of: UInt64(indexLength).littleEndian, toByteOffset: 24, as: UInt64.self)
             h.storeBytes(of: sum.littleEndian, toByteOffset: 32, as: UInt64.self)
             h.storeBytes(of: UInt64(textStart).littleEndian, toByteOffset: 40, as: UInt64.self)
             h.storeBytes(of: UInt64(textLength).littleEndian, toByteOffset: 48, as: UInt64.self)
-            h.storeBytes(of: UInt64(indexOffset + indexBytes.count).littleEndian, toByteOffset: 56, as: UInt64.self)
+            h.storeBytes(of: UInt64(indexOffset + indexLength).littleEndian, toByteOffset: 56, as: UInt64.self)
         }
         return header.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) == $0.count }
     }
@@ -199,6 +216,7 @@ struct SnapshotWriter {
         (f[14], f[15]) = index.string(Array(issue.id.utf8))
         (f[16], f[17]) = index.string(Array(issue.path.utf8))
         (f[18], f[19]) = (Int64(textOffset), Int64(issue.text.count))
+        f[37] = entry.textIsFile ? 1 : 0
         if let date = issue.date {
             f[20] = Int64(date.year)
             f[21] = Int64(date.month ?? -1)
@@ -211,17 +229,23 @@ struct SnapshotWriter {
         (f[27], f[28]) = index.string(Array(issue.format.utf8))
         f[29] = Int64(index.ranges.count / SnapshotFormat.rangeFields)
         f[30] = Int64(issue.header.count)
-        for r in issue.header { index.ranges += [Int32(r.lower), Int32(r.upper)] }
+        for r in issue.header { index.ranges.append(Int32(r.lower)); index.ranges.append(Int32(r.upper)) }
         f[31] = Int64(index.sections.count / SnapshotFormat.sectionFields)
         f[32] = Int64(issue.sections.count)
         for s in issue.sections {
-            index.sections += [Int32(s.name.lower), Int32(s.name.upper), s.ordinal, s.line, s.articles.lowerBound, s.articles.upperBound]
+            index.sections.append(Int32(s.name.lower)); index.sections.append(Int32(s.name.upper))
+            index.sections.append(s.ordinal); index.sections.append(s.line)
+            index.sections.append(s.articles.lowerBound); index.sections.append(s.articles.upperBound)
         }
         f[33] = Int64(index.articles.count / SnapshotFormat.articleFields)
         f[34] = Int64(issue.articles.count)
         for a in issue.articles {
-            index.articles += [a.section, a.blocks.lowerBound, a.blocks.upperBound, a.titleCount, a.paragraphCount,
-                               a.subheadingCount, Int32(a.source?.lower ?? -1), Int32(a.source?.upper ?? -1), a.line]
+            // One append a value: an array literal here made a temporary array per article.
+            index.articles.append(a.section); index.articles.append(a.blocks.lowerBound)
+            index.articles.append(a.blocks.upperBound); index.articles.append(a.titleCount)
+            index.articles.append(a.paragraphCount); index.articles.append(a.subheadingCount)
+            index.articles.append(Int32(a.source?.lower ?? -1)); index.articles.append(Int32(a.source?.upper ?? -1))
+            index.articles.append(a.line)
         }
         f[35] = Int64(index.blocks.count / SnapshotFormat.blockFields)
         f[36] = Int64(issue.blocks.count)
@@ -365,13 +389,10 @@ final class SnapshotReader: @unchecked Sendable {
             throw Failure.damaged("bad header")
         }
         let index = UnsafeRawBufferPointer(rebasing: all[indexOffset..<(indexOffset + indexLength)])
-        guard SnapshotFormat.checksum(index) == UInt64(littleEndian: all.loadUnaligned(fromByteOffset: 32, as: UInt64.self)) else {
-            throw Failure.damaged("the index does not match its checksum")
-        }
         let countBytes = SnapshotFormat.countFields * 8
         guard index.count >= countBytes else { throw Failure.damaged("index too short") }
         let c = (0..<SnapshotFormat.countFields).map { Int(Int64(littleEndian: index.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self))) }
-        generation = UInt64(bitPattern: Int64(c[11]))
+        // The sizes come before the checksum (it is taken part by part): checked to fit first.
         guard c[4...10].allSatisfy({ $0 >= 0 && $0 < Int(Int32.max) }) else { throw Failure.damaged("bad counts") }
         let entryCount = c[4]
         var at = countBytes
@@ -380,6 +401,16 @@ final class SnapshotReader: @unchecked Sendable {
               c[5] % SnapshotFormat.rangeFields == 0, c[6] % SnapshotFormat.sectionFields == 0,
               c[7] % SnapshotFormat.articleFields == 0, c[8] % SnapshotFormat.blockFields == 0,
               c[9] % SnapshotFormat.diagnosticFields == 0 else { throw Failure.damaged("index sizes do not add up") }
+        var sums = [SnapshotFormat.checksum(UnsafeRawBufferPointer(rebasing: index[0..<countBytes]))]
+        var part = countBytes
+        for size in sizes {
+            sums.append(SnapshotFormat.checksum(UnsafeRawBufferPointer(rebasing: index[part..<(part + size)])))
+            part += size
+        }
+        guard SnapshotFormat.checksum(parts: sums) == UInt64(littleEndian: all.loadUnaligned(fromByteOffset: 32, as: UInt64.self)) else {
+            throw Failure.damaged("the index does not match its checksum")
+        }
+        generation = UInt64(bitPattern: Int64(c[11]))
         let base = index.baseAddress!
         entriesAt = (base + at).assumingMemoryBound(to: Int64.self); at += sizes[0]
         rangesAt = (base + at).assumingMemoryBound(to: Int32.self); at += sizes[1]
@@ -497,7 +528,10 @@ final class SnapshotReader: @unchecked Sendable {
                                           try string(Int64(r[5]), Int64(r[6]))))
         }
         guard f[13] == 1 else { return (nil, diagnostics) }
-        let textRange = try span(f[18], f[19], textLength)
+        // A text that is the file's bytes is not in the snapshot: its size is the file's.
+        let textIsFile = f[37] == 1
+        guard !textIsFile || (f[19] >= 0 && f[19] < Int64(IssueReader.maxFileBytes)) else { throw .damaged("bad text size") }
+        let textRange = textIsFile ? 0..<Int(f[19]) : try span(f[18], f[19], textLength)
         let n = textRange.count
         func range(_ lo: Int32, _ hi: Int32) throws(Failure) -> ByteRange {
             guard lo >= 0, lo <= hi, Int(hi) <= n else { throw .damaged("bad text range") }
@@ -543,8 +577,16 @@ final class SnapshotReader: @unchecked Sendable {
         if bad { throw .damaged("bad block") }
         let date: BulletinDate? = f[20] == Int64.min ? nil
             : BulletinDate(year: Int(f[20]), month: f[21] < 0 ? nil : Int(f[21]), day: f[22] < 0 ? nil : Int(f[22]))
-        let issue = Issue(id: try string(f[14], f[15]), path: try string(f[16], f[17]),
-                          text: IssueText(mapped: file, offset: textStart + textRange.lowerBound, count: n),
+        let issuePath = try string(f[16], f[17])
+        let text: IssueText
+        if textIsFile, n > 0, let path = pathBytes(k) {
+            text = IssueText(file: FileText(path: Array(path), displayPath: issuePath, stamp: stamp(k), count: n))
+        } else {
+            if textIsFile && n > 0 { throw .damaged("bad path") }
+            text = IssueText(mapped: file, offset: textStart + textRange.lowerBound, count: n)
+        }
+        let issue = Issue(id: try string(f[14], f[15]), path: issuePath,
+                          text: text,
                           date: date, number: f[23] == 1 ? Int(f[24]) : nil, header: header,
                           sections: sections, articles: articles, blocks: blocks,
                           encoding: f[25] < 0 ? nil : try string(f[25], f[26], among: Self.encodings),

@@ -201,6 +201,9 @@ public final class Session {
         runner.stopwords = stopwords
         let destination = out
         return try toScreen { target throws(OutputClosed) in
+            // A file whose text this statement read from the file (docs/SNAPSHOT.md) and that
+            // had changed since the load: said after the statement, once per file.
+            defer { for report in FileText.takeReports() { note("warning: " + report) } }
             do {
                 // The byte order mark starts a csv file, once; never on a terminal.
                 if mode == .csv, style.bom, !(destination === stdout && terminal != nil),

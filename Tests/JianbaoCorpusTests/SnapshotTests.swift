@@ -49,7 +49,10 @@ import JianbaoTestSupport
         #expect(FileManager.default.fileExists(atPath: Self.snapshotFile(cache, dir)))
         let warm = CorpusLoader.load(paths: [dir.path], cache: cache)
         #expect(warm.filesFromSnapshot == 4 && warm.filesRead == 0)
-        #expect(warm.issues.allSatisfy { $0.text.isMapped })
+        // Clean UTF-8 files are their texts: the snapshot keeps none, they are read from the
+        // files when needed; the UTF-16 file and the repaired one are mapped from the snapshot.
+        #expect(warm.issues.filter(\.text.isReadFromFile).map(\.id).sorted() == ["2024-01-05", "2024-02-05"])
+        #expect(warm.issues.filter(\.text.isMapped).map(\.id).sorted() == ["2024-03-05", "bad"])
         #expect(warm.cacheWarnings.isEmpty && cold.cacheWarnings.isEmpty)
         #expect(Self.fingerprint(warm) == Self.fingerprint(plain))
         #expect(Self.fingerprint(cold) == Self.fingerprint(plain))
@@ -116,6 +119,37 @@ import JianbaoTestSupport
         let settled = CorpusLoader.load(paths: [dir.path], cache: cache)
         #expect(settled.filesFromSnapshot == 4)
         #expect(Self.fingerprint(settled) == Self.fingerprint(after))
+    }
+
+    @Test func aTextReadFromItsFileAfterTheFileChangedKeepsItsSizeAndIsReported() throws {
+        let dir = try Self.corpus()
+        let (home, cache) = try Self.cache()
+        _ = home
+        _ = CorpusLoader.load(paths: [dir.path], cache: cache)
+        let warm = CorpusLoader.load(paths: [dir.path], cache: cache)
+        #expect(warm.filesFromSnapshot == 4)
+        _ = FileText.takeReports()
+        let shortened = warm.issues.first { $0.id == "2024-01-05" }!, grown = warm.issues.first { $0.id == "2024-02-05" }!
+        let sizes = (shortened.text.count, grown.text.count)
+        #expect(shortened.text.isReadFromFile && grown.text.isReadFromFile)
+        // Changed after the load and before the texts were first needed.
+        try dir.write("2024-01-05.txt", "· 动态\n")
+        try dir.write("sub/2024-02-05.txt", bytes: Array(String(repeating: "更长的文字。", count: 400).utf8) + [0xFF, 0xC3, 0x28])
+        let cut = shortened.text.array, longer = grown.text.array
+        #expect(cut.count == sizes.0 && longer.count == sizes.1)
+        #expect(cut.starts(with: Array("· 动态\n".utf8)) && cut.dropFirst("· 动态\n".utf8.count).allSatisfy { $0 == 0x20 })
+        #expect(longer.starts(with: Array("更长的文字。".utf8)))
+        // Cut where it was cut, the bytes are still UTF-8 (a split character became `?`s).
+        #expect(String(validating: cut, as: UTF8.self) != nil && String(validating: longer, as: UTF8.self) != nil)
+        // Every block still lies inside its text.
+        #expect(shortened.blocks.allSatisfy { Int($0.range.end) <= cut.count })
+        let reports = FileText.takeReports()
+        #expect(reports.count == 2, "\(reports)")
+        #expect(reports.contains { $0.contains("2024-01-05.txt changed after it was loaded") })
+        #expect(FileText.takeReports().isEmpty)
+        // Read once: asking again neither reads nor reports again.
+        _ = shortened.text.array
+        #expect(FileText.takeReports().isEmpty)
     }
 
     @Test func aFileJustWrittenIsNotTrustedToItsTimes() throws {

@@ -181,8 +181,7 @@ public final class FileText: @unchecked Sendable {
             problem = "cannot open it: " + errnoText()
         } else {
             defer { close(fd) }
-            var before = stat()
-            if fstat(fd, &before) != 0 || FileStamp(before) != stamp { problem = "its size or times differ" }
+            // One look at the stamp, after the read: a change before or during it shows there.
             while filled < count {
                 let n = Glibc.read(fd, p + filled, count - filled)
                 if n < 0 && errno == EINTR { continue }
@@ -191,7 +190,7 @@ public final class FileText: @unchecked Sendable {
                 filled += n
             }
             var after = stat()
-            if problem == nil, fstat(fd, &after) != 0 || FileStamp(after) != stamp { problem = "it changed while read" }
+            if problem == nil, fstat(fd, &after) != 0 || FileStamp(after) != stamp { problem = "its size or times differ" }
         }
         if filled < count {
             (p + filled).initialize(repeating: 0x20, count: count - filled)

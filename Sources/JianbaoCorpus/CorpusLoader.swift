@@ -19,6 +19,8 @@ public struct LoadResult: Sendable {
     public var figureStore: SnapshotFigures?
     /// Where its whole-corpus word statistics are kept, likewise.
     public var wordStore: SnapshotWords?
+    /// Its texts read from their files, to be kept in the snapshot once all have been read.
+    public var textStore: SnapshotTexts?
 }
 
 /// Loads corpora from paths or from bytes in memory.
@@ -112,6 +114,13 @@ public enum CorpusLoader {
                                                      generation: generation, issueCount: result.issues.count)
                 result.wordStore = SnapshotWords(cache: cache, path: String(cache.figuresPath(forRoot: root).dropLast(".figures".count)) + ".words",
                                                  generation: generation, issueCount: result.issues.count)
+                // Texts read from their files, when the snapshot was not written again.
+                if let snapshot, generation == snapshot.generation {
+                    let texts = snapshot.fileTexts
+                    if !texts.isEmpty {
+                        result.textStore = SnapshotTexts(cache: cache, path: cache.path(forRoot: root), generation: generation, texts: texts)
+                    }
+                }
             }
         }
         result.cacheWarnings = cacheWarnings

@@ -142,6 +142,8 @@ public final class FileText: @unchecked Sendable {
     /// The bytes once read (`count` of them, never freed before deinit); nil before.
     private let loaded = Atomic<UnsafeMutablePointer<UInt8>?>(nil)
     private let reading = Mutex<Void>(())
+    /// Whether the file had changed when its text was read (the bytes are then not its text).
+    private let changed = Atomic<Bool>(false)
 
     /// What changed files said when their texts were read: taken by the program and shown
     /// as warnings after the statement that read them.
@@ -163,6 +165,7 @@ public final class FileText: @unchecked Sendable {
             if let p = loaded.load(ordering: .acquiring) { return p }
             let p = UnsafeMutablePointer<UInt8>.allocate(capacity: max(count, 1))
             if let problem = read(into: p) {
+                changed.store(true, ordering: .relaxed)
                 Self.replaceIllFormed(p, count)
                 Self.reports.withLock { $0.append("\(displayPath) changed after it was loaded (\(problem)); its text is read as it is now, cut or padded to \(count) bytes: reload the corpus") }
             }
@@ -170,6 +173,13 @@ public final class FileText: @unchecked Sendable {
             return p
         }
     }
+
+    /// Whether the text has been read: true once `bytes` has been asked for.
+    var isRead: Bool { loaded.load(ordering: .acquiring) != nil }
+
+    /// Whether the text, once read, is the file's as the snapshot knew it (not cut, padded or
+    /// repaired because the file had changed).
+    var isAsKept: Bool { isRead && !changed.load(ordering: .relaxed) }
 
     /// Fills `p` with the file's first `count` bytes (spaces after its end); what did not
     /// match the stamp, or nil.

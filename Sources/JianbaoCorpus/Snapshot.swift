@@ -392,6 +392,9 @@ final class SnapshotReader: @unchecked Sendable {
     let generation: UInt64
     let entryCount: Int
     private let textStart: Int, textLength: Int
+    private let indexOffset: Int, indexLength: Int
+    /// The texts this reader made to be read from their files, by entry.
+    private var madeFileTexts: [(entry: Int, text: FileText)] = []
     private let entriesAt: UnsafePointer<Int64>
     private let rangesAt: UnsafePointer<Int32>, sectionsAt: UnsafePointer<Int32>, articlesAt: UnsafePointer<Int32>
     private let blocksAt: UnsafePointer<Int32>, diagnosticsAt: UnsafePointer<Int32>
@@ -431,7 +434,9 @@ final class SnapshotReader: @unchecked Sendable {
         }
         let format = UInt32(littleEndian: all.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
         guard format == SnapshotFormat.formatVersion else { throw Failure.otherVersion }
-        let indexOffset = u64(16), indexLength = u64(24), total = u64(56)
+        indexOffset = u64(16)
+        indexLength = u64(24)
+        let total = u64(56)
         textStart = u64(40)
         textLength = u64(48)
         guard total == all.count else { throw Failure.damaged("cut short (\(all.count) of \(total) bytes)") }
@@ -503,6 +508,62 @@ final class SnapshotReader: @unchecked Sendable {
             byPathMade = made
         }
         return byPathMade![path]
+    }
+
+    /// The texts made so far to be read from their files, by entry, in entry order.
+    var fileTexts: [(entry: Int, text: FileText)] {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return madeFileTexts.sorted { $0.entry < $1.entry }
+    }
+
+    /// Writes this snapshot again to `fd` with `texts` (each an entry's text read from its
+    /// file, read and unchanged) kept in it: the texts already kept, then these, then the
+    /// index with those entries pointing at them. Its generation stays: it holds the same
+    /// corpus. False on a failed write.
+    func write(keeping texts: [(entry: Int, text: FileText)], to fd: Int32) -> Bool {
+        guard texts.allSatisfy({ $0.entry >= 0 && $0.entry < entryCount && $0.text.isAsKept }) else { return false }
+        let all = UnsafeRawBufferPointer(file.bytes)
+        var vectors: [iovec] = [iovec(iov_base: UnsafeMutableRawPointer(mutating: all.baseAddress!), iov_len: textStart + textLength)]
+        var index = Array(all[indexOffset..<(indexOffset + indexLength)])
+        var length = textLength
+        for (k, text) in texts {
+            vectors.append(iovec(iov_base: UnsafeMutableRawPointer(text.bytes), iov_len: text.count))
+            let at = SnapshotFormat.countFields * 8 + (k * SnapshotFormat.entryFields) * 8
+            index.withUnsafeMutableBytes { p in
+                p.storeBytes(of: Int64(length).littleEndian, toByteOffset: at + 18 * 8, as: Int64.self)
+                p.storeBytes(of: Int64(0), toByteOffset: at + 37 * 8, as: Int64.self)
+            }
+            length += text.count
+        }
+        let pad = (8 - (textStart + length) % 8) % 8
+        let padding = [UInt8](repeating: 0, count: 8)
+        let newIndexOffset = textStart + length + pad
+        var header = Array(all[0..<SnapshotFormat.headerSize])
+        header.withUnsafeMutableBytes { h in
+            h.storeBytes(of: UInt64(newIndexOffset).littleEndian, toByteOffset: 16, as: UInt64.self)
+            h.storeBytes(of: index.withUnsafeBytes { SnapshotFormat.checksum($0) }.littleEndian, toByteOffset: 32, as: UInt64.self)
+            h.storeBytes(of: UInt64(length).littleEndian, toByteOffset: 48, as: UInt64.self)
+            h.storeBytes(of: UInt64(newIndexOffset + index.count).littleEndian, toByteOffset: 56, as: UInt64.self)
+        }
+        return withExtendedLifetime(texts) {
+            padding.withUnsafeBytes { pd in
+                index.withUnsafeBytes { ix in
+                    vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: pd.baseAddress!), iov_len: pad))
+                    vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: ix.baseAddress!), iov_len: ix.count))
+                    var batch: [iovec] = []
+                    for vector in vectors {
+                        batch.append(vector)
+                        if batch.count == 512 {
+                            guard writeAll(fd, &batch) else { return false }
+                            batch.removeAll(keepingCapacity: true)
+                        }
+                    }
+                    guard writeAll(fd, &batch) else { return false }
+                    return header.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) == $0.count }
+                }
+            }
+        }
     }
 
     /// How many entries hold an issue (the others are files that yielded none).
@@ -625,7 +686,11 @@ final class SnapshotReader: @unchecked Sendable {
         let issuePath = try string(f[16], f[17])
         let text: IssueText
         if textIsFile, n > 0, let path = pathBytes(k) {
-            text = IssueText(file: FileText(path: Array(path), displayPath: issuePath, stamp: stamp(k), count: n))
+            let fileText = FileText(path: Array(path), displayPath: issuePath, stamp: stamp(k), count: n)
+            pthread_mutex_lock(&mutex)
+            madeFileTexts.append((k, fileText))
+            pthread_mutex_unlock(&mutex)
+            text = IssueText(file: fileText)
         } else {
             if textIsFile && n > 0 { throw .damaged("bad path") }
             text = IssueText(mapped: file, offset: textStart + textRange.lowerBound, count: n)

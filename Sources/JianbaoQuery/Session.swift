@@ -153,7 +153,9 @@ public final class Session {
         switch input.take(line, origin: origin) {
         case .nothing: return .ready
         case .more: return .needMore
-        case .meta(let command, let at): return try meta(command, origin: at)
+        case .meta(let command, let at):
+            defer { settleTexts() }
+            return try meta(command, origin: at)
         case .statement(let text, let at): return try run(text, origin: at)
         case .tooLong(let error, let text, let at):
             report(error, in: text, origin: at)
@@ -192,6 +194,14 @@ public final class Session {
         value == value.rounded() ? String(Int(value)) : String(value)
     }
 
+    /// After a statement or command: the files whose texts it read from the file (docs/
+    /// SNAPSHOT.md) and that had changed since the load are said, once each; and once every
+    /// such text has been read, the texts are kept in the snapshot.
+    private func settleTexts() {
+        for report in FileText.takeReports() { note("warning: " + report) }
+        corpus.keepTexts()
+    }
+
     /// Runs one statement text (one or more statements) and reports its failure.
     func run(_ text: String, origin: LineOrigin) throws(OutputClosed) -> Feed {
         Cancellation.clearInterrupt()
@@ -203,7 +213,7 @@ public final class Session {
         return try toScreen { target throws(OutputClosed) in
             // A file whose text this statement read from the file (docs/SNAPSHOT.md) and that
             // had changed since the load: said after the statement, once per file.
-            defer { for report in FileText.takeReports() { note("warning: " + report) } }
+            defer { settleTexts() }
             do {
                 // The byte order mark starts a csv file, once; never on a terminal.
                 if mode == .csv, style.bom, !(destination === stdout && terminal != nil),

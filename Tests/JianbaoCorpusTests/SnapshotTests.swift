@@ -143,13 +143,70 @@ import JianbaoTestSupport
         #expect(String(validating: cut, as: UTF8.self) != nil && String(validating: longer, as: UTF8.self) != nil)
         // Every block still lies inside its text.
         #expect(shortened.blocks.allSatisfy { Int($0.range.end) <= cut.count })
-        let reports = FileText.takeReports()
+        // The reports are the process's: tests running beside this one may add theirs.
+        func ours() -> [String] { FileText.takeReports().filter { $0.contains(dir.path) } }
+        let reports = ours()
         #expect(reports.count == 2, "\(reports)")
         #expect(reports.contains { $0.contains("2024-01-05.txt changed after it was loaded") })
-        #expect(FileText.takeReports().isEmpty)
+        #expect(ours().isEmpty)
         // Read once: asking again neither reads nor reports again.
         _ = shortened.text.array
-        #expect(FileText.takeReports().isEmpty)
+        #expect(ours().isEmpty)
+    }
+
+    static func size(_ path: String) -> Int {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int(st.st_size) : -1
+    }
+
+    @Test func textsReadFromTheirFilesAreKeptInTheSnapshotOnceAllHaveBeenRead() throws {
+        let dir = try Self.corpus()
+        let (home, cache) = try Self.cache()
+        _ = home
+        let plain = CorpusLoader.load(paths: [dir.path])
+        _ = CorpusLoader.load(paths: [dir.path], cache: cache)
+        let file = Self.snapshotFile(cache, dir)
+        let indexOnly = Self.size(file)
+        let warm = CorpusLoader.load(paths: [dir.path], cache: cache)
+        let store = try #require(warm.textStore)
+        let fromFiles = warm.issues.filter(\.text.isReadFromFile)
+        #expect(fromFiles.count == 2)
+        // One of the two read: nothing is written.
+        _ = fromFiles[0].text.array
+        store.keepIfAllRead()
+        #expect(!store.isSettled && Self.size(file) == indexOnly)
+        _ = fromFiles[1].text.array
+        store.keepIfAllRead()
+        #expect(store.isSettled)
+        // The texts are in it now (the index after them is aligned to 8 bytes).
+        let texts = fromFiles.reduce(0) { $0 + $1.text.count }
+        #expect(Self.size(file) >= indexOnly + texts - 7 && Self.size(file) <= indexOnly + texts + 7, "\(Self.size(file)) \(indexOnly) \(texts)")
+        let kept = CorpusLoader.load(paths: [dir.path], cache: cache)
+        #expect(kept.filesFromSnapshot == 4 && kept.filesRead == 0 && kept.cacheWarnings.isEmpty)
+        #expect(kept.issues.allSatisfy { $0.text.isMapped })
+        #expect(kept.textStore == nil)
+        #expect(Self.fingerprint(kept) == Self.fingerprint(plain))
+        // The same corpus, so the same generation: what is kept beside the snapshot still serves.
+        #expect(kept.figureStore != nil && kept.figureStore?.generation == warm.figureStore?.generation)
+    }
+
+    @Test func textsAreNotKeptWhenAFileChangedBeforeItsTextWasRead() throws {
+        let dir = try Self.corpus()
+        let (home, cache) = try Self.cache()
+        _ = home
+        _ = CorpusLoader.load(paths: [dir.path], cache: cache)
+        let file = Self.snapshotFile(cache, dir)
+        let indexOnly = Self.size(file)
+        let warm = CorpusLoader.load(paths: [dir.path], cache: cache)
+        let store = try #require(warm.textStore)
+        try dir.write("2024-01-05.txt", "· 动态\n标题一\n别的文字。\n")
+        for issue in warm.issues { _ = issue.text.array }
+        store.keepIfAllRead()
+        #expect(store.isSettled && Self.size(file) == indexOnly)
+        #expect(FileText.takeReports().contains { $0.contains(dir.path + "/2024-01-05.txt changed after it was loaded") })
+        let next = CorpusLoader.load(paths: [dir.path], cache: cache)
+        #expect(next.filesRead == 1 && next.filesFromSnapshot == 3)
+        #expect(next.issues.first { $0.id == "2024-01-05" }.map { String(decoding: $0.text.array, as: UTF8.self) } == "· 动态\n标题一\n别的文字。\n")
     }
 
     @Test func aFileJustWrittenIsNotTrustedToItsTimes() throws {

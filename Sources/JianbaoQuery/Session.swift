@@ -210,10 +210,9 @@ public final class Session {
                                      progress: terminal?.progress)
         runner.stopwords = stopwords
         let destination = out
+        // After the statement's output has been shown.
+        defer { settleTexts() }
         return try toScreen { target throws(OutputClosed) in
-            // A file whose text this statement read from the file (docs/SNAPSHOT.md) and that
-            // had changed since the load: said after the statement, once per file.
-            defer { settleTexts() }
             do {
                 // The byte order mark starts a csv file, once; never on a terminal.
                 if mode == .csv, style.bom, !(destination === stdout && terminal != nil),

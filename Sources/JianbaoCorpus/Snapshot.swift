@@ -24,7 +24,7 @@ struct SnapshotEntry: Sendable {
 enum SnapshotFormat {
     static let magic: [UInt8] = Array("JBSNAP\r\n".utf8)
     /// Bumped whenever the layout or what the reader produces changes meaning.
-    static let formatVersion: UInt32 = 4
+    static let formatVersion: UInt32 = 5
     static let headerSize = 64
     /// Int64 fields in an entry record.
     static let entryFields = 40
@@ -191,7 +191,7 @@ enum SnapshotWriter {
         _ = Parallel.map(chunks.count) { c in
             for k in chunks[c] { encode(entries[k], at: placed[k], textOffset: offsets[k], k, parts, buffer) }
         }
-        let sum = SnapshotFormat.checksum(UnsafeRawBufferPointer(index))
+        let sum = KeptFile.blockChecksum(UnsafeRawBufferPointer(index))
         out.append(bytes: UnsafeRawBufferPointer(index))
         guard out.flush() else { return false }
 
@@ -446,7 +446,7 @@ final class SnapshotReader: @unchecked Sendable {
             throw Failure.damaged("bad header")
         }
         let index = UnsafeRawBufferPointer(rebasing: all[indexOffset..<(indexOffset + indexLength)])
-        guard SnapshotFormat.checksum(index) == UInt64(littleEndian: all.loadUnaligned(fromByteOffset: 32, as: UInt64.self)) else {
+        guard KeptFile.blockChecksum(index) == UInt64(littleEndian: all.loadUnaligned(fromByteOffset: 32, as: UInt64.self)) else {
             throw Failure.damaged("the index does not match its checksum")
         }
         let countBytes = SnapshotFormat.countFields * 8
@@ -542,7 +542,7 @@ final class SnapshotReader: @unchecked Sendable {
         var header = Array(all[0..<SnapshotFormat.headerSize])
         header.withUnsafeMutableBytes { h in
             h.storeBytes(of: UInt64(newIndexOffset).littleEndian, toByteOffset: 16, as: UInt64.self)
-            h.storeBytes(of: index.withUnsafeBytes { SnapshotFormat.checksum($0) }.littleEndian, toByteOffset: 32, as: UInt64.self)
+            h.storeBytes(of: index.withUnsafeBytes { KeptFile.blockChecksum($0) }.littleEndian, toByteOffset: 32, as: UInt64.self)
             h.storeBytes(of: UInt64(length).littleEndian, toByteOffset: 48, as: UInt64.self)
             h.storeBytes(of: UInt64(newIndexOffset + index.count).littleEndian, toByteOffset: 56, as: UInt64.self)
         }

@@ -30,7 +30,15 @@ public struct Corpus: Sendable {
     /// The files the issues were read from, by (device, inode): `.output` refuses them.
     public private(set) var files: Set<FileIdentity> = []
 
+    /// The texts of a warm load read from their files, kept in the snapshot once all have
+    /// been read (`keepTexts`); nil when there are none or the corpus is more than one load.
+    public private(set) var textStore: SnapshotTexts?
+
     public init() {}
+
+    /// Keeps the texts read from their files in the snapshot once statements have read all of
+    /// them (docs/SNAPSHOT.md): called after each statement.
+    public func keepTexts() { textStore?.keepIfAllRead() }
 
     public init(_ result: LoadResult) {
         append(result)
@@ -68,6 +76,7 @@ public struct Corpus: Sendable {
             figures = FigureIndex(issues, names: names)
         }
         words = WordIndex(issues, names: names, store: first ? result.wordStore : nil)
+        textStore = first ? result.textStore : nil
     }
 
     /// Each issue of `added` whose id an issue before it (in `loaded`, then in `added`) has

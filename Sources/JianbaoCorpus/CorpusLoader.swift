@@ -19,6 +19,8 @@ public struct LoadResult: Sendable {
     public var figureStore: SnapshotFigures?
     /// Where its whole-corpus word statistics are kept, likewise.
     public var wordStore: SnapshotWords?
+    /// Its texts read from their files, to be kept in the snapshot once all have been read.
+    public var textStore: SnapshotTexts?
 }
 
 /// Loads corpora from paths or from bytes in memory.
@@ -66,7 +68,7 @@ public enum CorpusLoader {
                 if let (issue, diagnostics) = try? snapshot.result(k) {
                     let stamp = snapshot.stamp(k)
                     return Loaded(result: .issue(issue, diagnostics), identity: FileIdentity(device: stamp.device, inode: stamp.inode),
-                                  stamp: stamp, origin: .snapshot)
+                                  stamp: stamp, origin: .snapshot, textIsFile: issue?.text.isReadFromFile ?? false)
                 }
                 var loaded = read(file, encoding: fileEncodings[i])
                 loaded.origin = .damagedEntry
@@ -98,7 +100,7 @@ public enum CorpusLoader {
                 for (i, loaded) in results.enumerated() where keepable(loaded) {
                     guard case .issue(let issue, let diagnostics) = loaded.result else { continue }
                     entries.append(SnapshotEntry(pathBytes: files[i].bytes, stamp: loaded.stamp!, forcedEncoding: fileEncodings[i] ?? "",
-                                                 issue: issue, diagnostics: diagnostics))
+                                                 issue: issue, diagnostics: diagnostics, textIsFile: loaded.textIsFile))
                 }
                 generation = UInt64.random(in: 1...UInt64.max)
                 if let reason = cache.write(entries, root: root, generation: generation!) {
@@ -112,6 +114,13 @@ public enum CorpusLoader {
                                                      generation: generation, issueCount: result.issues.count)
                 result.wordStore = SnapshotWords(cache: cache, path: String(cache.figuresPath(forRoot: root).dropLast(".figures".count)) + ".words",
                                                  generation: generation, issueCount: result.issues.count)
+                // Texts read from their files, when the snapshot was not written again.
+                if let snapshot, generation == snapshot.generation {
+                    let texts = snapshot.fileTexts
+                    if !texts.isEmpty {
+                        result.textStore = SnapshotTexts(cache: cache, path: cache.path(forRoot: root), generation: generation, texts: texts)
+                    }
+                }
             }
         }
         result.cacheWarnings = cacheWarnings
@@ -126,6 +135,8 @@ public enum CorpusLoader {
         /// The file's stamp when read; unknown when it changed meanwhile; nil when unreadable.
         var stamp: FileStamp?
         var origin = Origin.read
+        /// The issue's text is the file's bytes themselves (the reader used them as read).
+        var textIsFile = false
     }
 
     /// Reads and parses one file.
@@ -138,7 +149,14 @@ public enum CorpusLoader {
             // cannot be opened is not kept in the snapshot (no stamp): once the library is
             // there, the unchanged file must be read again.
             let libraryMissing = DocumentReader.Form.of(path: path, bytes: bytes).libraryIsMissing
-            return Loaded(result: result, identity: identity, stamp: libraryMissing ? nil : stamp)
+            // The reader's zero-copy path: a clean UTF-8 text file becomes an issue whose text
+            // shares the very storage of the bytes read, so the text is the file's bytes.
+            var textIsFile = false
+            if case .issue(let issue?, _) = result, issue.text.count == bytes.count, issue.text.count > 0 {
+                let a = bytes.withUnsafeBufferPointer { $0.baseAddress }
+                textIsFile = issue.text.withUnsafeBufferPointer { $0.baseAddress } == a
+            }
+            return Loaded(result: result, identity: identity, stamp: libraryMissing ? nil : stamp, textIsFile: textIsFile)
         case .failure(.system(let reason)):
             return Loaded(result: .issue(nil, [Diagnostic(.error, file: file.path, "cannot read: \(reason)")]))
         case .failure(.notAFile):

@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// One file's entry in a snapshot: what reading it produced, and the stamp of the file then.
-struct SnapshotEntry {
+struct SnapshotEntry: Sendable {
     /// The path as the operating system takes it.
     var pathBytes: [UInt8]
     var stamp: FileStamp
@@ -11,6 +11,9 @@ struct SnapshotEntry {
     var forcedEncoding: String
     var issue: Issue?
     var diagnostics: [Diagnostic]
+    /// The issue's text is exactly the file's bytes (clean UTF-8 used as read): the snapshot
+    /// keeps no copy of it, and a later run reads it from the file when it is needed.
+    var textIsFile = false
 }
 
 /// The binary layout of a snapshot file (docs/SNAPSHOT.md "Layout"): a 64-byte header, the
@@ -21,7 +24,7 @@ struct SnapshotEntry {
 enum SnapshotFormat {
     static let magic: [UInt8] = Array("JBSNAP\r\n".utf8)
     /// Bumped whenever the layout or what the reader produces changes meaning.
-    static let formatVersion: UInt32 = 3
+    static let formatVersion: UInt32 = 5
     static let headerSize = 64
     /// Int64 fields in an entry record.
     static let entryFields = 40
@@ -79,25 +82,37 @@ enum SnapshotFormat {
 }
 
 /// Writes a snapshot into a file descriptor.
-struct SnapshotWriter {
-    private var index = Index()
+///
+/// The index is laid out before it is made: a first pass over the entries sums what each adds
+/// to every part (records, string bytes), so every entry knows where its records go. Then the
+/// entries are encoded on all cores straight into one buffer the size of the index, in place,
+/// and the buffer goes to the file with one write: no array grows, no part is copied.
+enum SnapshotWriter {
+    /// Where one entry's records start in each part of the index: Int32s for the record parts,
+    /// bytes for the string table.
+    private struct Place {
+        var diagnostics = 0, ranges = 0, sections = 0, articles = 0, blocks = 0, strings = 0
+    }
 
-    /// Records and arrays as they are built; strings are collected and appended last.
-    private struct Index {
-        var entries: [Int64] = []
-        var ranges: [Int32] = []
-        var sections: [Int32] = []
-        var articles: [Int32] = []
-        var blocks: [Int32] = []
-        var diagnostics: [Int32] = []
-        var strings: [UInt8] = []
+    /// Byte offsets of the parts of the index, and its length.
+    private struct Parts {
+        var entries = 0, ranges = 0, sections = 0, articles = 0, blocks = 0, diagnostics = 0, strings = 0, end = 0
 
-        /// (offset, length) of bytes in the string table.
-        mutating func string<S: Collection>(_ bytes: S) -> (Int64, Int64) where S.Element == UInt8 {
-            let offset = Int64(strings.count)
-            strings.append(contentsOf: bytes)
-            return (offset, Int64(bytes.count))
+        init(entryCount: Int, sizes total: Place) {
+            entries = SnapshotFormat.countFields * 8
+            ranges = entries + entryCount * SnapshotFormat.entryFields * 8
+            sections = ranges + total.ranges * 4
+            articles = sections + total.sections * 4
+            blocks = articles + total.articles * 4
+            diagnostics = blocks + total.blocks * 4
+            strings = diagnostics + total.diagnostics * 4
+            end = strings + total.strings
         }
+    }
+
+    /// The buffer the index is made in, shared by the threads that fill their own places in it.
+    private struct Buffer: @unchecked Sendable {
+        let base: UnsafeMutableRawPointer
     }
 
     /// Writes `entries` (with `root` and `version` in the index) to `fd`; false on a failed write.
@@ -107,15 +122,16 @@ struct SnapshotWriter {
             entry.issue?.blocks.allSatisfy { $0.line >= 0 && $0.line < SnapshotFormat.blockLineLimit } ?? true
         }
         let entries = entries.allSatisfy(fits) ? entries : entries.filter(fits)
-        var writer = SnapshotWriter()
         var out = BufferedWriter(fd: fd)
         out.append(bytes: [UInt8](repeating: 0, count: SnapshotFormat.headerSize))
         let textStart = SnapshotFormat.headerSize
         var textLength = 0
         var textOffsets: [Int] = []
+        textOffsets.reserveCapacity(entries.count)
         guard out.flush() else { return false }
         // The texts go from where they are (the reader's arrays, an older snapshot's mapping)
-        // to the file with writev, 512 at a time: no copy through a buffer.
+        // to the file with writev, 512 at a time: no copy through a buffer. A text that is its
+        // file's bytes is not kept (docs/SNAPSHOT.md "Texts read from their files").
         var pending: [iovec] = []
         var keep: [IssueText] = []
         func send() -> Bool {
@@ -124,7 +140,7 @@ struct SnapshotWriter {
         }
         for entry in entries {
             textOffsets.append(textLength)
-            guard let issue = entry.issue, issue.text.count > 0 else { continue }
+            guard let issue = entry.issue, issue.text.count > 0, !entry.textIsFile else { continue }
             let base = issue.text.withUnsafeBufferPointer { $0.baseAddress! }
             keep.append(issue.text)
             pending.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: base), iov_len: issue.text.count))
@@ -137,68 +153,118 @@ struct SnapshotWriter {
         out.append(bytes: [UInt8](repeating: 0, count: pad))
         let indexOffset = textStart + textLength + pad
 
-        let (vo, vl) = writer.index.string(Array(SnapshotFormat.programVersion(version).utf8))
-        let (ro, rl) = writer.index.string(Array(root.utf8))
-        // Sized once: the arrays grow to tens of megabytes.
-        let issues = entries.compactMap(\.issue)
-        writer.index.entries.reserveCapacity(entries.count * SnapshotFormat.entryFields)
-        writer.index.blocks.reserveCapacity(issues.reduce(0) { $0 + $1.blocks.count } * SnapshotFormat.blockFields)
-        writer.index.articles.reserveCapacity(issues.reduce(0) { $0 + $1.articles.count } * SnapshotFormat.articleFields)
-        writer.index.sections.reserveCapacity(issues.reduce(0) { $0 + $1.sections.count } * SnapshotFormat.sectionFields)
-        for (k, entry) in entries.enumerated() { writer.add(entry, textOffset: textOffsets[k]) }
-        let index = writer.index
-        let counts: [Int64] = [vo, vl, ro, rl, Int64(entries.count), Int64(index.ranges.count), Int64(index.sections.count),
-                               Int64(index.articles.count), Int64(index.blocks.count), Int64(index.diagnostics.count),
-                               Int64(index.strings.count), Int64(bitPattern: generation)]
-        var indexBytes: [UInt8] = []
-        func put<T>(_ array: [T]) { array.withUnsafeBytes { indexBytes.append(contentsOf: $0) } }
-        put(counts)
-        put(index.entries)
-        put(index.ranges)
-        put(index.sections)
-        put(index.articles)
-        put(index.blocks)
-        put(index.diagnostics)
-        indexBytes.append(contentsOf: index.strings)
-        out.append(bytes: indexBytes)
+        // Where each entry's records go.
+        let versionBytes = Array(SnapshotFormat.programVersion(version).utf8), rootBytes = Array(root.utf8)
+        var places: [Place] = []
+        places.reserveCapacity(entries.count)
+        var at = Place(strings: versionBytes.count + rootBytes.count)
+        for entry in entries {
+            places.append(at)
+            at.strings += entry.pathBytes.count + entry.forcedEncoding.utf8.count
+            at.diagnostics += entry.diagnostics.count * SnapshotFormat.diagnosticFields
+            for d in entry.diagnostics { at.strings += d.file.utf8.count + d.message.utf8.count }
+            guard let issue = entry.issue else { continue }
+            at.strings += issue.id.utf8.count + issue.path.utf8.count + (issue.encoding?.utf8.count ?? 0) + issue.format.utf8.count
+            at.ranges += issue.header.count * SnapshotFormat.rangeFields
+            at.sections += issue.sections.count * SnapshotFormat.sectionFields
+            at.articles += issue.articles.count * SnapshotFormat.articleFields
+            at.blocks += issue.blocks.count * SnapshotFormat.blockFields
+        }
+        // Records and string offsets are Int32: a corpus past that is read each time instead.
+        guard [at.ranges, at.sections, at.articles, at.blocks, at.diagnostics, at.strings].allSatisfy({ $0 < Int(Int32.max) }) else {
+            errno = EFBIG
+            return false
+        }
+        let parts = Parts(entryCount: entries.count, sizes: at)
+        guard let raw = allocateIndex(parts.end) else { return false }
+        defer { munmap(raw, parts.end) }
+        let index = UnsafeMutableRawBufferPointer(start: raw, count: parts.end)
+        let counts: [Int64] = [0, Int64(versionBytes.count), Int64(versionBytes.count), Int64(rootBytes.count), Int64(entries.count),
+                               Int64(at.ranges), Int64(at.sections), Int64(at.articles), Int64(at.blocks), Int64(at.diagnostics),
+                               Int64(at.strings), Int64(bitPattern: generation)]
+        counts.withUnsafeBytes { index.copyMemory(from: $0) }
+        (raw + parts.strings).copyMemory(from: versionBytes, byteCount: versionBytes.count)
+        (raw + parts.strings + versionBytes.count).copyMemory(from: rootBytes, byteCount: rootBytes.count)
+        let buffer = Buffer(base: raw)
+        let chunks = Parallel.chunks(entries.count, perCore: 4)
+        let placed = places, offsets = textOffsets
+        _ = Parallel.map(chunks.count) { c in
+            for k in chunks[c] { encode(entries[k], at: placed[k], textOffset: offsets[k], k, parts, buffer) }
+        }
+        let sum = KeptFile.blockChecksum(UnsafeRawBufferPointer(index))
+        out.append(bytes: UnsafeRawBufferPointer(index))
         guard out.flush() else { return false }
 
         var header = [UInt8](repeating: 0, count: SnapshotFormat.headerSize)
-        let sum = indexBytes.withUnsafeBytes { SnapshotFormat.checksum($0) }
         header.withUnsafeMutableBytes { h in
             for (i, b) in SnapshotFormat.magic.enumerated() { h[i] = b }
             h.storeBytes(of: SnapshotFormat.formatVersion.littleEndian, toByteOffset: 8, as: UInt32.self)
             h.storeBytes(of: UInt32(SnapshotFormat.headerSize).littleEndian, toByteOffset: 12, as: UInt32.self)
             h.storeBytes(of: UInt64(indexOffset).littleEndian, toByteOffset: 16, as: UInt64.self)
-            h.storeBytes(of: UInt64(indexBytes.count).littleEndian, toByteOffset: 24, as: UInt64.self)
+            h.storeBytes(of: UInt64(parts.end).littleEndian, toByteOffset: 24, as: UInt64.self)
             h.storeBytes(of: sum.littleEndian, toByteOffset: 32, as: UInt64.self)
             h.storeBytes(of: UInt64(textStart).littleEndian, toByteOffset: 40, as: UInt64.self)
             h.storeBytes(of: UInt64(textLength).littleEndian, toByteOffset: 48, as: UInt64.self)
-            h.storeBytes(of: UInt64(indexOffset + indexBytes.count).littleEndian, toByteOffset: 56, as: UInt64.self)
+            h.storeBytes(of: UInt64(indexOffset + parts.end).littleEndian, toByteOffset: 56, as: UInt64.self)
         }
         return header.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) == $0.count }
     }
 
-    private mutating func add(_ entry: SnapshotEntry, textOffset: Int) {
-        var f = [Int64](repeating: -1, count: SnapshotFormat.entryFields)
-        (f[0], f[1]) = index.string(entry.pathBytes)
-        let s = entry.stamp
-        (f[2], f[3], f[4], f[5], f[6]) = (s.size, s.mtime, s.mtimeNanoseconds, s.ctime, s.ctimeNanoseconds)
-        (f[7], f[8]) = (Int64(bitPattern: s.device), Int64(bitPattern: s.inode))
-        (f[9], f[10]) = index.string(Array(entry.forcedEncoding.utf8))
-        f[11] = Int64(index.diagnostics.count / SnapshotFormat.diagnosticFields)
-        f[12] = Int64(entry.diagnostics.count)
-        for d in entry.diagnostics {
-            let (fo, fl) = index.string(Array(d.file.utf8))
-            let (mo, ml) = index.string(Array(d.message.utf8))
-            let severity: Int32 = switch d.severity { case .note: 0; case .warning: 1; case .error: 2 }
-            index.diagnostics += [severity, Int32(fo), Int32(fl), Int32(clamping: d.line ?? -1), Int32(clamping: d.column ?? -1), Int32(mo), Int32(ml)]
+    /// Memory for an index of `count` bytes, its pages made at once (one call, not a fault
+    /// per page while it is filled); nil when there is none.
+    private static func allocateIndex(_ count: Int) -> UnsafeMutableRawPointer? {
+        let p = mmap(nil, count, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0)
+        guard let p, p != MAP_FAILED else {
+            errno = ENOMEM
+            return nil
         }
-        guard let issue = entry.issue else { f[13] = 0; index.entries += f; return }
+        return p
+    }
+
+    /// Encodes entry `k` into its places in the index (docs/SNAPSHOT.md "Layout").
+    private static func encode(_ entry: SnapshotEntry, at place: Place, textOffset: Int, _ k: Int, _ parts: Parts, _ buffer: Buffer) {
+        let base = buffer.base
+        let f = (base + parts.entries).assumingMemoryBound(to: Int64.self) + k * SnapshotFormat.entryFields
+        f.initialize(repeating: -1, count: SnapshotFormat.entryFields)
+        let strings = (base + parts.strings).assumingMemoryBound(to: UInt8.self)
+        var s = place.strings
+        /// (offset, length) of `bytes`, copied to the string table.
+        func string(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int64, Int64) {
+            if let from = bytes.baseAddress { (strings + s).update(from: from, count: bytes.count) }
+            defer { s += bytes.count }
+            return (Int64(s), Int64(bytes.count))
+        }
+        func string(_ text: String) -> (Int64, Int64) {
+            if let done = text.utf8.withContiguousStorageIfAvailable(string) { return done }
+            return Array(text.utf8).withUnsafeBufferPointer(string)
+        }
+        (f[0], f[1]) = entry.pathBytes.withUnsafeBufferPointer(string)
+        let stamp = entry.stamp
+        (f[2], f[3], f[4], f[5], f[6]) = (stamp.size, stamp.mtime, stamp.mtimeNanoseconds, stamp.ctime, stamp.ctimeNanoseconds)
+        (f[7], f[8]) = (Int64(bitPattern: stamp.device), Int64(bitPattern: stamp.inode))
+        (f[9], f[10]) = string(entry.forcedEncoding)
+        f[11] = Int64(place.diagnostics / SnapshotFormat.diagnosticFields)
+        f[12] = Int64(entry.diagnostics.count)
+        var d = (base + parts.diagnostics).assumingMemoryBound(to: Int32.self) + place.diagnostics
+        for diagnostic in entry.diagnostics {
+            let (fo, fl) = string(diagnostic.file)
+            let (mo, ml) = string(diagnostic.message)
+            let severity: Int32 = switch diagnostic.severity { case .note: 0; case .warning: 1; case .error: 2 }
+            for value in [severity, Int32(fo), Int32(fl), Int32(clamping: diagnostic.line ?? -1), Int32(clamping: diagnostic.column ?? -1),
+                          Int32(mo), Int32(ml)] {
+                d.initialize(to: value)
+                d += 1
+            }
+        }
+        guard let issue = entry.issue else {
+            f[13] = 0
+            return
+        }
         f[13] = 1
-        (f[14], f[15]) = index.string(Array(issue.id.utf8))
-        (f[16], f[17]) = index.string(Array(issue.path.utf8))
+        (f[14], f[15]) = string(issue.id)
+        (f[16], f[17]) = string(issue.path)
         (f[18], f[19]) = (Int64(textOffset), Int64(issue.text.count))
+        f[37] = entry.textIsFile ? 1 : 0
         if let date = issue.date {
             f[20] = Int64(date.year)
             f[21] = Int64(date.month ?? -1)
@@ -207,30 +273,40 @@ struct SnapshotWriter {
             f[20] = Int64.min
         }
         if let number = issue.number { f[23] = 1; f[24] = Int64(number) } else { f[23] = 0 }
-        if let encoding = issue.encoding { (f[25], f[26]) = index.string(Array(encoding.utf8)) }
-        (f[27], f[28]) = index.string(Array(issue.format.utf8))
-        f[29] = Int64(index.ranges.count / SnapshotFormat.rangeFields)
+        if let encoding = issue.encoding { (f[25], f[26]) = string(encoding) }
+        (f[27], f[28]) = string(issue.format)
+        f[29] = Int64(place.ranges / SnapshotFormat.rangeFields)
         f[30] = Int64(issue.header.count)
-        for r in issue.header { index.ranges += [Int32(r.lower), Int32(r.upper)] }
-        f[31] = Int64(index.sections.count / SnapshotFormat.sectionFields)
+        var r = (base + parts.ranges).assumingMemoryBound(to: Int32.self) + place.ranges
+        for range in issue.header {
+            r[0] = range.start
+            r[1] = range.end
+            r += SnapshotFormat.rangeFields
+        }
+        f[31] = Int64(place.sections / SnapshotFormat.sectionFields)
         f[32] = Int64(issue.sections.count)
-        for s in issue.sections {
-            index.sections += [Int32(s.name.lower), Int32(s.name.upper), s.ordinal, s.line, s.articles.lowerBound, s.articles.upperBound]
+        var p = (base + parts.sections).assumingMemoryBound(to: Int32.self) + place.sections
+        for section in issue.sections {
+            (p[0], p[1], p[2]) = (section.name.start, section.name.end, section.ordinal)
+            (p[3], p[4], p[5]) = (section.line, section.articles.lowerBound, section.articles.upperBound)
+            p += SnapshotFormat.sectionFields
         }
-        f[33] = Int64(index.articles.count / SnapshotFormat.articleFields)
+        f[33] = Int64(place.articles / SnapshotFormat.articleFields)
         f[34] = Int64(issue.articles.count)
-        for a in issue.articles {
-            index.articles += [a.section, a.blocks.lowerBound, a.blocks.upperBound, a.titleCount, a.paragraphCount,
-                               a.subheadingCount, Int32(a.source?.lower ?? -1), Int32(a.source?.upper ?? -1), a.line]
+        var a = (base + parts.articles).assumingMemoryBound(to: Int32.self) + place.articles
+        for article in issue.articles {
+            (a[0], a[1], a[2]) = (article.section, article.blocks.lowerBound, article.blocks.upperBound)
+            (a[3], a[4], a[5]) = (article.titleCount, article.paragraphCount, article.subheadingCount)
+            (a[6], a[7], a[8]) = (article.source?.start ?? -1, article.source?.end ?? -1, article.line)
+            a += SnapshotFormat.articleFields
         }
-        f[35] = Int64(index.blocks.count / SnapshotFormat.blockFields)
+        f[35] = Int64(place.blocks / SnapshotFormat.blockFields)
         f[36] = Int64(issue.blocks.count)
-        for b in issue.blocks {
-            index.blocks.append(b.range.start)
-            index.blocks.append(b.range.end)
-            index.blocks.append(b.line << 2 | Int32(b.kind.rawValue))
+        var b = (base + parts.blocks).assumingMemoryBound(to: Int32.self) + place.blocks
+        for block in issue.blocks {
+            (b[0], b[1], b[2]) = (block.range.start, block.range.end, block.line << 2 | Int32(block.kind.rawValue))
+            b += SnapshotFormat.blockFields
         }
-        index.entries += f
     }
 }
 
@@ -316,6 +392,9 @@ final class SnapshotReader: @unchecked Sendable {
     let generation: UInt64
     let entryCount: Int
     private let textStart: Int, textLength: Int
+    private let indexOffset: Int, indexLength: Int
+    /// The texts this reader made to be read from their files, by entry.
+    private var madeFileTexts: [(entry: Int, text: FileText)] = []
     private let entriesAt: UnsafePointer<Int64>
     private let rangesAt: UnsafePointer<Int32>, sectionsAt: UnsafePointer<Int32>, articlesAt: UnsafePointer<Int32>
     private let blocksAt: UnsafePointer<Int32>, diagnosticsAt: UnsafePointer<Int32>
@@ -355,7 +434,9 @@ final class SnapshotReader: @unchecked Sendable {
         }
         let format = UInt32(littleEndian: all.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
         guard format == SnapshotFormat.formatVersion else { throw Failure.otherVersion }
-        let indexOffset = u64(16), indexLength = u64(24), total = u64(56)
+        indexOffset = u64(16)
+        indexLength = u64(24)
+        let total = u64(56)
         textStart = u64(40)
         textLength = u64(48)
         guard total == all.count else { throw Failure.damaged("cut short (\(all.count) of \(total) bytes)") }
@@ -365,13 +446,12 @@ final class SnapshotReader: @unchecked Sendable {
             throw Failure.damaged("bad header")
         }
         let index = UnsafeRawBufferPointer(rebasing: all[indexOffset..<(indexOffset + indexLength)])
-        guard SnapshotFormat.checksum(index) == UInt64(littleEndian: all.loadUnaligned(fromByteOffset: 32, as: UInt64.self)) else {
+        guard KeptFile.blockChecksum(index) == UInt64(littleEndian: all.loadUnaligned(fromByteOffset: 32, as: UInt64.self)) else {
             throw Failure.damaged("the index does not match its checksum")
         }
         let countBytes = SnapshotFormat.countFields * 8
         guard index.count >= countBytes else { throw Failure.damaged("index too short") }
         let c = (0..<SnapshotFormat.countFields).map { Int(Int64(littleEndian: index.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self))) }
-        generation = UInt64(bitPattern: Int64(c[11]))
         guard c[4...10].allSatisfy({ $0 >= 0 && $0 < Int(Int32.max) }) else { throw Failure.damaged("bad counts") }
         let entryCount = c[4]
         var at = countBytes
@@ -380,6 +460,7 @@ final class SnapshotReader: @unchecked Sendable {
               c[5] % SnapshotFormat.rangeFields == 0, c[6] % SnapshotFormat.sectionFields == 0,
               c[7] % SnapshotFormat.articleFields == 0, c[8] % SnapshotFormat.blockFields == 0,
               c[9] % SnapshotFormat.diagnosticFields == 0 else { throw Failure.damaged("index sizes do not add up") }
+        generation = UInt64(bitPattern: Int64(c[11]))
         let base = index.baseAddress!
         entriesAt = (base + at).assumingMemoryBound(to: Int64.self); at += sizes[0]
         rangesAt = (base + at).assumingMemoryBound(to: Int32.self); at += sizes[1]
@@ -427,6 +508,62 @@ final class SnapshotReader: @unchecked Sendable {
             byPathMade = made
         }
         return byPathMade![path]
+    }
+
+    /// The texts made so far to be read from their files, by entry, in entry order.
+    var fileTexts: [(entry: Int, text: FileText)] {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return madeFileTexts.sorted { $0.entry < $1.entry }
+    }
+
+    /// Writes this snapshot again to `fd` with `texts` (each an entry's text read from its
+    /// file, read and unchanged) kept in it: the texts already kept, then these, then the
+    /// index with those entries pointing at them. Its generation stays: it holds the same
+    /// corpus. False on a failed write.
+    func write(keeping texts: [(entry: Int, text: FileText)], to fd: Int32) -> Bool {
+        guard texts.allSatisfy({ $0.entry >= 0 && $0.entry < entryCount && $0.text.isAsKept }) else { return false }
+        let all = UnsafeRawBufferPointer(file.bytes)
+        var vectors: [iovec] = [iovec(iov_base: UnsafeMutableRawPointer(mutating: all.baseAddress!), iov_len: textStart + textLength)]
+        var index = Array(all[indexOffset..<(indexOffset + indexLength)])
+        var length = textLength
+        for (k, text) in texts {
+            vectors.append(iovec(iov_base: UnsafeMutableRawPointer(text.bytes), iov_len: text.count))
+            let at = SnapshotFormat.countFields * 8 + (k * SnapshotFormat.entryFields) * 8
+            index.withUnsafeMutableBytes { p in
+                p.storeBytes(of: Int64(length).littleEndian, toByteOffset: at + 18 * 8, as: Int64.self)
+                p.storeBytes(of: Int64(0), toByteOffset: at + 37 * 8, as: Int64.self)
+            }
+            length += text.count
+        }
+        let pad = (8 - (textStart + length) % 8) % 8
+        let padding = [UInt8](repeating: 0, count: 8)
+        let newIndexOffset = textStart + length + pad
+        var header = Array(all[0..<SnapshotFormat.headerSize])
+        header.withUnsafeMutableBytes { h in
+            h.storeBytes(of: UInt64(newIndexOffset).littleEndian, toByteOffset: 16, as: UInt64.self)
+            h.storeBytes(of: index.withUnsafeBytes { KeptFile.blockChecksum($0) }.littleEndian, toByteOffset: 32, as: UInt64.self)
+            h.storeBytes(of: UInt64(length).littleEndian, toByteOffset: 48, as: UInt64.self)
+            h.storeBytes(of: UInt64(newIndexOffset + index.count).littleEndian, toByteOffset: 56, as: UInt64.self)
+        }
+        return withExtendedLifetime(texts) {
+            padding.withUnsafeBytes { pd in
+                index.withUnsafeBytes { ix in
+                    vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: pd.baseAddress!), iov_len: pad))
+                    vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: ix.baseAddress!), iov_len: ix.count))
+                    var batch: [iovec] = []
+                    for vector in vectors {
+                        batch.append(vector)
+                        if batch.count == 512 {
+                            guard writeAll(fd, &batch) else { return false }
+                            batch.removeAll(keepingCapacity: true)
+                        }
+                    }
+                    guard writeAll(fd, &batch) else { return false }
+                    return header.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) == $0.count }
+                }
+            }
+        }
     }
 
     /// How many entries hold an issue (the others are files that yielded none).
@@ -497,7 +634,10 @@ final class SnapshotReader: @unchecked Sendable {
                                           try string(Int64(r[5]), Int64(r[6]))))
         }
         guard f[13] == 1 else { return (nil, diagnostics) }
-        let textRange = try span(f[18], f[19], textLength)
+        // A text that is the file's bytes is not in the snapshot: its size is the file's.
+        let textIsFile = f[37] == 1
+        guard !textIsFile || (f[19] >= 0 && f[19] < Int64(IssueReader.maxFileBytes)) else { throw .damaged("bad text size") }
+        let textRange = textIsFile ? 0..<Int(f[19]) : try span(f[18], f[19], textLength)
         let n = textRange.count
         func range(_ lo: Int32, _ hi: Int32) throws(Failure) -> ByteRange {
             guard lo >= 0, lo <= hi, Int(hi) <= n else { throw .damaged("bad text range") }
@@ -543,8 +683,20 @@ final class SnapshotReader: @unchecked Sendable {
         if bad { throw .damaged("bad block") }
         let date: BulletinDate? = f[20] == Int64.min ? nil
             : BulletinDate(year: Int(f[20]), month: f[21] < 0 ? nil : Int(f[21]), day: f[22] < 0 ? nil : Int(f[22]))
-        let issue = Issue(id: try string(f[14], f[15]), path: try string(f[16], f[17]),
-                          text: IssueText(mapped: file, offset: textStart + textRange.lowerBound, count: n),
+        let issuePath = try string(f[16], f[17])
+        let text: IssueText
+        if textIsFile, n > 0, let path = pathBytes(k) {
+            let fileText = FileText(path: Array(path), displayPath: issuePath, stamp: stamp(k), count: n)
+            pthread_mutex_lock(&mutex)
+            madeFileTexts.append((k, fileText))
+            pthread_mutex_unlock(&mutex)
+            text = IssueText(file: fileText)
+        } else {
+            if textIsFile && n > 0 { throw .damaged("bad path") }
+            text = IssueText(mapped: file, offset: textStart + textRange.lowerBound, count: n)
+        }
+        let issue = Issue(id: try string(f[14], f[15]), path: issuePath,
+                          text: text,
                           date: date, number: f[23] == 1 ? Int(f[24]) : nil, header: header,
                           sections: sections, articles: articles, blocks: blocks,
                           encoding: f[25] < 0 ? nil : try string(f[25], f[26], among: Self.encodings),

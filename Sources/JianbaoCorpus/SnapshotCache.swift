@@ -112,7 +112,7 @@ public final class SnapshotCache: @unchecked Sendable {
     }
 
     /// Writes a temporary file beside `target` with `body` and renames it over `target`.
-    private func replace(_ target: String, _ body: (Int32) -> Bool) -> String? {
+    func replace(_ target: String, _ body: (Int32) -> Bool) -> String? {
         let temporary = target + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return "cannot write in \(directory): \(errnoText())" }

@@ -153,7 +153,9 @@ public final class Session {
         switch input.take(line, origin: origin) {
         case .nothing: return .ready
         case .more: return .needMore
-        case .meta(let command, let at): return try meta(command, origin: at)
+        case .meta(let command, let at):
+            defer { settleTexts() }
+            return try meta(command, origin: at)
         case .statement(let text, let at): return try run(text, origin: at)
         case .tooLong(let error, let text, let at):
             report(error, in: text, origin: at)
@@ -199,6 +201,14 @@ public final class Session {
         if Cancellation.stoppedForMemory { Cancellation.clearInterrupt() }
     }
 
+    /// After a statement or command: the files whose texts it read from the file (docs/
+    /// SNAPSHOT.md) and that had changed since the load are said, once each; and once every
+    /// such text has been read, the texts are kept in the snapshot.
+    private func settleTexts() {
+        for report in FileText.takeReports() { note("warning: " + report) }
+        corpus.keepTexts()
+    }
+
     /// Runs one statement text (one or more statements) and reports its failure.
     func run(_ text: String, origin: LineOrigin) throws(OutputClosed) -> Feed {
         clearMemoryStop()
@@ -207,6 +217,8 @@ public final class Session {
                                      progress: terminal?.progress)
         runner.stopwords = stopwords
         let destination = out
+        // After the statement's output has been shown.
+        defer { settleTexts() }
         return try toScreen { target throws(OutputClosed) in
             do {
                 // The byte order mark starts a csv file, once; never on a terminal.

@@ -45,6 +45,63 @@ import JianbaoTestSupport
         #expect(none.stdout.hasPrefix("no corpus cache in this run"), "\(none.stdout)")
     }
 
+    /// The texts a cold run leaves in their files are kept in the snapshot by the first run
+    /// whose statements read them all (docs/SNAPSHOT.md "Texts read from their files").
+    @Test func theFirstRunThatReadsEveryTextKeepsTheTextsInTheSnapshot() throws {
+        let home = TestPaths.freshCacheHome()
+        let dir = NSTemporaryDirectory() + "jianbao-keep-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let texts = ["2024-01-05.txt": "· 动态\n标题一\n科创板企业的营业收入增长。\n", "2024-02-05.txt": "· 金融\n标题二\n科创债券发行。\n其他。\n"]
+        for (name, text) in texts { try text.write(toFile: dir + "/" + name, atomically: false, encoding: .utf8) }
+        let bytes = texts.values.reduce(0) { $0 + $1.utf8.count }
+        Thread.sleep(forTimeInterval: 2.1)
+        func cache() throws -> String { try Run.jianbao(["-c", ".cache", dir], environment: ["XDG_CACHE_HOME": home]).stdout }
+        let query = "count paragraphs where text contains 科创"
+        _ = try Run.jianbao(["-c", "count articles", dir], environment: ["XDG_CACHE_HOME": home])
+        var shown = try cache()
+        #expect(shown.contains("2 files, 2 issues, 0 bytes of text"), "\(shown)")
+        // A statement that reads one text only keeps nothing.
+        let one = try Run.jianbao(["-c", "select paragraphs text where issue = 2024-01-05", dir], environment: ["XDG_CACHE_HOME": home])
+        #expect(one.status == 0 && one.stdout.contains("科创板"), "\(one.stderr)")
+        shown = try cache()
+        #expect(shown.contains("2 files, 2 issues, 0 bytes of text"), "\(shown)")
+        let all = try Run.jianbao(["-c", query, dir], environment: ["XDG_CACHE_HOME": home])
+        #expect(all.stdout == "count\n2\n" && all.stderr.isEmpty, "\(all.stderr)")
+        shown = try cache()
+        #expect(shown.contains("2 files, 2 issues, \(bytes) bytes of text"), "\(shown)")
+        let again = try Run.jianbao(["-c", query, dir], environment: ["XDG_CACHE_HOME": home])
+        #expect(again.stdout == "count\n2\n" && again.stderr.isEmpty, "\(again.stderr)")
+    }
+
+    /// A clean UTF-8 file's text is read from the file when first needed (docs/SNAPSHOT.md
+    /// "Texts read from their files"): a file cut short after the load and before that is
+    /// said once, after the statement that read it, and nothing reads outside the text.
+    @Test func aFileCutShortAfterTheLoadIsReportedAfterTheStatementThatReadIt() throws {
+        let home = TestPaths.freshCacheHome()
+        let dir = NSTemporaryDirectory() + "jianbao-lazy-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/2024-01-05.txt"
+        try "· 动态\n标题一\n科创板企业的营业收入增长。\n· 金融\n标题二\n科创债券发行。\n".write(toFile: file, atomically: false, encoding: .utf8)
+        Thread.sleep(forTimeInterval: 2.1)
+        let query = "count paragraphs where text contains 科创"
+        let cold = try Run.jianbao(["-c", query, dir], environment: ["XDG_CACHE_HOME": home])
+        #expect(cold.stdout == "count\n2\n" && cold.stderr.isEmpty, "\(cold.stderr)")
+        // The first statement's output goes to a command that cuts the file short; the texts
+        // are not needed until the second statement.
+        let cut = ".once '|sh -c \"cat >/dev/null; printf x > \(file)\"'"
+        let warm = try Run.jianbao(["-c", cut, "-c", "count articles", "-c", query, "-c", query, dir], environment: ["XDG_CACHE_HOME": home])
+        #expect(warm.status == 0)
+        #expect(warm.stdout == "count\n0\n" + "count\n0\n", "\(warm.stdout)")
+        let lines = warm.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(warm.stderr)")
+        #expect(lines.first?.contains("2024-01-05.txt changed after it was loaded") == true, "\(warm.stderr)")
+        // The next run sees the change and reads the file again.
+        let after = try Run.jianbao(["-c", "count articles", dir], environment: ["XDG_CACHE_HOME": home])
+        #expect(after.stdout == "count\n0\n" && !after.stderr.contains("changed after it was loaded"), "\(after.stdout)\(after.stderr)")
+    }
+
     @Test func aDamagedSnapshotGivesOneWarningAndTheRightAnswer() throws {
         let home = TestPaths.freshCacheHome()
         let query = ["-c", "count articles by year", "Examples/corpus"]

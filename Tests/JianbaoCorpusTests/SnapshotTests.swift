@@ -49,7 +49,10 @@ import JianbaoTestSupport
         #expect(FileManager.default.fileExists(atPath: Self.snapshotFile(cache, dir)))
         let warm = CorpusLoader.load(paths: [dir.path], cache: cache)
         #expect(warm.filesFromSnapshot == 4 && warm.filesRead == 0)
-        #expect(warm.issues.allSatisfy { $0.text.isMapped })
+        // Clean UTF-8 files are their texts: the snapshot keeps none, they are read from the
+        // files when needed; the UTF-16 file and the repaired one are mapped from the snapshot.
+        #expect(warm.issues.filter(\.text.isReadFromFile).map(\.id).sorted() == ["2024-01-05", "2024-02-05"])
+        #expect(warm.issues.filter(\.text.isMapped).map(\.id).sorted() == ["2024-03-05", "bad"])
         #expect(warm.cacheWarnings.isEmpty && cold.cacheWarnings.isEmpty)
         #expect(Self.fingerprint(warm) == Self.fingerprint(plain))
         #expect(Self.fingerprint(cold) == Self.fingerprint(plain))
@@ -116,6 +119,94 @@ import JianbaoTestSupport
         let settled = CorpusLoader.load(paths: [dir.path], cache: cache)
         #expect(settled.filesFromSnapshot == 4)
         #expect(Self.fingerprint(settled) == Self.fingerprint(after))
+    }
+
+    @Test func aTextReadFromItsFileAfterTheFileChangedKeepsItsSizeAndIsReported() throws {
+        let dir = try Self.corpus()
+        let (home, cache) = try Self.cache()
+        _ = home
+        _ = CorpusLoader.load(paths: [dir.path], cache: cache)
+        let warm = CorpusLoader.load(paths: [dir.path], cache: cache)
+        #expect(warm.filesFromSnapshot == 4)
+        _ = FileText.takeReports()
+        let shortened = warm.issues.first { $0.id == "2024-01-05" }!, grown = warm.issues.first { $0.id == "2024-02-05" }!
+        let sizes = (shortened.text.count, grown.text.count)
+        #expect(shortened.text.isReadFromFile && grown.text.isReadFromFile)
+        // Changed after the load and before the texts were first needed.
+        try dir.write("2024-01-05.txt", "· 动态\n")
+        try dir.write("sub/2024-02-05.txt", bytes: Array(String(repeating: "更长的文字。", count: 400).utf8) + [0xFF, 0xC3, 0x28])
+        let cut = shortened.text.array, longer = grown.text.array
+        #expect(cut.count == sizes.0 && longer.count == sizes.1)
+        #expect(cut.starts(with: Array("· 动态\n".utf8)) && cut.dropFirst("· 动态\n".utf8.count).allSatisfy { $0 == 0x20 })
+        #expect(longer.starts(with: Array("更长的文字。".utf8)))
+        // Cut where it was cut, the bytes are still UTF-8 (a split character became `?`s).
+        #expect(String(validating: cut, as: UTF8.self) != nil && String(validating: longer, as: UTF8.self) != nil)
+        // Every block still lies inside its text.
+        #expect(shortened.blocks.allSatisfy { Int($0.range.end) <= cut.count })
+        // The reports are the process's: tests running beside this one may add theirs.
+        func ours() -> [String] { FileText.takeReports().filter { $0.contains(dir.path) } }
+        let reports = ours()
+        #expect(reports.count == 2, "\(reports)")
+        #expect(reports.contains { $0.contains("2024-01-05.txt changed after it was loaded") })
+        #expect(ours().isEmpty)
+        // Read once: asking again neither reads nor reports again.
+        _ = shortened.text.array
+        #expect(ours().isEmpty)
+    }
+
+    static func size(_ path: String) -> Int {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int(st.st_size) : -1
+    }
+
+    @Test func textsReadFromTheirFilesAreKeptInTheSnapshotOnceAllHaveBeenRead() throws {
+        let dir = try Self.corpus()
+        let (home, cache) = try Self.cache()
+        _ = home
+        let plain = CorpusLoader.load(paths: [dir.path])
+        _ = CorpusLoader.load(paths: [dir.path], cache: cache)
+        let file = Self.snapshotFile(cache, dir)
+        let indexOnly = Self.size(file)
+        let warm = CorpusLoader.load(paths: [dir.path], cache: cache)
+        let store = try #require(warm.textStore)
+        let fromFiles = warm.issues.filter(\.text.isReadFromFile)
+        #expect(fromFiles.count == 2)
+        // One of the two read: nothing is written.
+        _ = fromFiles[0].text.array
+        store.keepIfAllRead()
+        #expect(!store.isSettled && Self.size(file) == indexOnly)
+        _ = fromFiles[1].text.array
+        store.keepIfAllRead()
+        #expect(store.isSettled)
+        // The texts are in it now (the index after them is aligned to 8 bytes).
+        let texts = fromFiles.reduce(0) { $0 + $1.text.count }
+        #expect(Self.size(file) >= indexOnly + texts - 7 && Self.size(file) <= indexOnly + texts + 7, "\(Self.size(file)) \(indexOnly) \(texts)")
+        let kept = CorpusLoader.load(paths: [dir.path], cache: cache)
+        #expect(kept.filesFromSnapshot == 4 && kept.filesRead == 0 && kept.cacheWarnings.isEmpty)
+        #expect(kept.issues.allSatisfy { $0.text.isMapped })
+        #expect(kept.textStore == nil)
+        #expect(Self.fingerprint(kept) == Self.fingerprint(plain))
+        // The same corpus, so the same generation: what is kept beside the snapshot still serves.
+        #expect(kept.figureStore != nil && kept.figureStore?.generation == warm.figureStore?.generation)
+    }
+
+    @Test func textsAreNotKeptWhenAFileChangedBeforeItsTextWasRead() throws {
+        let dir = try Self.corpus()
+        let (home, cache) = try Self.cache()
+        _ = home
+        _ = CorpusLoader.load(paths: [dir.path], cache: cache)
+        let file = Self.snapshotFile(cache, dir)
+        let indexOnly = Self.size(file)
+        let warm = CorpusLoader.load(paths: [dir.path], cache: cache)
+        let store = try #require(warm.textStore)
+        try dir.write("2024-01-05.txt", "· 动态\n标题一\n别的文字。\n")
+        for issue in warm.issues { _ = issue.text.array }
+        store.keepIfAllRead()
+        #expect(store.isSettled && Self.size(file) == indexOnly)
+        #expect(FileText.takeReports().contains { $0.contains(dir.path + "/2024-01-05.txt changed after it was loaded") })
+        let next = CorpusLoader.load(paths: [dir.path], cache: cache)
+        #expect(next.filesRead == 1 && next.filesFromSnapshot == 3)
+        #expect(next.issues.first { $0.id == "2024-01-05" }.map { String(decoding: $0.text.array, as: UTF8.self) } == "· 动态\n标题一\n别的文字。\n")
     }
 
     @Test func aFileJustWrittenIsNotTrustedToItsTimes() throws {

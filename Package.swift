@@ -44,13 +44,16 @@ let package = Package(
         // CMarkup's small API, only in the JianbaoForms library.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CLibZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
-        .target(name: "CMarkup", dependencies: ["CLibXML2", "CLibZip"]),
+        .target(name: "CMarkup", dependencies: ["CLibXML2", "CLibZip", "CDocxCodes"]),
+        // The codes of a Word file's unpacking, shared by CMarkup and CLoader: a header only,
+        // so that naming them links nothing into the program.
+        .target(name: "CDocxCodes"),
         // poppler's C++ API (Debian's libpoppler-cpp-dev) for PDF text, behind CPdf's C header;
         // CPdf is linked only into the JianbaoPdf library, which CLoader opens on demand.
         .systemLibrary(name: "CPopplerCpp", pkgConfig: "poppler-cpp", providers: [.apt(["libpoppler-cpp-dev"])]),
         .target(name: "CPdf", dependencies: ["CPopplerCpp"]),
         // Opens libJianbaoPdf.so and libJianbaoForms.so on first use (dlopen).
-        .target(name: "CLoader"),
+        .target(name: "CLoader", dependencies: ["CDocxCodes"]),
         // The system libedit (histedit.h); installed by Scripts/setup as libedit-dev.
         .systemLibrary(
             name: "CEditLine",

@@ -5,7 +5,7 @@
 // main.swift are executables without SwiftPM's renamed `main`, which libFuzzer's would clash with.
 import PackageDescription
 
-let targets = ["FuzzStatements", "FuzzReader", "FuzzFigures", "FuzzFormatters", "FuzzWords", "FuzzForms"]
+let targets = ["FuzzStatements", "FuzzReader", "FuzzFigures", "FuzzFormatters", "FuzzWords", "FuzzForms", "FuzzSnapshot"]
 
 let package = Package(
     name: "JianbaoFuzz",

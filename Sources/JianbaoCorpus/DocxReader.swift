@@ -42,15 +42,15 @@ enum DocxReader {
         }
         defer { jb_forms_loaded_free(out) }
         switch Int(status) {
-        case Int(JB_DOCX_LOADED_OK):
+        case Int(JB_DOCX_OK):
             return .success(out.map { Array(UnsafeBufferPointer(start: $0, count: length)) } ?? [])
-        case Int(JB_DOCX_LOADED_NO_DOCUMENT):
+        case Int(JB_DOCX_NO_DOCUMENT):
             return .failure(Failure("not a Word document: the ZIP archive has no word/document.xml; skipped"))
-        case Int(JB_DOCX_LOADED_TOO_LARGE):
+        case Int(JB_DOCX_TOO_LARGE):
             return .failure(Failure("word/document.xml would be \(size) bytes unpacked; over \(maxDocumentBytes >> 20) MB, skipped"))
-        case Int(JB_DOCX_LOADED_DAMAGED):
+        case Int(JB_DOCX_DAMAGED):
             return .failure(Failure("word/document.xml cannot be unpacked (the ZIP archive is damaged); skipped"))
-        case Int(JB_DOCX_LOADED_NO_MEMORY):
+        case Int(JB_DOCX_NO_MEMORY):
             return .failure(Failure("out of memory unpacking word/document.xml; skipped"))
         case Int(JB_FORMS_UNAVAILABLE):
             return .failure(Failure(FormsLibrary.missing("Word files", FormsLibrary.unavailable ?? "unknown reason")))

@@ -11,7 +11,7 @@ public enum FuzzHarness {
     /// Target name → what it does with an input.
     public static let targets: [String: @Sendable ([UInt8]) -> Void] = [
         "FuzzStatements": statements, "FuzzReader": reader, "FuzzFigures": figures,
-        "FuzzFormatters": formatters, "FuzzWords": words, "FuzzForms": forms,
+        "FuzzFormatters": formatters, "FuzzWords": words, "FuzzForms": forms, "FuzzSnapshot": snapshot,
     ]
 
     static let sample = Corpus(CorpusLoader.load(documents: SampleCorpus.documents, parallel: false))

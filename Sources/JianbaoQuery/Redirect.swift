@@ -64,7 +64,7 @@ public final class Redirect {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { return .failure(RedirectError(message: "cannot write \(target): \(systemError())")) }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        let temporary = String(cString: template)
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let mask = umask(0)
         umask(mask)
         fchmod(fd, exists ? st.st_mode & 0o7777 : 0o666 & ~mask)

@@ -194,6 +194,13 @@ public final class Session {
         value == value.rounded() ? String(Int(value)) : String(value)
     }
 
+    /// Forgets a stop for memory, which belongs to the statement it stopped. A Ctrl-C is not
+    /// forgotten here but when the shell reads the next line (Shell): one pressed during an
+    /// earlier command of the same line (a `.load` in a script being read) stops this one.
+    func clearMemoryStop() {
+        if Cancellation.stoppedForMemory { Cancellation.clearInterrupt() }
+    }
+
     /// After a statement or command: the files whose texts it read from the file (docs/
     /// SNAPSHOT.md) and that had changed since the load are said, once each; and once every
     /// such text has been read, the texts are kept in the snapshot.
@@ -204,7 +211,7 @@ public final class Session {
 
     /// Runs one statement text (one or more statements) and reports its failure.
     func run(_ text: String, origin: LineOrigin) throws(OutputClosed) -> Feed {
-        Cancellation.clearInterrupt()
+        clearMemoryStop()
         let mode = currentMode
         var runner = StatementRunner(corpus: corpus, mode: mode, style: currentStyle, timeout: timeout,
                                      progress: terminal?.progress)

@@ -9,7 +9,8 @@ extension Session {
         let force = args.count == 3
         do throws(ExportError) {
             try ExportTarget.checkOutsideCorpus(path, corpusPaths: corpusPaths ?? [])
-            Cancellation.clearInterrupt()
+            // As a statement: a Ctrl-C since the shell read this line stops the export.
+            clearMemoryStop()
             let interrupted = Cancellation.onInterrupt.check
             let source = ExportSource(corpus: corpus, isInterrupted: interrupted)
             let summary = format == "sqlite"

@@ -49,6 +49,14 @@ extension Session {
         var number = 0
         while let line = reader.nextLine() {
             number += 1
+            // Ctrl-C in the shell stops the script, as in psql and sqlite3, also when what it
+            // interrupted could not stop (`.load`): the rest of the script does not run. The
+            // shell stays, `.bail` or not (Ctrl-C never leaves it).
+            if Cancellation.interruptRequested && !Cancellation.stoppedForMemory {
+                note("\(name):\(number): interrupted; the rest of \(name) was not run")
+                markFailed()
+                return .ready
+            }
             switch line {
             case .text(let text):
                 if case .stop = try feed(text, origin: LineOrigin(file: name, line: number)) { return .stop }

@@ -53,7 +53,12 @@ struct Shell {
         reading: while true {
             editor.continuing = session.isContinuing
             let line: String
-            switch editor.readLine() {
+            let read = editor.readLine()
+            // A Ctrl-C pressed before the prompt read this line belongs to what ran before it
+            // (as in psql and sqlite3); one pressed while this line runs (during a `.load` in a
+            // script it reads) stops what follows in it, statements and `.export` alike.
+            Cancellation.clearInterrupt()
+            switch read {
             case .line(let text):
                 line = text
             case .interrupted:

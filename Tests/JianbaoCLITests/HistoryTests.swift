@@ -49,7 +49,7 @@ import JianbaoTestSupport
     @Test func oddEntriesAreKeptAndShown() throws {
         // libedit's format: one entry a line, white space and control bytes as \ooo.
         let file = Array("_HiStOrY_V2_\nselect\\040".utf8) + [0xFF] + Array("x\ncount\\040\\000issues\\033]0;pwned\\007\n".utf8)
-        FileManager.default.createFile(atPath: home + "/.jianbao_history", contents: Data(file))
+        try #require(FileManager.default.createFile(atPath: home + "/.jianbao_history", contents: Data(file)))
         let t = try shell()
         try t.type(".history\r")
         let seen = try t.expect("pwned␇")

@@ -143,7 +143,7 @@ import JianbaoTestSupport
     @Test func historyGoesToXDGStateHomeAndABrokenFileIsSurvived() throws {
         let state = home + "/state"
         try FileManager.default.createDirectory(atPath: state + "/jianbao", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: state + "/jianbao/history", contents: Data([0xFF, 0x00, 0xFE, 0x0A, 0x41]))
+        try #require(FileManager.default.createFile(atPath: state + "/jianbao/history", contents: Data([0xFF, 0x00, 0xFE, 0x0A, 0x41])))
         let t = try shell(env: ["XDG_STATE_HOME": state])
         try t.type("count issues\r")
         try t.expect("10\n")

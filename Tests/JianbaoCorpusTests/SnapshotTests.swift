@@ -410,7 +410,7 @@ import JianbaoTestSupport
         _ = home
         _ = CorpusLoader.load(paths: [dir.path], cache: cache)
         let other = cache.directory + "/notes.txt"
-        FileManager.default.createFile(atPath: other, contents: Data("mine".utf8))
+        try #require(FileManager.default.createFile(atPath: other, contents: Data("mine".utf8)))
         #expect(cache.list().count == 1)
         #expect(cache.list().first?.root?.hasSuffix(String(dir.path.split(separator: "/").last!)) == true)
         #expect(cache.list().first?.issues == 4)

@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <CDocxCodes.h>
 
 // The readers of forms other than UTF-8 text, kept out of the program and opened with dlopen
 // the first time a file needs them, so that starting the program and loading UTF-8 text map
@@ -43,17 +44,8 @@ const char *jb_pdf_unavailable(void);
 // opened; the other codes are CMarkup's and CDetect's (see their headers).
 enum { JB_FORMS_UNAVAILABLE = -100 };
 
-// The codes of CMarkup.h's jb_docx_document_xml.
-enum {
-    JB_DOCX_LOADED_OK = 0,
-    JB_DOCX_LOADED_NOT_ZIP = 1,
-    JB_DOCX_LOADED_NO_DOCUMENT = 2,
-    JB_DOCX_LOADED_TOO_LARGE = 3,
-    JB_DOCX_LOADED_DAMAGED = 4,
-    JB_DOCX_LOADED_NO_MEMORY = -2
-};
-
-// CMarkup.h's functions of the same name without `forms_loaded_` (free: jb_markup_free).
+// CMarkup.h's functions of the same name without `forms_loaded_` (free: jb_markup_free);
+// jb_forms_loaded_docx_document_xml returns CDocxCodes.h's codes.
 int jb_forms_loaded_docx_document_xml(const uint8_t *bytes, size_t length, size_t limit,
                                       uint8_t **out, size_t *out_length, uint64_t *size);
 int jb_forms_loaded_docx_records(const uint8_t *xml, size_t length, uint8_t **out, size_t *out_length);

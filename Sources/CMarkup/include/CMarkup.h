@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <CDocxCodes.h>
 
 // Text out of Word's document.xml (its ZIP archive read with libzip) and out of web pages,
 // through libxml2's XML and HTML parsers (never a regular expression over tags). Built into
@@ -15,15 +16,8 @@
 // Word's document.xml out of its ZIP archive bytes[0..<length], read with libzip from memory,
 // into a new malloc'd buffer (*out, *out_length; free with jb_markup_free). *size is the
 // unpacked size the archive's directory gives (for the too-large message). More than `limit`
-// bytes unpacked is refused: a ZIP bomb must not take the machine's memory.
-enum {
-    JB_DOCX_OK = 0,
-    JB_DOCX_NOT_ZIP = 1,      // no ZIP archive libzip can open (damaged or not a ZIP)
-    JB_DOCX_NO_DOCUMENT = 2,  // no word/document.xml in it
-    JB_DOCX_TOO_LARGE = 3,    // its directory says more than `limit` bytes
-    JB_DOCX_DAMAGED = 4,      // it cannot be unpacked: bad data, bad CRC, or more than it said
-    JB_DOCX_NO_MEMORY = -2
-};
+// bytes unpacked is refused: a ZIP bomb must not take the machine's memory. Returns one of
+// CDocxCodes.h's codes.
 int jb_docx_document_xml(const uint8_t *bytes, size_t length, size_t limit,
                          uint8_t **out, size_t *out_length, uint64_t *size);
 

@@ -1,0 +1,35 @@
+import Testing
+@testable import JianbaoFuzzing
+
+/// The FuzzSnapshot harness on its own seeds and on damaged copies of them: every load must
+/// answer as a load that read every file, give at most one warning and leave the cache whole
+/// (the harness traps otherwise), so these also check that the harness's oracle holds.
+@Suite struct FuzzSnapshotTests {
+    @Test func seedsAndDamagedCopies() throws {
+        let seeds = FuzzHarness.snapshotSetup.seeds
+        #expect(seeds.count == 3)
+        let all = try #require(seeds["all"])
+        for (_, seed) in seeds.sorted(by: { $0.key < $1.key }) { FuzzHarness.snapshot(seed) }
+        // Nothing, a marker alone, garbage, and the seed cut short and with bytes flipped across
+        // the three parts (the snapshot's header, index and entries, the kept files' frames).
+        FuzzHarness.snapshot([])
+        FuzzHarness.snapshot(FuzzHarness.snapshotMarker)
+        FuzzHarness.snapshot(Array("not a snapshot".utf8) + FuzzHarness.snapshotMarker + [0, 1, 2])
+        for cut in stride(from: 0, to: all.count, by: max(1, all.count / 12)) { FuzzHarness.snapshot(Array(all[..<cut])) }
+        for at in stride(from: 0, to: all.count, by: max(1, all.count / 24)) {
+            var damaged = all
+            damaged[at] ^= 0x41
+            FuzzHarness.snapshot(damaged)
+        }
+    }
+
+    /// The split: three parts by the marker, the third keeping any further marker.
+    @Test func inputSplitsIntoThreeFiles() {
+        let m = FuzzHarness.snapshotMarker
+        let parts = FuzzHarness.snapshotParts([1] + m + [2, 2] + m + [3] + m + [4], count: 3).map(Array.init)
+        #expect(parts == [[1], [2, 2], [3] + m + [4]])
+        #expect(FuzzHarness.snapshotParts([5, 6], count: 3).map(Array.init) == [[5, 6]])
+        #expect(FuzzHarness.snapshotParts(m, count: 3).map(Array.init) == [[], []])
+        #expect(FuzzHarness.snapshotParts([], count: 3).isEmpty)
+    }
+}

@@ -77,6 +77,16 @@ public struct Corpus: Sendable {
         }
         words = WordIndex(issues, names: names, store: first ? result.wordStore : nil)
         textStore = first ? result.textStore : nil
+        if let write = result.snapshotWrite { snapshotWrites.append(write) }
+    }
+
+    /// Snapshots of this corpus's loads still being written on another thread.
+    public private(set) var snapshotWrites: [PendingSnapshotWrite] = []
+
+    /// Waits for the snapshots still being written; the warnings of those that could not be.
+    public mutating func finishSnapshotWrites() -> [String] {
+        defer { snapshotWrites = [] }
+        return snapshotWrites.compactMap { $0.wait() }
     }
 
     /// Each issue of `added` whose id an issue before it (in `loaded`, then in `added`) has

@@ -21,6 +21,9 @@ public struct LoadResult: Sendable {
     public var wordStore: SnapshotWords?
     /// Its texts read from their files, to be kept in the snapshot once all have been read.
     public var textStore: SnapshotTexts?
+    /// The snapshot being written, when the load was asked to write it in the background:
+    /// wait for it before the process ends (its warning, if any, comes then).
+    public var snapshotWrite: PendingSnapshotWrite?
 }
 
 /// Loads corpora from paths or from bytes in memory.
@@ -35,8 +38,14 @@ public enum CorpusLoader {
     /// With a `cache`, files unchanged since the corpus root's snapshot was written come from
     /// it (their text mapped, not read) and the rest are read; the snapshot is then rewritten
     /// when anything differed (docs/SNAPSHOT.md).
+    ///
+    /// With `writesInBackground`, a snapshot to write is written on another thread while the
+    /// caller goes on (builds the corpus, runs its statements): `snapshotWrite` then says when
+    /// it is done and whether it failed. The figures and words kept beside it already name its
+    /// generation; if the write fails they are simply never matched.
     public static func load(paths: [String], encodings: [String: String] = [:], parallel: Bool = true,
-                            progress: (any ProgressReporter)? = nil, cache: SnapshotCache? = nil) -> LoadResult {
+                            progress: (any ProgressReporter)? = nil, cache: SnapshotCache? = nil,
+                            writesInBackground: Bool = false) -> LoadResult {
         var expander = PathExpander()
         expander.parallel = parallel
         var named: [String?] = []
@@ -102,8 +111,11 @@ public enum CorpusLoader {
                     entries.append(SnapshotEntry(pathBytes: files[i].bytes, stamp: loaded.stamp!, forcedEncoding: fileEncodings[i] ?? "",
                                                  issue: issue, diagnostics: diagnostics, textIsFile: loaded.textIsFile))
                 }
-                generation = UInt64.random(in: 1...UInt64.max)
-                if let reason = cache.write(entries, root: root, generation: generation!) {
+                let made = UInt64.random(in: 1...UInt64.max)
+                generation = made
+                if writesInBackground {
+                    result.snapshotWrite = PendingSnapshotWrite(cache: cache) { [entries] in cache.write(entries, root: root, generation: made) }
+                } else if let reason = cache.write(entries, root: root, generation: made) {
                     generation = nil
                     if let warning = cache.unwritableWarning(reason) { cacheWarnings.append(warning) }
                 }
@@ -207,5 +219,29 @@ public enum CorpusLoader {
             }
         }
         return LoadResult(issues: issues, diagnostics: diagnostics)
+    }
+}
+
+/// A snapshot being written on another thread (`CorpusLoader.load(…, writesInBackground:)`).
+public final class PendingSnapshotWrite: @unchecked Sendable {
+    private let cache: SnapshotCache
+    private let group = DispatchGroup()
+    /// Set by the writing thread before it leaves the group; read only after waiting on it.
+    private var reason: String?
+
+    init(cache: SnapshotCache, _ write: @escaping @Sendable () -> String?) {
+        self.cache = cache
+        group.enter()
+        DispatchQueue.global(qos: .userInitiated).async {
+            self.reason = write()
+            self.group.leave()
+        }
+    }
+
+    /// Waits until the snapshot is written (or given up); the warning of an unwritable cache,
+    /// once per run (nil after the first, and when it was written).
+    public func wait() -> String? {
+        group.wait()
+        return reason.flatMap { cache.unwritableWarning($0) }
     }
 }

@@ -118,8 +118,10 @@ enum SnapshotWriter {
     /// Writes `entries` (with `root` and `version` in the index) to `fd`; false on a failed write.
     static func write(_ entries: [SnapshotEntry], root: String, version: String, generation: UInt64, to fd: Int32) -> Bool {
         // A block line that does not fit beside its kind: that file is read each time instead.
+        // A text shorter than the limit has fewer lines than that: only longer ones are looked at.
         func fits(_ entry: SnapshotEntry) -> Bool {
-            entry.issue?.blocks.allSatisfy { $0.line >= 0 && $0.line < SnapshotFormat.blockLineLimit } ?? true
+            guard let issue = entry.issue, issue.text.count >= Int(SnapshotFormat.blockLineLimit) else { return true }
+            return issue.blocks.allSatisfy { $0.line >= 0 && $0.line < SnapshotFormat.blockLineLimit }
         }
         let entries = entries.allSatisfy(fits) ? entries : entries.filter(fits)
         var out = BufferedWriter(fd: fd)
@@ -129,18 +131,34 @@ enum SnapshotWriter {
         var textOffsets: [Int] = []
         textOffsets.reserveCapacity(entries.count)
         guard out.flush() else { return false }
-        // The texts go from where they are (the reader's arrays, an older snapshot's mapping)
-        // to the file with writev, 512 at a time: no copy through a buffer. A text that is its
-        // file's bytes is not kept (docs/SNAPSHOT.md "Texts read from their files").
+        // One pass over the entries: the texts go from where they are (the reader's arrays, an
+        // older snapshot's mapping) to the file with writev, 512 at a time, with no copy
+        // through a buffer (a text that is its file's bytes is not kept: docs/SNAPSHOT.md
+        // "Texts read from their files"); and each entry's place in every part of the index
+        // is summed.
         var pending: [iovec] = []
         var keep: [IssueText] = []
         func send() -> Bool {
             defer { pending.removeAll(keepingCapacity: true); keep.removeAll(keepingCapacity: true) }
             return writeAll(fd, &pending)
         }
+        let versionBytes = Array(SnapshotFormat.programVersion(version).utf8), rootBytes = Array(root.utf8)
+        var places: [Place] = []
+        places.reserveCapacity(entries.count)
+        var at = Place(strings: versionBytes.count + rootBytes.count)
         for entry in entries {
             textOffsets.append(textLength)
-            guard let issue = entry.issue, issue.text.count > 0, !entry.textIsFile else { continue }
+            places.append(at)
+            at.strings += entry.pathBytes.count + entry.forcedEncoding.utf8.count
+            at.diagnostics += entry.diagnostics.count * SnapshotFormat.diagnosticFields
+            for d in entry.diagnostics { at.strings += d.file.utf8.count + d.message.utf8.count }
+            guard let issue = entry.issue else { continue }
+            at.strings += issue.id.utf8.count + issue.path.utf8.count + (issue.encoding?.utf8.count ?? 0) + issue.format.utf8.count
+            at.ranges += issue.header.count * SnapshotFormat.rangeFields
+            at.sections += issue.sections.count * SnapshotFormat.sectionFields
+            at.articles += issue.articles.count * SnapshotFormat.articleFields
+            at.blocks += issue.blocks.count * SnapshotFormat.blockFields
+            guard issue.text.count > 0, !entry.textIsFile else { continue }
             let base = issue.text.withUnsafeBufferPointer { $0.baseAddress! }
             keep.append(issue.text)
             pending.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: base), iov_len: issue.text.count))
@@ -153,23 +171,6 @@ enum SnapshotWriter {
         out.append(bytes: [UInt8](repeating: 0, count: pad))
         let indexOffset = textStart + textLength + pad
 
-        // Where each entry's records go.
-        let versionBytes = Array(SnapshotFormat.programVersion(version).utf8), rootBytes = Array(root.utf8)
-        var places: [Place] = []
-        places.reserveCapacity(entries.count)
-        var at = Place(strings: versionBytes.count + rootBytes.count)
-        for entry in entries {
-            places.append(at)
-            at.strings += entry.pathBytes.count + entry.forcedEncoding.utf8.count
-            at.diagnostics += entry.diagnostics.count * SnapshotFormat.diagnosticFields
-            for d in entry.diagnostics { at.strings += d.file.utf8.count + d.message.utf8.count }
-            guard let issue = entry.issue else { continue }
-            at.strings += issue.id.utf8.count + issue.path.utf8.count + (issue.encoding?.utf8.count ?? 0) + issue.format.utf8.count
-            at.ranges += issue.header.count * SnapshotFormat.rangeFields
-            at.sections += issue.sections.count * SnapshotFormat.sectionFields
-            at.articles += issue.articles.count * SnapshotFormat.articleFields
-            at.blocks += issue.blocks.count * SnapshotFormat.blockFields
-        }
         // Records and string offsets are Int32: a corpus past that is read each time instead.
         guard [at.ranges, at.sections, at.articles, at.blocks, at.diagnostics, at.strings].allSatisfy({ $0 < Int(Int32.max) }) else {
             errno = EFBIG
@@ -210,10 +211,10 @@ enum SnapshotWriter {
         return header.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) == $0.count }
     }
 
-    /// Memory for an index of `count` bytes, its pages made at once (one call, not a fault
-    /// per page while it is filled); nil when there is none.
+    /// Memory for an index of `count` bytes (its own mapping, given back whole when written;
+    /// its pages are made as the threads that fill it reach them); nil when there is none.
     private static func allocateIndex(_ count: Int) -> UnsafeMutableRawPointer? {
-        let p = mmap(nil, count, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0)
+        let p = mmap(nil, count, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
         guard let p, p != MAP_FAILED else {
             errno = ENOMEM
             return nil
@@ -250,11 +251,10 @@ enum SnapshotWriter {
             let (fo, fl) = string(diagnostic.file)
             let (mo, ml) = string(diagnostic.message)
             let severity: Int32 = switch diagnostic.severity { case .note: 0; case .warning: 1; case .error: 2 }
-            for value in [severity, Int32(fo), Int32(fl), Int32(clamping: diagnostic.line ?? -1), Int32(clamping: diagnostic.column ?? -1),
-                          Int32(mo), Int32(ml)] {
-                d.initialize(to: value)
-                d += 1
-            }
+            (d[0], d[1], d[2]) = (severity, Int32(fo), Int32(fl))
+            (d[3], d[4]) = (Int32(clamping: diagnostic.line ?? -1), Int32(clamping: diagnostic.column ?? -1))
+            (d[5], d[6]) = (Int32(mo), Int32(ml))
+            d += SnapshotFormat.diagnosticFields
         }
         guard let issue = entry.issue else {
             f[13] = 0

@@ -97,7 +97,9 @@ public final class SnapshotCache: @unchecked Sendable {
 
     /// Puts `parts` in place as the file `target`, atomically; the reason on failure.
     func replace(_ target: String, with parts: [[UInt8]]) -> String? {
-        replace(target) { fd in
+        // The snapshot that makes the folder may still be being written (in the background).
+        if let reason = makeDirectory() { return reason }
+        return replace(target) { fd in
             for part in parts {
                 var done = 0
                 while done < part.count {

@@ -220,6 +220,7 @@ extension Session {
             reload()
         case "cache":
             guard args.isEmpty || args.count == 1 && args[0].lowercased() == "clear" else { return usage() }
+            settleSnapshotWrites()
             if args.isEmpty { try out.write(cacheListing()) } else { clearCache() }
         case "history":
             guard let history = terminal?.history else {

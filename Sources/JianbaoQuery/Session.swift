@@ -171,6 +171,7 @@ public final class Session {
     /// output is flushed and redirects closed.
     public func finish() throws(OutputClosed) {
         try finishPendingStatement()
+        settleSnapshotWrites()
         closeRedirects()
         try stdout.flush()
         try? err.flush()
@@ -188,7 +189,17 @@ public final class Session {
     public func markFailed() { failureCount += 1 }
 
     /// Replaces the corpus (`.load` appends through here).
-    public func setCorpus(_ corpus: Corpus) { self.corpus = corpus }
+    public func setCorpus(_ corpus: Corpus) {
+        settleSnapshotWrites()
+        self.corpus = corpus
+    }
+
+    /// Waits for the corpus's snapshot still being written in the background (a one-shot
+    /// run's load writes it while the statements run) and says why it could not be, once.
+    /// Before the run ends, before `.cache` looks at the folder, and before the corpus changes.
+    public func settleSnapshotWrites() {
+        for warning in corpus.finishSnapshotWrites() { note("jianbao: warning: " + warning) }
+    }
 
     static func seconds(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(value)

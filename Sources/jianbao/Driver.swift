@@ -47,6 +47,8 @@ struct Driver {
         }
         try? err.flush()
         if corpus.issues.isEmpty && corpus.errorCount > 0 {
+            var loaded = corpus
+            for warning in loaded.finishSnapshotWrites() { writeError("jianbao: warning: \(warning)\n") }
             writeError("jianbao: no issue could be loaded from \(named.joined(separator: " "))\n")
             return 3
         }
@@ -82,6 +84,7 @@ struct Driver {
             }
             try session.finish()
         } catch {
+            session.settleSnapshotWrites()
             session.closeRedirects()
             return outcome(of: error)
         }
@@ -111,7 +114,10 @@ struct Driver {
         // JIANBAO_SERIAL_LOAD=1 reads files on one thread: for benchmarks and bug reports.
         let parallel = getenv("JIANBAO_SERIAL_LOAD").map { String(cString: $0) != "1" } ?? true
         func load(_ paths: [String]) -> Corpus {
-            let result = CorpusLoader.load(paths: paths, encodings: encodings(paths), parallel: parallel, progress: progress, cache: cache)
+            // A script or pipe run writes a new snapshot while its statements run (the shell,
+            // which shows the load, and --check wait for it).
+            let result = CorpusLoader.load(paths: paths, encodings: encodings(paths), parallel: parallel, progress: progress, cache: cache,
+                                           writesInBackground: progress == nil && !options.check)
             for warning in result.cacheWarnings { writeError("jianbao: warning: \(warning)\n") }
             return Corpus(result)
         }

@@ -71,6 +71,16 @@ public enum CorpusLoader {
         let step = WorkStep(total: files.count, stop: { false }, progress: .named("loading", unit: "files", to: progress))
         defer { progress?.finish() }
         let results = Parallel.map(files.count, parallel: parallel) { i -> Loaded in
+            var loaded = load(i)
+            // What its snapshot entry will take, found while the issue is fresh in this core's
+            // cache (a file taken from the snapshot needs it only if the snapshot is rewritten).
+            if cache != nil, loaded.origin != .snapshot, case .issue(let issue, let diagnostics) = loaded.result {
+                loaded.sizes = SnapshotEntrySizes(issue: issue, diagnostics: diagnostics, pathBytes: files[i].bytes.count,
+                                                  forcedEncoding: fileEncodings[i] ?? "", textIsFile: loaded.textIsFile)
+            }
+            return loaded
+        }
+        @Sendable func load(_ i: Int) -> Loaded {
             _ = step.next()
             let file = files[i]
             if let snapshot, let k = snapshot.entry(path: file.bytes, stamp: file.stamp, forcedEncoding: fileEncodings[i] ?? "", hint: i) {
@@ -109,7 +119,10 @@ public enum CorpusLoader {
                 for (i, loaded) in results.enumerated() where keepable(loaded) {
                     guard case .issue(let issue, let diagnostics) = loaded.result else { continue }
                     entries.append(SnapshotEntry(pathBytes: files[i].bytes, stamp: loaded.stamp!, forcedEncoding: fileEncodings[i] ?? "",
-                                                 issue: issue, diagnostics: diagnostics, textIsFile: loaded.textIsFile))
+                                                 issue: issue, diagnostics: diagnostics, textIsFile: loaded.textIsFile,
+                                                 sizes: loaded.sizes ?? SnapshotEntrySizes(issue: issue, diagnostics: diagnostics,
+                                                     pathBytes: files[i].bytes.count, forcedEncoding: fileEncodings[i] ?? "",
+                                                     textIsFile: loaded.textIsFile)))
                 }
                 let made = UInt64.random(in: 1...UInt64.max)
                 generation = made
@@ -149,6 +162,8 @@ public enum CorpusLoader {
         var origin = Origin.read
         /// The issue's text is the file's bytes themselves (the reader used them as read).
         var textIsFile = false
+        /// What its snapshot entry takes (with a cache).
+        var sizes: SnapshotEntrySizes?
     }
 
     /// Reads and parses one file.

@@ -14,6 +14,35 @@ struct SnapshotEntry: Sendable {
     /// The issue's text is exactly the file's bytes (clean UTF-8 used as read): the snapshot
     /// keeps no copy of it, and a later run reads it from the file when it is needed.
     var textIsFile = false
+    /// What it adds to each part of the index.
+    var sizes: SnapshotEntrySizes
+}
+
+/// What one file's entry adds to each part of a snapshot's index: found by the thread that
+/// has just read the file, while its issue's arrays are still in that core's cache, so that
+/// the writer's pass over ten thousand entries reads these few numbers instead of visiting
+/// every issue and its arrays once more (that pass was the longest serial step of the write).
+struct SnapshotEntrySizes: Sendable {
+    /// Int32s of each record part, bytes of strings and of text to keep.
+    var diagnostics = 0, ranges = 0, sections = 0, articles = 0, blocks = 0, strings = 0, text = 0
+    /// Whether every block line fits beside its kind (`SnapshotFormat.blockLineLimit`).
+    var fits = true
+
+    init(issue: Issue?, diagnostics: [Diagnostic], pathBytes: Int, forcedEncoding: String, textIsFile: Bool) {
+        strings = pathBytes + forcedEncoding.utf8.count
+        self.diagnostics = diagnostics.count * SnapshotFormat.diagnosticFields
+        for d in diagnostics { strings += d.file.utf8.count + d.message.utf8.count }
+        guard let issue else { return }
+        strings += issue.id.utf8.count + issue.path.utf8.count + (issue.encoding?.utf8.count ?? 0) + issue.format.utf8.count
+        ranges = issue.header.count * SnapshotFormat.rangeFields
+        sections = issue.sections.count * SnapshotFormat.sectionFields
+        articles = issue.articles.count * SnapshotFormat.articleFields
+        blocks = issue.blocks.count * SnapshotFormat.blockFields
+        text = textIsFile ? 0 : issue.text.count
+        // A text shorter than the limit has fewer lines than that: only longer ones are looked at.
+        fits = issue.text.count < Int(SnapshotFormat.blockLineLimit)
+            || issue.blocks.allSatisfy { $0.line >= 0 && $0.line < SnapshotFormat.blockLineLimit }
+    }
 }
 
 /// The binary layout of a snapshot file (docs/SNAPSHOT.md "Layout"): a 64-byte header, the
@@ -118,12 +147,7 @@ enum SnapshotWriter {
     /// Writes `entries` (with `root` and `version` in the index) to `fd`; false on a failed write.
     static func write(_ entries: [SnapshotEntry], root: String, version: String, generation: UInt64, to fd: Int32) -> Bool {
         // A block line that does not fit beside its kind: that file is read each time instead.
-        // A text shorter than the limit has fewer lines than that: only longer ones are looked at.
-        func fits(_ entry: SnapshotEntry) -> Bool {
-            guard let issue = entry.issue, issue.text.count >= Int(SnapshotFormat.blockLineLimit) else { return true }
-            return issue.blocks.allSatisfy { $0.line >= 0 && $0.line < SnapshotFormat.blockLineLimit }
-        }
-        let entries = entries.allSatisfy(fits) ? entries : entries.filter(fits)
+        let entries = entries.allSatisfy(\.sizes.fits) ? entries : entries.filter(\.sizes.fits)
         var out = BufferedWriter(fd: fd)
         out.append(bytes: [UInt8](repeating: 0, count: SnapshotFormat.headerSize))
         let textStart = SnapshotFormat.headerSize
@@ -146,19 +170,17 @@ enum SnapshotWriter {
         var places: [Place] = []
         places.reserveCapacity(entries.count)
         var at = Place(strings: versionBytes.count + rootBytes.count)
-        for entry in entries {
+        for k in entries.indices {
             textOffsets.append(textLength)
             places.append(at)
-            at.strings += entry.pathBytes.count + entry.forcedEncoding.utf8.count
-            at.diagnostics += entry.diagnostics.count * SnapshotFormat.diagnosticFields
-            for d in entry.diagnostics { at.strings += d.file.utf8.count + d.message.utf8.count }
-            guard let issue = entry.issue else { continue }
-            at.strings += issue.id.utf8.count + issue.path.utf8.count + (issue.encoding?.utf8.count ?? 0) + issue.format.utf8.count
-            at.ranges += issue.header.count * SnapshotFormat.rangeFields
-            at.sections += issue.sections.count * SnapshotFormat.sectionFields
-            at.articles += issue.articles.count * SnapshotFormat.articleFields
-            at.blocks += issue.blocks.count * SnapshotFormat.blockFields
-            guard issue.text.count > 0, !entry.textIsFile else { continue }
+            let size = entries[k].sizes
+            at.strings += size.strings
+            at.diagnostics += size.diagnostics
+            at.ranges += size.ranges
+            at.sections += size.sections
+            at.articles += size.articles
+            at.blocks += size.blocks
+            guard size.text > 0, let issue = entries[k].issue else { continue }
             let base = issue.text.withUnsafeBufferPointer { $0.baseAddress! }
             keep.append(issue.text)
             pending.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: base), iov_len: issue.text.count))

@@ -195,7 +195,7 @@ public final class FileText: @unchecked Sendable {
             while filled < count {
                 let n = Glibc.read(fd, p + filled, count - filled)
                 if n < 0 && errno == EINTR { continue }
-                if n < 0 { problem = problem ?? "cannot read it: " + errnoText(); break }
+                if n < 0 { problem = "cannot read it: " + errnoText(); break }
                 if n == 0 { break }
                 filled += n
             }

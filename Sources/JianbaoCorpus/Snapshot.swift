@@ -23,25 +23,42 @@ struct SnapshotEntry: Sendable {
 /// the writer's pass over ten thousand entries reads these few numbers instead of visiting
 /// every issue and its arrays once more (that pass was the longest serial step of the write).
 struct SnapshotEntrySizes: Sendable {
-    /// Int32s of each record part, bytes of strings and of text to keep.
-    var diagnostics = 0, ranges = 0, sections = 0, articles = 0, blocks = 0, strings = 0, text = 0
+    /// Its records and string bytes.
+    var counts = IndexCounts()
+    /// Bytes of text to keep (none for a text that is its file's bytes).
+    var text = 0
     /// Whether every block line fits beside its kind (`SnapshotFormat.blockLineLimit`).
     var fits = true
 
     init(issue: Issue?, diagnostics: [Diagnostic], pathBytes: Int, forcedEncoding: String, textIsFile: Bool) {
-        strings = pathBytes + forcedEncoding.utf8.count
-        self.diagnostics = diagnostics.count * SnapshotFormat.diagnosticFields
-        for d in diagnostics { strings += d.file.utf8.count + d.message.utf8.count }
+        counts.strings = pathBytes + forcedEncoding.utf8.count
+        counts.diagnostics = diagnostics.count * SnapshotFormat.diagnosticFields
+        for d in diagnostics { counts.strings += d.file.utf8.count + d.message.utf8.count }
         guard let issue else { return }
-        strings += issue.id.utf8.count + issue.path.utf8.count + (issue.encoding?.utf8.count ?? 0) + issue.format.utf8.count
-        ranges = issue.header.count * SnapshotFormat.rangeFields
-        sections = issue.sections.count * SnapshotFormat.sectionFields
-        articles = issue.articles.count * SnapshotFormat.articleFields
-        blocks = issue.blocks.count * SnapshotFormat.blockFields
+        counts.strings += issue.id.utf8.count + issue.path.utf8.count + (issue.encoding?.utf8.count ?? 0) + issue.format.utf8.count
+        counts.ranges = issue.header.count * SnapshotFormat.rangeFields
+        counts.sections = issue.sections.count * SnapshotFormat.sectionFields
+        counts.articles = issue.articles.count * SnapshotFormat.articleFields
+        counts.blocks = issue.blocks.count * SnapshotFormat.blockFields
         text = textIsFile ? 0 : issue.text.count
         // A text shorter than the limit has fewer lines than that: only longer ones are looked at.
         fits = issue.text.count < Int(SnapshotFormat.blockLineLimit)
             || issue.blocks.allSatisfy { $0.line >= 0 && $0.line < SnapshotFormat.blockLineLimit }
+    }
+}
+
+/// Int32s of each record part of a snapshot's index and bytes of its string table: what one
+/// entry adds, or (summed) where an entry's records start.
+struct IndexCounts: Sendable {
+    var diagnostics = 0, ranges = 0, sections = 0, articles = 0, blocks = 0, strings = 0
+
+    mutating func add(_ other: IndexCounts) {
+        diagnostics += other.diagnostics
+        ranges += other.ranges
+        sections += other.sections
+        articles += other.articles
+        blocks += other.blocks
+        strings += other.strings
     }
 }
 
@@ -66,6 +83,24 @@ enum SnapshotFormat {
     /// entries, Int32s of ranges, sections, articles, blocks and diagnostics, string bytes, and
     /// the generation (random, new with every write: what files kept beside it refer to).
     static let countFields = 12
+
+    /// The header of a snapshot whose texts (from `headerSize`) take `textLength` bytes and
+    /// whose index of `indexLength` bytes, with that checksum, starts at `indexOffset`.
+    static func header(textLength: Int, indexOffset: Int, indexLength: Int, checksum: UInt64) -> [UInt8] {
+        var header = [UInt8](repeating: 0, count: headerSize)
+        header.withUnsafeMutableBytes { h in
+            for (i, b) in magic.enumerated() { h[i] = b }
+            h.storeBytes(of: formatVersion.littleEndian, toByteOffset: 8, as: UInt32.self)
+            h.storeBytes(of: UInt32(headerSize).littleEndian, toByteOffset: 12, as: UInt32.self)
+            h.storeBytes(of: UInt64(indexOffset).littleEndian, toByteOffset: 16, as: UInt64.self)
+            h.storeBytes(of: UInt64(indexLength).littleEndian, toByteOffset: 24, as: UInt64.self)
+            h.storeBytes(of: checksum.littleEndian, toByteOffset: 32, as: UInt64.self)
+            h.storeBytes(of: UInt64(headerSize).littleEndian, toByteOffset: 40, as: UInt64.self)
+            h.storeBytes(of: UInt64(textLength).littleEndian, toByteOffset: 48, as: UInt64.self)
+            h.storeBytes(of: UInt64(indexOffset + indexLength).littleEndian, toByteOffset: 56, as: UInt64.self)
+        }
+        return header
+    }
 
     /// The program's identity: a snapshot of another build is rebuilt, not read.
     static func programVersion(_ version: String) -> String { "jianbao \(version) format \(formatVersion)" }
@@ -117,11 +152,8 @@ enum SnapshotFormat {
 /// entries are encoded on all cores straight into one buffer the size of the index, in place,
 /// and the buffer goes to the file with one write: no array grows, no part is copied.
 enum SnapshotWriter {
-    /// Where one entry's records start in each part of the index: Int32s for the record parts,
-    /// bytes for the string table.
-    private struct Place {
-        var diagnostics = 0, ranges = 0, sections = 0, articles = 0, blocks = 0, strings = 0
-    }
+    /// Where one entry's records start in each part of the index.
+    private typealias Place = IndexCounts
 
     /// Byte offsets of the parts of the index, and its length.
     private struct Parts {
@@ -160,12 +192,7 @@ enum SnapshotWriter {
         // through a buffer (a text that is its file's bytes is not kept: docs/SNAPSHOT.md
         // "Texts read from their files"); and each entry's place in every part of the index
         // is summed.
-        var pending: [iovec] = []
-        var keep: [IssueText] = []
-        func send() -> Bool {
-            defer { pending.removeAll(keepingCapacity: true); keep.removeAll(keepingCapacity: true) }
-            return writeAll(fd, &pending)
-        }
+        var texts: [iovec] = []
         let versionBytes = Array(SnapshotFormat.programVersion(version).utf8), rootBytes = Array(root.utf8)
         var places: [Place] = []
         places.reserveCapacity(entries.count)
@@ -174,20 +201,14 @@ enum SnapshotWriter {
             textOffsets.append(textLength)
             places.append(at)
             let size = entries[k].sizes
-            at.strings += size.strings
-            at.diagnostics += size.diagnostics
-            at.ranges += size.ranges
-            at.sections += size.sections
-            at.articles += size.articles
-            at.blocks += size.blocks
+            at.add(size.counts)
+            // The entry's issue keeps its text alive until the write is done.
             guard size.text > 0, let issue = entries[k].issue else { continue }
             let base = issue.text.withUnsafeBufferPointer { $0.baseAddress! }
-            keep.append(issue.text)
-            pending.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: base), iov_len: issue.text.count))
+            texts.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: base), iov_len: issue.text.count))
             textLength += issue.text.count
-            if pending.count == 512, !send() { return false }
         }
-        if !pending.isEmpty, !send() { return false }
+        guard writeAll(fd, &texts) else { return false }
         // The index starts 8-aligned.
         let pad = (8 - (textStart + textLength) % 8) % 8
         out.append(bytes: [UInt8](repeating: 0, count: pad))
@@ -218,18 +239,7 @@ enum SnapshotWriter {
         out.append(bytes: UnsafeRawBufferPointer(index))
         guard out.flush() else { return false }
 
-        var header = [UInt8](repeating: 0, count: SnapshotFormat.headerSize)
-        header.withUnsafeMutableBytes { h in
-            for (i, b) in SnapshotFormat.magic.enumerated() { h[i] = b }
-            h.storeBytes(of: SnapshotFormat.formatVersion.littleEndian, toByteOffset: 8, as: UInt32.self)
-            h.storeBytes(of: UInt32(SnapshotFormat.headerSize).littleEndian, toByteOffset: 12, as: UInt32.self)
-            h.storeBytes(of: UInt64(indexOffset).littleEndian, toByteOffset: 16, as: UInt64.self)
-            h.storeBytes(of: UInt64(parts.end).littleEndian, toByteOffset: 24, as: UInt64.self)
-            h.storeBytes(of: sum.littleEndian, toByteOffset: 32, as: UInt64.self)
-            h.storeBytes(of: UInt64(textStart).littleEndian, toByteOffset: 40, as: UInt64.self)
-            h.storeBytes(of: UInt64(textLength).littleEndian, toByteOffset: 48, as: UInt64.self)
-            h.storeBytes(of: UInt64(indexOffset + parts.end).littleEndian, toByteOffset: 56, as: UInt64.self)
-        }
+        let header = SnapshotFormat.header(textLength: textLength, indexOffset: indexOffset, indexLength: parts.end, checksum: sum)
         return header.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) == $0.count }
     }
 
@@ -332,11 +342,12 @@ enum SnapshotWriter {
     }
 }
 
-/// Writes every byte the vectors name, going on after short writes.
+/// Writes every byte the vectors name with writev, 512 vectors a call (the kernel takes at
+/// most 1024), going on after short writes.
 private func writeAll(_ fd: Int32, _ vectors: inout [iovec]) -> Bool {
     var first = 0
     while first < vectors.count {
-        let n = vectors.withUnsafeBufferPointer { writev(fd, $0.baseAddress! + first, Int32(vectors.count - first)) }
+        let n = vectors.withUnsafeBufferPointer { writev(fd, $0.baseAddress! + first, Int32(min(512, vectors.count - first))) }
         if n < 0 {
             if errno == EINTR { continue }
             return false
@@ -560,28 +571,14 @@ final class SnapshotReader: @unchecked Sendable {
         }
         let pad = (8 - (textStart + length) % 8) % 8
         let padding = [UInt8](repeating: 0, count: 8)
-        let newIndexOffset = textStart + length + pad
-        var header = Array(all[0..<SnapshotFormat.headerSize])
-        header.withUnsafeMutableBytes { h in
-            h.storeBytes(of: UInt64(newIndexOffset).littleEndian, toByteOffset: 16, as: UInt64.self)
-            h.storeBytes(of: index.withUnsafeBytes { KeptFile.blockChecksum($0) }.littleEndian, toByteOffset: 32, as: UInt64.self)
-            h.storeBytes(of: UInt64(length).littleEndian, toByteOffset: 48, as: UInt64.self)
-            h.storeBytes(of: UInt64(newIndexOffset + index.count).littleEndian, toByteOffset: 56, as: UInt64.self)
-        }
+        let header = SnapshotFormat.header(textLength: length, indexOffset: textStart + length + pad, indexLength: index.count,
+                                           checksum: index.withUnsafeBytes { KeptFile.blockChecksum($0) })
         return withExtendedLifetime(texts) {
             padding.withUnsafeBytes { pd in
                 index.withUnsafeBytes { ix in
                     vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: pd.baseAddress!), iov_len: pad))
                     vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: ix.baseAddress!), iov_len: ix.count))
-                    var batch: [iovec] = []
-                    for vector in vectors {
-                        batch.append(vector)
-                        if batch.count == 512 {
-                            guard writeAll(fd, &batch) else { return false }
-                            batch.removeAll(keepingCapacity: true)
-                        }
-                    }
-                    guard writeAll(fd, &batch) else { return false }
+                    guard writeAll(fd, &vectors) else { return false }
                     return header.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) == $0.count }
                 }
             }

@@ -78,8 +78,20 @@ struct JSONLEncoder {
         out.append(0x22)
     }
 
-    /// `JSON.string`'s escapes on well-formed UTF-8: quote, backslash, control characters,
-    /// and U+2028 and U+2029 (E2 80 A8/A9), which some JavaScript readers take for line ends.
+    /// `text` as a JSON string, quoted and escaped (`JSON.string` for the `jsonl` output mode).
+    static func quoted(_ text: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 2)
+        string(text.utf8, to: &out)
+        return out
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+    private static let lineSeparator = Array("\\u2028".utf8), paragraphSeparator = Array("\\u2029".utf8)
+
+    /// The one JSON string escaper (the export and the `jsonl` output mode), on well-formed
+    /// UTF-8: quote, backslash, control characters, and U+2028 and U+2029 (E2 80 A8/A9), which
+    /// some JavaScript readers take for line ends.
     private static func escape<S: Sequence>(_ bytes: S, to out: inout [UInt8]) where S.Element == UInt8 {
         var afterE2 = false, afterE280 = false
         for b in bytes {
@@ -95,10 +107,9 @@ struct JSONLEncoder {
             case 0x09: out += [0x5C, 0x74]
             case 0xA8 where afterE280, 0xA9 where afterE280:
                 out.removeLast(2)
-                out += Array((b == 0xA8 ? "\\u2028" : "\\u2029").utf8)
+                out += b == 0xA8 ? lineSeparator : paragraphSeparator
             case ..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out += [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]]
+                out += [0x5C, 0x75, 0x30, 0x30, hexDigits[Int(b >> 4)], hexDigits[Int(b & 15)]]
             default: out.append(b)
             }
         }

@@ -249,3 +249,17 @@ import Testing
         }
     }
 }
+
+/// The one JSON string escaper (`jsonl` output mode and `.export jsonl`): every escape JSON
+/// and JavaScript readers need, and nothing else touched.
+@Suite struct JSONStringTests {
+    @Test(arguments: [
+        ("简报", "\"简报\""), ("a\"b", "\"a\\\"b\""), ("a\\b", "\"a\\\\b\""), ("a\nb\r\tc", "\"a\\nb\\r\\tc\""),
+        ("\u{1}\u{1F}", "\"\\u0001\\u001f\""), ("\u{7F}", "\"\u{7F}\""), ("\u{2028}x\u{2029}", "\"\\u2028x\\u2029\""),
+        ("\u{2028}\u{2028}", "\"\\u2028\\u2028\""), ("€₂", "\"€₂\""), ("", "\"\""),
+    ])
+    func escapes(_ text: String, _ expected: String) {
+        #expect(JSON.string(text) == expected)
+        #expect(JSONLEncoder.quoted(text) == Array(expected.utf8))
+    }
+}

@@ -224,10 +224,8 @@ struct PathExpander {
     /// The extensions a folder is searched for, lowercase (`.TXT` and `.Docx` count too).
     static let extensions = [".txt", ".docx", ".pdf", ".html", ".htm"]
 
-    /// Whether a file found in a folder is a bulletin file; `~$x.docx` is Word's lock file.
-    static func isBulletin(_ name: String) -> Bool { Array(name.utf8).withUnsafeBufferPointer(isBulletin) }
-
-    /// `isBulletin` on the name's bytes: the extensions are ASCII, compared without case.
+    /// Whether a file found in a folder is a bulletin file, by its name's bytes (the extensions
+    /// are ASCII, compared without case); `~$x.docx` is Word's lock file.
     static func isBulletin(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
         extensionLength(name) != nil && !(name.count >= 2 && name[0] == UInt8(ascii: "~") && name[1] == UInt8(ascii: "$"))
     }

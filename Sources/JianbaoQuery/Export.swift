@@ -48,8 +48,8 @@ public struct ExportSource: Sendable {
         DispatchQueue.global().async { _ = corpus.figures.figures(stoppingIf: isInterrupted) }
         var tables: [Table] = Schema.targets.map { spec in
             let fields = spec.fields.map(\.field)
-            let groups = spec.target == .sources ? [-1..<0] : corpus.issueChunks()
-            return Table(name: spec.name, columns: spec.fields.map { ($0.name, $0.type) }, groups: groups) {
+            return Table(name: spec.name, columns: spec.fields.map { ($0.name, $0.type) },
+                         groups: RowSource.groups(of: spec.target, in: corpus)) {
                 // Waits for the extraction started above; after a Ctrl-C there is nothing
                 // to read, and the export stops before it writes anything more.
                 if spec.target == .figures, corpus.figures.figures(stoppingIf: isInterrupted) == nil { return { _ in [] } }

@@ -124,7 +124,12 @@ public struct RowSource: Sendable {
 
     /// The units rows are produced and filtered in: ranges of issue indices, several per
     /// core; `sources`, whose rows belong to no one issue, is one group (-1..<0).
-    public var groups: [Range<Int>] { target == .sources ? [-1..<0] : corpus.issueChunks() }
+    public var groups: [Range<Int>] { Self.groups(of: target, in: corpus) }
+
+    /// `groups` of a target, without a row source (the export lays out its tables by them).
+    static func groups(of target: Target, in corpus: Corpus) -> [Range<Int>] {
+        target == .sources ? [-1..<0] : corpus.issueChunks()
+    }
 
     /// The rows of one group, in order.
     public func rows(of group: Range<Int>) -> [RowRef] {

@@ -70,7 +70,7 @@ struct IndexCounts: Sendable {
 enum SnapshotFormat {
     static let magic: [UInt8] = Array("JBSNAP\r\n".utf8)
     /// Bumped whenever the layout or what the reader produces changes meaning.
-    static let formatVersion: UInt32 = 5
+    static let formatVersion: UInt32 = 6
     static let headerSize = 64
     /// Int64 fields in an entry record.
     static let entryFields = 40

@@ -82,38 +82,17 @@ enum KeptFile {
         return h
     }
 
-    /// A checksum of a large body as fast as memory gives it: 1 MiB blocks, each hashed in
-    /// four interleaved lanes (the multiply-xorshift of `SnapshotFormat.checksum`, whose one
-    /// chain waits on each multiply) on all cores, then the blocks' hashes chained in order.
-    /// For files read whole at every run (the figures, read in place).
+    /// A checksum of a large body as fast as memory gives it: 1 MiB blocks, each hashed by
+    /// `SnapshotFormat.checksum` (four interleaved lanes), on all cores, then the blocks'
+    /// hashes chained in order. For files read whole at every run (the snapshot's index, the
+    /// figures, read in place).
     static func blockChecksum(_ p: UnsafeRawBufferPointer) -> UInt64 {
         let block = 1 << 20
         let blocks = (p.count + block - 1) / block
         let base = UInt(bitPattern: p.baseAddress), count = p.count
         let sums = Parallel.map(blocks, parallel: blocks > 4) { b -> UInt64 in
             let start = b * block, end = min(count, start + block)
-            let bytes = UnsafeRawBufferPointer(start: UnsafeRawPointer(bitPattern: base).map { $0 + start }, count: end - start)
-            var lanes: (UInt64, UInt64, UInt64, UInt64) = (1, 2, 3, 4)
-            let words = bytes.count / 32 * 4
-            var i = 0
-            @inline(__always) func mix(_ h: inout UInt64, _ w: UInt64) {
-                h = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
-                h ^= h >> 32
-            }
-            while i < words {
-                mix(&lanes.0, bytes.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))
-                mix(&lanes.1, bytes.loadUnaligned(fromByteOffset: i * 8 + 8, as: UInt64.self))
-                mix(&lanes.2, bytes.loadUnaligned(fromByteOffset: i * 8 + 16, as: UInt64.self))
-                mix(&lanes.3, bytes.loadUnaligned(fromByteOffset: i * 8 + 24, as: UInt64.self))
-                i += 4
-            }
-            let rest = SnapshotFormat.checksum(UnsafeRawBufferPointer(rebasing: bytes[(words * 8)...]))
-            var h = lanes.0
-            mix(&h, lanes.1)
-            mix(&h, lanes.2)
-            mix(&h, lanes.3)
-            mix(&h, rest)
-            return h
+            return SnapshotFormat.checksum(UnsafeRawBufferPointer(start: UnsafeRawPointer(bitPattern: base).map { $0 + start }, count: end - start))
         }
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(p.count)
         for sum in sums {

@@ -72,28 +72,33 @@ public enum CorpusLoader {
         defer { progress?.finish() }
         let results = Parallel.map(files.count, parallel: parallel) { i -> Loaded in
             var loaded = load(i)
-            // What its snapshot entry will take, found while the issue is fresh in this core's
-            // cache (a file taken from the snapshot needs it only if the snapshot is rewritten).
-            if cache != nil, loaded.origin != .snapshot, case .issue(let issue, let diagnostics) = loaded.result {
-                loaded.sizes = SnapshotEntrySizes(issue: issue, diagnostics: diagnostics, pathBytes: files[i].bytes.count,
-                                                  forcedEncoding: fileEncodings[i] ?? "", textIsFile: loaded.textIsFile)
+            // Its record for the snapshot, made while the issue is fresh in this core's cache
+            // (a file taken from the snapshot keeps the record it has there).
+            if cache != nil, loaded.origin != .snapshot, let stamp = loaded.stamp, stamp.isKnown,
+               case .issue(let issue, let diagnostics) = loaded.result {
+                loaded.record = SnapshotRecord(pathBytes: files[i].bytes, stamp: stamp, forcedEncoding: fileEncodings[i] ?? "",
+                                               issue: issue, diagnostics: diagnostics)
             }
             return loaded
         }
         @Sendable func load(_ i: Int) -> Loaded {
             _ = step.next()
             let file = files[i]
-            if let snapshot, let k = snapshot.entry(path: file.bytes, stamp: file.stamp, forcedEncoding: fileEncodings[i] ?? "", hint: i) {
+            guard let snapshot else { return read(file, encoding: fileEncodings[i]) }
+            switch snapshot.entry(path: file.bytes, stamp: file.stamp, forcedEncoding: fileEncodings[i] ?? "", hint: i) {
+            case .unchanged(let k):
                 if let (issue, diagnostics) = try? snapshot.result(k) {
                     let stamp = snapshot.stamp(k)
                     return Loaded(result: .issue(issue, diagnostics), identity: FileIdentity(device: stamp.device, inode: stamp.inode),
-                                  stamp: stamp, origin: .snapshot, textIsFile: issue?.text.isReadFromFile ?? false)
+                                  stamp: stamp, origin: .snapshot, textIsFile: issue?.text.isReadFromFile ?? false,
+                                  record: snapshot.keptRecord(k))
                 }
-                var loaded = read(file, encoding: fileEncodings[i])
-                loaded.origin = .damagedEntry
-                return loaded
+            case .damaged: break
+            case .changed: return read(file, encoding: fileEncodings[i])
             }
-            return read(file, encoding: fileEncodings[i])
+            var loaded = read(file, encoding: fileEncodings[i])
+            loaded.origin = .damagedEntry
+            return loaded
         }
         var result = assemble(results.map(\.result), before: expander.diagnostics)
         result.files = results.compactMap(\.identity)
@@ -116,13 +121,9 @@ public enum CorpusLoader {
             if !files.isEmpty && (snapshot == nil || hits != keptCount || hits != snapshot!.entryCount) {
                 var entries: [SnapshotEntry] = []
                 entries.reserveCapacity(keptCount)
-                for (i, loaded) in results.enumerated() where keepable(loaded) {
-                    guard case .issue(let issue, let diagnostics) = loaded.result else { continue }
-                    entries.append(SnapshotEntry(pathBytes: files[i].bytes, stamp: loaded.stamp!, forcedEncoding: fileEncodings[i] ?? "",
-                                                 issue: issue, diagnostics: diagnostics, textIsFile: loaded.textIsFile,
-                                                 sizes: loaded.sizes ?? SnapshotEntrySizes(issue: issue, diagnostics: diagnostics,
-                                                     pathBytes: files[i].bytes.count, forcedEncoding: fileEncodings[i] ?? "",
-                                                     textIsFile: loaded.textIsFile)))
+                for loaded in results where keepable(loaded) {
+                    guard case .issue(let issue, _) = loaded.result, let record = loaded.record else { continue }
+                    entries.append(SnapshotEntry(issue: issue, textIsFile: loaded.textIsFile, record: record))
                 }
                 let made = UInt64.random(in: 1...UInt64.max)
                 generation = made
@@ -162,8 +163,8 @@ public enum CorpusLoader {
         var origin = Origin.read
         /// The issue's text is the file's bytes themselves (the reader used them as read).
         var textIsFile = false
-        /// What its snapshot entry takes (with a cache).
-        var sizes: SnapshotEntrySizes?
+        /// Its record for the snapshot (with a cache, when it can be kept).
+        var record: SnapshotRecord?
     }
 
     /// Reads and parses one file.

@@ -2,90 +2,191 @@
 import Glibc
 #endif
 
-/// One file's entry in a snapshot: what reading it produced, and the stamp of the file then.
+/// One file's entry in a snapshot to be written: its record, and its issue, whose text the
+/// snapshot keeps unless it is the file's bytes.
 struct SnapshotEntry: Sendable {
-    /// The path as the operating system takes it.
-    var pathBytes: [UInt8]
-    var stamp: FileStamp
-    /// The encoding named for the file (`--encoding`), or "" for none.
-    var forcedEncoding: String
     var issue: Issue?
-    var diagnostics: [Diagnostic]
     /// The issue's text is exactly the file's bytes (clean UTF-8 used as read): the snapshot
     /// keeps no copy of it, and a later run reads it from the file when it is needed.
     var textIsFile = false
-    /// What it adds to each part of the index.
-    var sizes: SnapshotEntrySizes
+    var record: SnapshotRecord
 }
 
-/// What one file's entry adds to each part of a snapshot's index: found by the thread that
-/// has just read the file, while its issue's arrays are still in that core's cache, so that
-/// the writer's pass over ten thousand entries reads these few numbers instead of visiting
-/// every issue and its arrays once more (that pass was the longest serial step of the write).
-struct SnapshotEntrySizes: Sendable {
-    /// Its records and string bytes.
-    var counts = IndexCounts()
-    /// Bytes of text to keep (none for a text that is its file's bytes).
-    var text = 0
-    /// Whether every block line fits beside its kind (`SnapshotFormat.blockLineLimit`).
-    var fits = true
+/// One file's record in a snapshot's index (docs/SNAPSHOT.md "Layout"): the file's path and
+/// stamp, and what reading it produced (the issue's fields, header ranges, sections, articles
+/// and blocks, the diagnostics), self-contained — every offset in it is from its own start —
+/// and with its own checksum.
+///
+/// A record is made by the thread that has just read the file, while the issue's arrays are
+/// still in that core's cache; the writer then only puts the records into the file one after
+/// another, with no pass of its own over ten thousand issues (that pass, and the memory it
+/// filled, were most of what writing a snapshot added to a first run).
+struct SnapshotRecord: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
+    /// What keeps `bytes` alive: the record's own memory, or the snapshot it was read from;
+    /// nil for an issue that is not kept.
+    let owner: AnyObject?
+    let checksum: UInt64
 
-    init(issue: Issue?, diagnostics: [Diagnostic], pathBytes: Int, forcedEncoding: String, textIsFile: Bool) {
-        counts.strings = pathBytes + forcedEncoding.utf8.count
-        counts.diagnostics = diagnostics.count * SnapshotFormat.diagnosticFields
-        for d in diagnostics { counts.strings += d.file.utf8.count + d.message.utf8.count }
-        guard let issue else { return }
-        counts.strings += issue.id.utf8.count + issue.path.utf8.count + (issue.encoding?.utf8.count ?? 0) + issue.format.utf8.count
-        counts.ranges = issue.header.count * SnapshotFormat.rangeFields
-        counts.sections = issue.sections.count * SnapshotFormat.sectionFields
-        counts.articles = issue.articles.count * SnapshotFormat.articleFields
-        counts.blocks = issue.blocks.count * SnapshotFormat.blockFields
-        text = textIsFile ? 0 : issue.text.count
-        // A text shorter than the limit has fewer lines than that: only longer ones are looked at.
-        fits = issue.text.count < Int(SnapshotFormat.blockLineLimit)
-            || issue.blocks.allSatisfy { $0.line >= 0 && $0.line < SnapshotFormat.blockLineLimit }
+    /// Whether the issue can be kept: every block line fits beside its kind
+    /// (`SnapshotFormat.blockLineLimit`), and its strings take less than 2 GiB.
+    var fits: Bool { owner != nil }
+
+    /// A record as a snapshot holds it (its checksum checked): the snapshot keeps it alive.
+    init(bytes: UnsafeRawBufferPointer, in snapshot: SnapshotReader, checksum: UInt64) {
+        self.bytes = bytes
+        owner = snapshot
+        self.checksum = checksum
     }
-}
 
-/// Int32s of each record part of a snapshot's index and bytes of its string table: what one
-/// entry adds, or (summed) where an entry's records start.
-struct IndexCounts: Sendable {
-    var diagnostics = 0, ranges = 0, sections = 0, articles = 0, blocks = 0, strings = 0
+    /// Memory of a record made here, given back with the last copy of it.
+    private final class Memory {
+        let base: UnsafeMutableRawPointer
+        init?(_ count: Int) {
+            guard let p = malloc(count) else { return nil }
+            base = p
+        }
+        deinit { free(base) }
+    }
 
-    mutating func add(_ other: IndexCounts) {
-        diagnostics += other.diagnostics
-        ranges += other.ranges
-        sections += other.sections
-        articles += other.articles
-        blocks += other.blocks
-        strings += other.strings
+    /// The record of a file read with `stamp`, with what reading it produced.
+    init(pathBytes: [UInt8], stamp: FileStamp, forcedEncoding: String, issue: Issue?, diagnostics: [Diagnostic]) {
+        let fieldCount = SnapshotFormat.recordFields
+        var stringBytes = pathBytes.count + forcedEncoding.utf8.count
+        var ints = diagnostics.count * SnapshotFormat.diagnosticFields
+        for d in diagnostics { stringBytes += d.file.utf8.count + d.message.utf8.count }
+        if let issue {
+            stringBytes += issue.id.utf8.count + issue.path.utf8.count + (issue.encoding?.utf8.count ?? 0) + issue.format.utf8.count
+            ints += issue.header.count * SnapshotFormat.rangeFields + issue.sections.count * SnapshotFormat.sectionFields
+                + issue.articles.count * SnapshotFormat.articleFields + issue.blocks.count * SnapshotFormat.blockFields
+        }
+        // A text shorter than the limit has fewer lines than that: only longer ones are looked at.
+        let linesFit = issue.map { issue in
+            issue.text.count < Int(SnapshotFormat.blockLineLimit)
+                || issue.blocks.allSatisfy { $0.line >= 0 && $0.line < SnapshotFormat.blockLineLimit }
+        } ?? true
+        let intsAt = fieldCount * 8 + SnapshotFormat.aligned(stringBytes, 4)
+        let count = SnapshotFormat.aligned(intsAt + ints * 4, 8)
+        guard linesFit, stringBytes < Int(Int32.max), let memory = Memory(count) else {
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            owner = nil
+            checksum = 0
+            return
+        }
+        let base = memory.base
+        // Padding is part of what the checksum covers: zeroed, as every byte is written.
+        (base + fieldCount * 8 + stringBytes).initializeMemory(as: UInt8.self, repeating: 0, count: intsAt - fieldCount * 8 - stringBytes)
+        (base + intsAt + ints * 4).initializeMemory(as: UInt8.self, repeating: 0, count: count - intsAt - ints * 4)
+        let f = base.bindMemory(to: Int64.self, capacity: fieldCount)
+        f.initialize(repeating: -1, count: fieldCount)
+        let strings = (base + fieldCount * 8).bindMemory(to: UInt8.self, capacity: stringBytes)
+        var s = 0
+        /// (offset, length) of `bytes`, copied to the record's strings.
+        func string(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int64, Int64) {
+            if let from = bytes.baseAddress { (strings + s).initialize(from: from, count: bytes.count) }
+            defer { s += bytes.count }
+            return (Int64(s), Int64(bytes.count))
+        }
+        func string(_ text: String) -> (Int64, Int64) {
+            if let done = text.utf8.withContiguousStorageIfAvailable(string) { return done }
+            return Array(text.utf8).withUnsafeBufferPointer(string)
+        }
+        (f[0], f[1]) = pathBytes.withUnsafeBufferPointer(string)
+        (f[2], f[3], f[4], f[5], f[6]) = (stamp.size, stamp.mtime, stamp.mtimeNanoseconds, stamp.ctime, stamp.ctimeNanoseconds)
+        (f[7], f[8]) = (Int64(bitPattern: stamp.device), Int64(bitPattern: stamp.inode))
+        (f[9], f[10]) = string(forcedEncoding)
+        f[11] = Int64(diagnostics.count)
+        f[31] = Int64(stringBytes)
+        var p = (base + intsAt).bindMemory(to: Int32.self, capacity: ints)
+        for diagnostic in diagnostics {
+            let (fo, fl) = string(diagnostic.file)
+            let (mo, ml) = string(diagnostic.message)
+            let severity: Int32 = switch diagnostic.severity { case .note: 0; case .warning: 1; case .error: 2 }
+            (p[0], p[1], p[2]) = (severity, Int32(fo), Int32(fl))
+            (p[3], p[4]) = (Int32(clamping: diagnostic.line ?? -1), Int32(clamping: diagnostic.column ?? -1))
+            (p[5], p[6]) = (Int32(mo), Int32(ml))
+            p += SnapshotFormat.diagnosticFields
+        }
+        if let issue {
+            f[12] = 1
+            (f[13], f[14]) = string(issue.id)
+            (f[15], f[16]) = string(issue.path)
+            f[17] = Int64(issue.text.count)
+            if let date = issue.date {
+                (f[18], f[19], f[20]) = (Int64(date.year), Int64(date.month ?? -1), Int64(date.day ?? -1))
+            } else {
+                f[18] = Int64.min
+            }
+            if let number = issue.number { (f[21], f[22]) = (1, Int64(number)) } else { f[21] = 0 }
+            if let encoding = issue.encoding { (f[23], f[24]) = string(encoding) }
+            (f[25], f[26]) = string(issue.format)
+            (f[27], f[28], f[29], f[30]) = (Int64(issue.header.count), Int64(issue.sections.count),
+                                            Int64(issue.articles.count), Int64(issue.blocks.count))
+            for range in issue.header {
+                (p[0], p[1]) = (range.start, range.end)
+                p += SnapshotFormat.rangeFields
+            }
+            for section in issue.sections {
+                (p[0], p[1], p[2]) = (section.name.start, section.name.end, section.ordinal)
+                (p[3], p[4], p[5]) = (section.line, section.articles.lowerBound, section.articles.upperBound)
+                p += SnapshotFormat.sectionFields
+            }
+            for article in issue.articles {
+                (p[0], p[1], p[2]) = (article.section, article.blocks.lowerBound, article.blocks.upperBound)
+                (p[3], p[4], p[5]) = (article.titleCount, article.paragraphCount, article.subheadingCount)
+                (p[6], p[7], p[8]) = (article.source?.start ?? -1, article.source?.end ?? -1, article.line)
+                p += SnapshotFormat.articleFields
+            }
+            for block in issue.blocks {
+                (p[0], p[1], p[2]) = (block.range.start, block.range.end, block.line << 2 | Int32(block.kind.rawValue))
+                p += SnapshotFormat.blockFields
+            }
+        } else {
+            f[12] = 0
+            (f[27], f[28], f[29], f[30]) = (0, 0, 0, 0)
+        }
+        bytes = UnsafeRawBufferPointer(start: base, count: count)
+        owner = memory
+        checksum = SnapshotFormat.checksum(bytes)
     }
 }
 
 /// The binary layout of a snapshot file (docs/SNAPSHOT.md "Layout"): a 64-byte header, the
-/// texts of all issues one after another, then the index: fixed records and Int32 arrays,
-/// ending with the bytes of every string. Integers are little-endian (the machine's). The
-/// index is checksummed; the texts are not (that would read every page of them), but every
-/// range is checked against the text it points into before use.
+/// texts of all issues one after another, then the index: its head (counts, a table of the
+/// files' records, the program version and root) and the records. Integers are little-endian
+/// (the machine's). The head and every record are checksummed; the texts are not (that would
+/// read every page of them), but every range is checked against the text it points into
+/// before use.
 enum SnapshotFormat {
     static let magic: [UInt8] = Array("JBSNAP\r\n".utf8)
     /// Bumped whenever the layout or what the reader produces changes meaning.
-    static let formatVersion: UInt32 = 6
+    static let formatVersion: UInt32 = 7
     static let headerSize = 64
-    /// Int64 fields in an entry record.
-    static let entryFields = 40
-    /// Int32 fields per header range, section, article, block and diagnostic.
-    static let rangeFields = 2, sectionFields = 6, articleFields = 9, blockFields = 3, diagnosticFields = 7
+    /// Int64 counts at the start of the index: entries, generation (random, new with every
+    /// write: what files kept beside it refer to), bytes of the version and of the root.
+    static let countFields = 4
+    /// Int64 fields of an entry in the table: where its record starts (from the index's
+    /// start), its length, its checksum, and where its text starts among the texts (−1: the
+    /// text is its file's bytes, not kept).
+    static let tableFields = 4
+    /// Int64 fields at the start of a record.
+    static let recordFields = 32
+    /// Int32 fields per diagnostic, header range, section, article and block.
+    static let diagnosticFields = 7, rangeFields = 2, sectionFields = 6, articleFields = 9, blockFields = 3
     /// A block's line and kind share one Int32: line × 4 + kind (Block.Kind has three cases).
     /// An issue with a block on line 2^29 or later (a file of over 512 MB) is not kept.
     static let blockLineLimit: Int32 = 1 << 29
-    /// Int64 counts at the start of the index: version string, root string, then the number of
-    /// entries, Int32s of ranges, sections, articles, blocks and diagnostics, string bytes, and
-    /// the generation (random, new with every write: what files kept beside it refer to).
-    static let countFields = 12
+
+    /// `count` rounded up to a multiple of `alignment` (a power of two).
+    static func aligned(_ count: Int, _ alignment: Int) -> Int { (count + alignment - 1) & ~(alignment - 1) }
+
+    /// Bytes of the index's head: counts, table, version and root, 8-aligned.
+    static func headLength(entries: Int, stringBytes: Int) -> Int {
+        aligned((countFields + entries * tableFields) * 8 + stringBytes, 8)
+    }
 
     /// The header of a snapshot whose texts (from `headerSize`) take `textLength` bytes and
-    /// whose index of `indexLength` bytes, with that checksum, starts at `indexOffset`.
+    /// whose index of `indexLength` bytes, its head with that checksum, starts at `indexOffset`.
     static func header(textLength: Int, indexOffset: Int, indexLength: Int, checksum: UInt64) -> [UInt8] {
         var header = [UInt8](repeating: 0, count: headerSize)
         header.withUnsafeMutableBytes { h in
@@ -101,7 +202,6 @@ enum SnapshotFormat {
         }
         return header
     }
-
     /// The program's identity: a snapshot of another build is rebuilt, not read.
     static func programVersion(_ version: String) -> String { "jianbao \(version) format \(formatVersion)" }
 
@@ -147,199 +247,74 @@ enum SnapshotFormat {
 
 /// Writes a snapshot into a file descriptor.
 ///
-/// The index is laid out before it is made: a first pass over the entries sums what each adds
-/// to every part (records, string bytes), so every entry knows where its records go. Then the
-/// entries are encoded on all cores straight into one buffer the size of the index, in place,
-/// and the buffer goes to the file with one write: no array grows, no part is copied.
+/// Everything is laid out before a byte is written: the texts kept, the head (whose table says
+/// where each record and text goes) and the records, made by the loading threads. Then the
+/// whole file goes out with writev from where its parts already are — the header and head
+/// made here, the texts in the reader's arrays or an older snapshot's mapping, the records in
+/// their own memory — with no copy through a buffer.
 enum SnapshotWriter {
-    /// Where one entry's records start in each part of the index.
-    private typealias Place = IndexCounts
-
-    /// Byte offsets of the parts of the index, and its length.
-    private struct Parts {
-        var entries = 0, ranges = 0, sections = 0, articles = 0, blocks = 0, diagnostics = 0, strings = 0, end = 0
-
-        init(entryCount: Int, sizes total: Place) {
-            entries = SnapshotFormat.countFields * 8
-            ranges = entries + entryCount * SnapshotFormat.entryFields * 8
-            sections = ranges + total.ranges * 4
-            articles = sections + total.sections * 4
-            blocks = articles + total.articles * 4
-            diagnostics = blocks + total.blocks * 4
-            strings = diagnostics + total.diagnostics * 4
-            end = strings + total.strings
-        }
-    }
-
-    /// The buffer the index is made in, shared by the threads that fill their own places in it.
-    private struct Buffer: @unchecked Sendable {
-        let base: UnsafeMutableRawPointer
-    }
-
     /// Writes `entries` (with `root` and `version` in the index) to `fd`; false on a failed write.
     static func write(_ entries: [SnapshotEntry], root: String, version: String, generation: UInt64, to fd: Int32) -> Bool {
-        // A block line that does not fit beside its kind: that file is read each time instead.
-        let entries = entries.allSatisfy(\.sizes.fits) ? entries : entries.filter(\.sizes.fits)
-        var out = BufferedWriter(fd: fd)
-        out.append(bytes: [UInt8](repeating: 0, count: SnapshotFormat.headerSize))
-        let textStart = SnapshotFormat.headerSize
-        var textLength = 0
-        var textOffsets: [Int] = []
-        textOffsets.reserveCapacity(entries.count)
-        guard out.flush() else { return false }
-        // One pass over the entries: the texts go from where they are (the reader's arrays, an
-        // older snapshot's mapping) to the file with writev, 512 at a time, with no copy
-        // through a buffer (a text that is its file's bytes is not kept: docs/SNAPSHOT.md
-        // "Texts read from their files"); and each entry's place in every part of the index
-        // is summed.
-        var texts: [iovec] = []
+        // An issue whose record could not be made (a block line that does not fit beside its
+        // kind): that file is read each time instead.
+        let entries = entries.allSatisfy(\.record.fits) ? entries : entries.filter(\.record.fits)
         let versionBytes = Array(SnapshotFormat.programVersion(version).utf8), rootBytes = Array(root.utf8)
-        var places: [Place] = []
-        places.reserveCapacity(entries.count)
-        var at = Place(strings: versionBytes.count + rootBytes.count)
-        for k in entries.indices {
-            textOffsets.append(textLength)
-            places.append(at)
-            let size = entries[k].sizes
-            at.add(size.counts)
-            // The entry's issue keeps its text alive until the write is done.
-            guard size.text > 0, let issue = entries[k].issue else { continue }
-            let base = issue.text.withUnsafeBufferPointer { $0.baseAddress! }
-            texts.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: base), iov_len: issue.text.count))
-            textLength += issue.text.count
+        let headLength = SnapshotFormat.headLength(entries: entries.count, stringBytes: versionBytes.count + rootBytes.count)
+        var head = [UInt8](repeating: 0, count: headLength)
+        // The texts go first, each where the table says; a text that is its file's bytes is not
+        // kept (docs/SNAPSHOT.md "Texts read from their files"). The entry's issue keeps its
+        // text alive until the write is done.
+        var texts: [iovec] = []
+        var records: [iovec] = []
+        records.reserveCapacity(entries.count)
+        var textLength = 0, indexLength = headLength
+        head.withUnsafeMutableBytes { h in
+            let counts = [Int64(entries.count), Int64(bitPattern: generation), Int64(versionBytes.count), Int64(rootBytes.count)]
+            counts.withUnsafeBytes { h.copyMemory(from: $0) }
+            let table = (h.baseAddress! + SnapshotFormat.countFields * 8).bindMemory(to: Int64.self, capacity: entries.count * SnapshotFormat.tableFields)
+            for (k, entry) in entries.enumerated() {
+                let t = table + k * SnapshotFormat.tableFields
+                let record = entry.record
+                (t[0], t[1], t[2]) = (Int64(indexLength), Int64(record.count), Int64(bitPattern: record.checksum))
+                records.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: record.bytes.baseAddress!), iov_len: record.count))
+                indexLength += record.count
+                guard !entry.textIsFile, let issue = entry.issue else {
+                    t[3] = entry.textIsFile ? -1 : Int64(textLength)
+                    continue
+                }
+                t[3] = Int64(textLength)
+                guard issue.text.count > 0 else { continue }
+                let base = issue.text.withUnsafeBufferPointer { $0.baseAddress! }
+                texts.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: base), iov_len: issue.text.count))
+                textLength += issue.text.count
+            }
+            let strings = h.baseAddress! + (SnapshotFormat.countFields + entries.count * SnapshotFormat.tableFields) * 8
+            strings.copyMemory(from: versionBytes, byteCount: versionBytes.count)
+            (strings + versionBytes.count).copyMemory(from: rootBytes, byteCount: rootBytes.count)
         }
-        guard writeAll(fd, &texts) else { return false }
         // The index starts 8-aligned.
-        let pad = (8 - (textStart + textLength) % 8) % 8
-        out.append(bytes: [UInt8](repeating: 0, count: pad))
-        let indexOffset = textStart + textLength + pad
-
-        // Records and string offsets are Int32: a corpus past that is read each time instead.
-        guard [at.ranges, at.sections, at.articles, at.blocks, at.diagnostics, at.strings].allSatisfy({ $0 < Int(Int32.max) }) else {
-            errno = EFBIG
-            return false
-        }
-        let parts = Parts(entryCount: entries.count, sizes: at)
-        guard let raw = allocateIndex(parts.end) else { return false }
-        defer { munmap(raw, parts.end) }
-        let index = UnsafeMutableRawBufferPointer(start: raw, count: parts.end)
-        let counts: [Int64] = [0, Int64(versionBytes.count), Int64(versionBytes.count), Int64(rootBytes.count), Int64(entries.count),
-                               Int64(at.ranges), Int64(at.sections), Int64(at.articles), Int64(at.blocks), Int64(at.diagnostics),
-                               Int64(at.strings), Int64(bitPattern: generation)]
-        counts.withUnsafeBytes { index.copyMemory(from: $0) }
-        (raw + parts.strings).copyMemory(from: versionBytes, byteCount: versionBytes.count)
-        (raw + parts.strings + versionBytes.count).copyMemory(from: rootBytes, byteCount: rootBytes.count)
-        let buffer = Buffer(base: raw)
-        let chunks = Parallel.chunks(entries.count, perCore: 4)
-        let placed = places, offsets = textOffsets
-        _ = Parallel.map(chunks.count) { c in
-            for k in chunks[c] { encode(entries[k], at: placed[k], textOffset: offsets[k], k, parts, buffer) }
-        }
-        let sum = KeptFile.blockChecksum(UnsafeRawBufferPointer(index))
-        out.append(bytes: UnsafeRawBufferPointer(index))
-        guard out.flush() else { return false }
-
-        let header = SnapshotFormat.header(textLength: textLength, indexOffset: indexOffset, indexLength: parts.end, checksum: sum)
-        return header.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) == $0.count }
-    }
-
-    /// Memory for an index of `count` bytes (its own mapping, given back whole when written;
-    /// its pages are made as the threads that fill it reach them); nil when there is none.
-    private static func allocateIndex(_ count: Int) -> UnsafeMutableRawPointer? {
-        let p = mmap(nil, count, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-        guard let p, p != MAP_FAILED else {
-            errno = ENOMEM
-            return nil
-        }
-        return p
-    }
-
-    /// Encodes entry `k` into its places in the index (docs/SNAPSHOT.md "Layout").
-    private static func encode(_ entry: SnapshotEntry, at place: Place, textOffset: Int, _ k: Int, _ parts: Parts, _ buffer: Buffer) {
-        let base = buffer.base
-        let f = (base + parts.entries).assumingMemoryBound(to: Int64.self) + k * SnapshotFormat.entryFields
-        f.initialize(repeating: -1, count: SnapshotFormat.entryFields)
-        let strings = (base + parts.strings).assumingMemoryBound(to: UInt8.self)
-        var s = place.strings
-        /// (offset, length) of `bytes`, copied to the string table.
-        func string(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int64, Int64) {
-            if let from = bytes.baseAddress { (strings + s).update(from: from, count: bytes.count) }
-            defer { s += bytes.count }
-            return (Int64(s), Int64(bytes.count))
-        }
-        func string(_ text: String) -> (Int64, Int64) {
-            if let done = text.utf8.withContiguousStorageIfAvailable(string) { return done }
-            return Array(text.utf8).withUnsafeBufferPointer(string)
-        }
-        (f[0], f[1]) = entry.pathBytes.withUnsafeBufferPointer(string)
-        let stamp = entry.stamp
-        (f[2], f[3], f[4], f[5], f[6]) = (stamp.size, stamp.mtime, stamp.mtimeNanoseconds, stamp.ctime, stamp.ctimeNanoseconds)
-        (f[7], f[8]) = (Int64(bitPattern: stamp.device), Int64(bitPattern: stamp.inode))
-        (f[9], f[10]) = string(entry.forcedEncoding)
-        f[11] = Int64(place.diagnostics / SnapshotFormat.diagnosticFields)
-        f[12] = Int64(entry.diagnostics.count)
-        var d = (base + parts.diagnostics).assumingMemoryBound(to: Int32.self) + place.diagnostics
-        for diagnostic in entry.diagnostics {
-            let (fo, fl) = string(diagnostic.file)
-            let (mo, ml) = string(diagnostic.message)
-            let severity: Int32 = switch diagnostic.severity { case .note: 0; case .warning: 1; case .error: 2 }
-            (d[0], d[1], d[2]) = (severity, Int32(fo), Int32(fl))
-            (d[3], d[4]) = (Int32(clamping: diagnostic.line ?? -1), Int32(clamping: diagnostic.column ?? -1))
-            (d[5], d[6]) = (Int32(mo), Int32(ml))
-            d += SnapshotFormat.diagnosticFields
-        }
-        guard let issue = entry.issue else {
-            f[13] = 0
-            return
-        }
-        f[13] = 1
-        (f[14], f[15]) = string(issue.id)
-        (f[16], f[17]) = string(issue.path)
-        (f[18], f[19]) = (Int64(textOffset), Int64(issue.text.count))
-        f[37] = entry.textIsFile ? 1 : 0
-        if let date = issue.date {
-            f[20] = Int64(date.year)
-            f[21] = Int64(date.month ?? -1)
-            f[22] = Int64(date.day ?? -1)
-        } else {
-            f[20] = Int64.min
-        }
-        if let number = issue.number { f[23] = 1; f[24] = Int64(number) } else { f[23] = 0 }
-        if let encoding = issue.encoding { (f[25], f[26]) = string(encoding) }
-        (f[27], f[28]) = string(issue.format)
-        f[29] = Int64(place.ranges / SnapshotFormat.rangeFields)
-        f[30] = Int64(issue.header.count)
-        var r = (base + parts.ranges).assumingMemoryBound(to: Int32.self) + place.ranges
-        for range in issue.header {
-            r[0] = range.start
-            r[1] = range.end
-            r += SnapshotFormat.rangeFields
-        }
-        f[31] = Int64(place.sections / SnapshotFormat.sectionFields)
-        f[32] = Int64(issue.sections.count)
-        var p = (base + parts.sections).assumingMemoryBound(to: Int32.self) + place.sections
-        for section in issue.sections {
-            (p[0], p[1], p[2]) = (section.name.start, section.name.end, section.ordinal)
-            (p[3], p[4], p[5]) = (section.line, section.articles.lowerBound, section.articles.upperBound)
-            p += SnapshotFormat.sectionFields
-        }
-        f[33] = Int64(place.articles / SnapshotFormat.articleFields)
-        f[34] = Int64(issue.articles.count)
-        var a = (base + parts.articles).assumingMemoryBound(to: Int32.self) + place.articles
-        for article in issue.articles {
-            (a[0], a[1], a[2]) = (article.section, article.blocks.lowerBound, article.blocks.upperBound)
-            (a[3], a[4], a[5]) = (article.titleCount, article.paragraphCount, article.subheadingCount)
-            (a[6], a[7], a[8]) = (article.source?.start ?? -1, article.source?.end ?? -1, article.line)
-            a += SnapshotFormat.articleFields
-        }
-        f[35] = Int64(place.blocks / SnapshotFormat.blockFields)
-        f[36] = Int64(issue.blocks.count)
-        var b = (base + parts.blocks).assumingMemoryBound(to: Int32.self) + place.blocks
-        for block in issue.blocks {
-            (b[0], b[1], b[2]) = (block.range.start, block.range.end, block.line << 2 | Int32(block.kind.rawValue))
-            b += SnapshotFormat.blockFields
+        let pad = (8 - (SnapshotFormat.headerSize + textLength) % 8) % 8
+        let header = SnapshotFormat.header(textLength: textLength, indexOffset: SnapshotFormat.headerSize + textLength + pad,
+                                           indexLength: indexLength, checksum: head.withUnsafeBytes(SnapshotFormat.checksum))
+        let padding = [UInt8](repeating: 0, count: 8)
+        return withExtendedLifetime(entries) {
+            header.withUnsafeBytes { hd in
+                padding.withUnsafeBytes { pd in
+                    head.withUnsafeBytes { ix in
+                        func vector(_ p: UnsafeRawBufferPointer, _ count: Int) -> iovec {
+                            iovec(iov_base: UnsafeMutableRawPointer(mutating: p.baseAddress!), iov_len: count)
+                        }
+                        var vectors = [vector(hd, hd.count)] + texts + [vector(pd, pad), vector(ix, ix.count)] + records
+                        return writeAll(fd, &vectors)
+                    }
+                }
+            }
         }
     }
+}
+
+extension SnapshotRecord {
+    var count: Int { bytes.count }
 }
 
 /// Writes every byte the vectors name with writev, 512 vectors a call (the kernel takes at
@@ -365,51 +340,6 @@ private func writeAll(_ fd: Int32, _ vectors: inout [iovec]) -> Bool {
     return true
 }
 
-/// Appends to a file through a 1 MiB buffer.
-private struct BufferedWriter {
-    let fd: Int32
-    var buffer: [UInt8] = []
-    var failed = false
-
-    init(fd: Int32) {
-        self.fd = fd
-        buffer.reserveCapacity(1 << 20)
-    }
-
-    mutating func append(bytes: UnsafeRawBufferPointer) {
-        if buffer.count + bytes.count > 1 << 20 { _ = flush() }
-        if bytes.count >= 1 << 20 {
-            writeAll(bytes)
-        } else {
-            buffer.append(contentsOf: bytes)
-        }
-    }
-
-    mutating func append(bytes: [UInt8]) {
-        bytes.withUnsafeBytes { append(bytes: $0) }
-    }
-
-    mutating func flush() -> Bool {
-        let pending = buffer
-        buffer.removeAll(keepingCapacity: true)
-        pending.withUnsafeBytes { writeAll($0) }
-        return !failed
-    }
-
-    private mutating func writeAll(_ bytes: UnsafeRawBufferPointer) {
-        var done = 0
-        while done < bytes.count && !failed {
-            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                failed = true
-            } else {
-                done += n
-            }
-        }
-    }
-}
-
 /// A snapshot file, mapped and checked: entries are looked up by path and turned into
 /// issues whose text is read in place.
 final class SnapshotReader: @unchecked Sendable {
@@ -420,19 +350,26 @@ final class SnapshotReader: @unchecked Sendable {
         case otherVersion
     }
 
+    /// What the snapshot says of a file.
+    enum Lookup: Equatable {
+        /// Its entry, written with the file's stamp now.
+        case unchanged(Int)
+        /// It has no entry, or one of another stamp: the file is to be read.
+        case changed
+        /// Its entry is damaged (its record does not match its checksum).
+        case damaged
+    }
+
     let file: MappedFile
     let root: String
     let generation: UInt64
     let entryCount: Int
     private let textStart: Int, textLength: Int
-    private let indexOffset: Int, indexLength: Int
+    private let indexOffset: Int, indexLength: Int, headLength: Int
     /// The texts this reader made to be read from their files, by entry.
     private var madeFileTexts: [(entry: Int, text: FileText)] = []
-    private let entriesAt: UnsafePointer<Int64>
-    private let rangesAt: UnsafePointer<Int32>, sectionsAt: UnsafePointer<Int32>, articlesAt: UnsafePointer<Int32>
-    private let blocksAt: UnsafePointer<Int32>, diagnosticsAt: UnsafePointer<Int32>
-    private let counts: (ranges: Int, sections: Int, articles: Int, blocks: Int, diagnostics: Int)
-    private let strings: UnsafeBufferPointer<UInt8>
+    private let index: UnsafeRawPointer
+    private let table: UnsafePointer<Int64>
     /// Entry index by path bytes, made the first time a file is not where it was (entries are
     /// in load order, so a warm load of an unchanged corpus never needs it).
     private var byPathMade: [[UInt8]: Int]?
@@ -478,52 +415,87 @@ final class SnapshotReader: @unchecked Sendable {
               textStart == SnapshotFormat.headerSize, textLength >= 0, textStart + textLength <= indexOffset else {
             throw Failure.damaged("bad header")
         }
-        let index = UnsafeRawBufferPointer(rebasing: all[indexOffset..<(indexOffset + indexLength)])
-        guard KeptFile.blockChecksum(index) == UInt64(littleEndian: all.loadUnaligned(fromByteOffset: 32, as: UInt64.self)) else {
+        let countBytes = SnapshotFormat.countFields * 8
+        guard indexLength >= countBytes else { throw Failure.damaged("index too short") }
+        let index = all.baseAddress! + indexOffset
+        self.index = index
+        let c = (0..<SnapshotFormat.countFields).map { Int(Int64(littleEndian: index.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self))) }
+        let entryCount = c[0], versionBytes = c[2], rootBytes = c[3]
+        guard entryCount >= 0, versionBytes >= 0, rootBytes >= 0,
+              entryCount <= indexLength / (SnapshotFormat.tableFields * 8), versionBytes <= indexLength, rootBytes <= indexLength else {
+            throw Failure.damaged("bad counts")
+        }
+        headLength = SnapshotFormat.headLength(entries: entryCount, stringBytes: versionBytes + rootBytes)
+        guard headLength <= indexLength else { throw Failure.damaged("index too short") }
+        guard SnapshotFormat.checksum(UnsafeRawBufferPointer(start: index, count: headLength))
+                == UInt64(littleEndian: all.loadUnaligned(fromByteOffset: 32, as: UInt64.self)) else {
             throw Failure.damaged("the index does not match its checksum")
         }
-        let countBytes = SnapshotFormat.countFields * 8
-        guard index.count >= countBytes else { throw Failure.damaged("index too short") }
-        let c = (0..<SnapshotFormat.countFields).map { Int(Int64(littleEndian: index.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self))) }
-        guard c[4...10].allSatisfy({ $0 >= 0 && $0 < Int(Int32.max) }) else { throw Failure.damaged("bad counts") }
-        let entryCount = c[4]
-        var at = countBytes
-        let sizes = [entryCount * SnapshotFormat.entryFields * 8, c[5] * 4, c[6] * 4, c[7] * 4, c[8] * 4, c[9] * 4, c[10]]
-        guard at + sizes.reduce(0, +) == index.count,
-              c[5] % SnapshotFormat.rangeFields == 0, c[6] % SnapshotFormat.sectionFields == 0,
-              c[7] % SnapshotFormat.articleFields == 0, c[8] % SnapshotFormat.blockFields == 0,
-              c[9] % SnapshotFormat.diagnosticFields == 0 else { throw Failure.damaged("index sizes do not add up") }
-        generation = UInt64(bitPattern: Int64(c[11]))
-        let base = index.baseAddress!
-        entriesAt = (base + at).assumingMemoryBound(to: Int64.self); at += sizes[0]
-        rangesAt = (base + at).assumingMemoryBound(to: Int32.self); at += sizes[1]
-        sectionsAt = (base + at).assumingMemoryBound(to: Int32.self); at += sizes[2]
-        articlesAt = (base + at).assumingMemoryBound(to: Int32.self); at += sizes[3]
-        blocksAt = (base + at).assumingMemoryBound(to: Int32.self); at += sizes[4]
-        diagnosticsAt = (base + at).assumingMemoryBound(to: Int32.self); at += sizes[5]
-        strings = UnsafeBufferPointer(start: (base + at).assumingMemoryBound(to: UInt8.self), count: sizes[6])
-        counts = (c[5] / SnapshotFormat.rangeFields, c[6] / SnapshotFormat.sectionFields, c[7] / SnapshotFormat.articleFields,
-                  c[8] / SnapshotFormat.blockFields, c[9] / SnapshotFormat.diagnosticFields)
-        self.entryCount = entryCount
-        func text(_ o: Int, _ l: Int) throws -> [UInt8] {
-            guard o >= 0, l >= 0, o <= sizes[6], l <= sizes[6] - o else { throw Failure.damaged("bad string") }
-            return Array(UnsafeBufferPointer(rebasing: UnsafeBufferPointer(start: (base + at).assumingMemoryBound(to: UInt8.self), count: sizes[6])[o..<(o + l)]))
+        generation = UInt64(bitPattern: Int64(c[1]))
+        table = (index + countBytes).assumingMemoryBound(to: Int64.self)
+        // Every record lies in the index after the head, whole fields and all.
+        let recordMinimum = SnapshotFormat.recordFields * 8
+        for k in 0..<entryCount {
+            let t = table + k * SnapshotFormat.tableFields
+            guard t[0] >= Int64(headLength), t[0] % 8 == 0, t[1] >= Int64(recordMinimum), t[1] % 8 == 0,
+                  t[1] <= Int64(indexLength) - t[0], t[3] >= -1 else {
+                throw Failure.damaged("bad table")
+            }
         }
-        guard String(decoding: try text(c[0], c[1]), as: UTF8.self) == SnapshotFormat.programVersion(version) else {
+        self.entryCount = entryCount
+        let strings = index + countBytes + entryCount * SnapshotFormat.tableFields * 8
+        guard String(decoding: UnsafeRawBufferPointer(start: strings, count: versionBytes), as: UTF8.self)
+                == SnapshotFormat.programVersion(version) else {
             throw Failure.otherVersion
         }
-        root = String(decoding: try text(c[2], c[3]), as: UTF8.self)
+        root = String(decoding: UnsafeRawBufferPointer(start: strings + versionBytes, count: rootBytes), as: UTF8.self)
         pthread_mutex_init(&mutex, nil)
     }
 
     deinit { pthread_mutex_destroy(&mutex) }
 
-    /// The path bytes of entry `k`, if they are in the string table.
+    /// Entry `k`'s record in place: its fields (bounds-checked at opening), strings and Int32s.
+    private struct Record {
+        let fields: UnsafePointer<Int64>
+        let strings: UnsafeBufferPointer<UInt8>
+        let ints: UnsafeBufferPointer<Int32>
+        subscript(_ i: Int) -> Int64 { fields[i] }
+    }
+
+    /// The bytes of entry `k`'s record.
+    private func recordBytes(_ k: Int) -> UnsafeRawBufferPointer {
+        let t = table + k * SnapshotFormat.tableFields
+        return UnsafeRawBufferPointer(start: index + Int(t[0]), count: Int(t[1]))
+    }
+
+    /// Whether entry `k`'s record matches its checksum.
+    private func holds(_ k: Int) -> Bool {
+        SnapshotFormat.checksum(recordBytes(k)) == UInt64(bitPattern: table[k * SnapshotFormat.tableFields + 2])
+    }
+
+    /// Entry `k`'s record, its parts checked to lie within it (not its checksum).
+    private func record(_ k: Int) -> Record? {
+        let bytes = recordBytes(k)
+        let fields = bytes.baseAddress!.assumingMemoryBound(to: Int64.self)
+        let fieldBytes = SnapshotFormat.recordFields * 8
+        let stringBytes = fields[31]
+        guard stringBytes >= 0, stringBytes <= Int64(bytes.count - fieldBytes) else { return nil }
+        let intsAt = fieldBytes + SnapshotFormat.aligned(Int(stringBytes), 4)
+        guard intsAt <= bytes.count else { return nil }
+        return Record(fields: fields,
+                      strings: UnsafeBufferPointer(start: (bytes.baseAddress! + fieldBytes).assumingMemoryBound(to: UInt8.self), count: Int(stringBytes)),
+                      ints: UnsafeBufferPointer(start: (bytes.baseAddress! + intsAt).assumingMemoryBound(to: Int32.self), count: (bytes.count - intsAt) / 4))
+    }
+
+    /// Entry `k`'s record as this snapshot holds it, to be written again as it is.
+    func keptRecord(_ k: Int) -> SnapshotRecord {
+        SnapshotRecord(bytes: recordBytes(k), in: self, checksum: UInt64(bitPattern: table[k * SnapshotFormat.tableFields + 2]))
+    }
+
+    /// The path bytes of entry `k`, if they are within its record.
     private func pathBytes(_ k: Int) -> UnsafeBufferPointer<UInt8>? {
-        let f = entriesAt + k * SnapshotFormat.entryFields
-        let o = Int(f[0]), l = Int(f[1])
-        guard o >= 0, l >= 0, o <= strings.count, l <= strings.count - o else { return nil }
-        return UnsafeBufferPointer(rebasing: strings[o..<(o + l)])
+        guard let r = record(k) else { return nil }
+        return try? Self.string(r, r[0], r[1])
     }
 
     /// The entry of `path`: where it was in load order (`hint`), else looked up.
@@ -552,32 +524,32 @@ final class SnapshotReader: @unchecked Sendable {
 
     /// Writes this snapshot again to `fd` with `texts` (each an entry's text read from its
     /// file, read and unchanged) kept in it: the texts already kept, then these, then the
-    /// index with those entries pointing at them. Its generation stays: it holds the same
-    /// corpus. False on a failed write.
+    /// index with those entries pointing at them (its records as they are). Its generation
+    /// stays: it holds the same corpus. False on a failed write.
     func write(keeping texts: [(entry: Int, text: FileText)], to fd: Int32) -> Bool {
         guard texts.allSatisfy({ $0.entry >= 0 && $0.entry < entryCount && $0.text.isAsKept }) else { return false }
         let all = UnsafeRawBufferPointer(file.bytes)
         var vectors: [iovec] = [iovec(iov_base: UnsafeMutableRawPointer(mutating: all.baseAddress!), iov_len: textStart + textLength)]
-        var index = Array(all[indexOffset..<(indexOffset + indexLength)])
+        var head = Array(all[indexOffset..<(indexOffset + headLength)])
         var length = textLength
         for (k, text) in texts {
             vectors.append(iovec(iov_base: UnsafeMutableRawPointer(text.bytes), iov_len: text.count))
-            let at = SnapshotFormat.countFields * 8 + (k * SnapshotFormat.entryFields) * 8
-            index.withUnsafeMutableBytes { p in
-                p.storeBytes(of: Int64(length).littleEndian, toByteOffset: at + 18 * 8, as: Int64.self)
-                p.storeBytes(of: Int64(0), toByteOffset: at + 37 * 8, as: Int64.self)
-            }
+            let at = (SnapshotFormat.countFields + k * SnapshotFormat.tableFields + 3) * 8
+            head.withUnsafeMutableBytes { $0.storeBytes(of: Int64(length).littleEndian, toByteOffset: at, as: Int64.self) }
             length += text.count
         }
         let pad = (8 - (textStart + length) % 8) % 8
         let padding = [UInt8](repeating: 0, count: 8)
-        let header = SnapshotFormat.header(textLength: length, indexOffset: textStart + length + pad, indexLength: index.count,
-                                           checksum: index.withUnsafeBytes { KeptFile.blockChecksum($0) })
+        let header = SnapshotFormat.header(textLength: length, indexOffset: textStart + length + pad, indexLength: indexLength,
+                                           checksum: head.withUnsafeBytes(SnapshotFormat.checksum))
+        let records = iovec(iov_base: UnsafeMutableRawPointer(mutating: all.baseAddress! + indexOffset + headLength),
+                            iov_len: indexLength - headLength)
         return withExtendedLifetime(texts) {
             padding.withUnsafeBytes { pd in
-                index.withUnsafeBytes { ix in
+                head.withUnsafeBytes { ix in
                     vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: pd.baseAddress!), iov_len: pad))
                     vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: ix.baseAddress!), iov_len: ix.count))
+                    vectors.append(records)
                     guard writeAll(fd, &vectors) else { return false }
                     return header.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) == $0.count }
                 }
@@ -586,30 +558,41 @@ final class SnapshotReader: @unchecked Sendable {
     }
 
     /// How many entries hold an issue (the others are files that yielded none).
-    var issueCount: Int { (0..<entryCount).count { entriesAt[$0 * SnapshotFormat.entryFields + 13] == 1 } }
+    var issueCount: Int { (0..<entryCount).count { record($0)?[12] == 1 } }
     var textBytes: Int { textLength }
 
-    /// The entry for `path`, when its stamp and named encoding are still those of the file.
-    func entry(path: [UInt8], stamp: FileStamp, forcedEncoding: String, hint: Int) -> Int? {
-        guard stamp.isKnown, let k = find(path, hint: hint) else { return nil }
-        let f = entriesAt + k * SnapshotFormat.entryFields
-        let known = FileStamp.from(size: f[2], mtime: f[3], f[4], ctime: f[5], f[6],
-                                   device: UInt64(bitPattern: f[7]), inode: UInt64(bitPattern: f[8]))
-        guard known == stamp, (try? string(f[9], f[10])) == forcedEncoding else { return nil }
-        return k
+    /// What the snapshot says of `path` with `stamp` and named encoding: its entry when
+    /// written with these (`hint`: where it was in load order).
+    func entry(path: [UInt8], stamp: FileStamp, forcedEncoding: String, hint: Int) -> Lookup {
+        if stamp.isKnown, let k = find(path, hint: hint), let r = record(k),
+           Self.stamp(r) == stamp, let named = try? Self.string(r, r[9], r[10]),
+           named.elementsEqual(forcedEncoding.utf8) {
+            return .unchanged(k)
+        }
+        // A record damaged where the path or stamp is looks like a changed file: the record of
+        // the file's place in load order is checked, so that damage is still said.
+        return hint < entryCount && !holds(hint) ? .damaged : .changed
     }
 
     /// The stamp an entry was written with.
     func stamp(_ k: Int) -> FileStamp {
-        let f = entriesAt + k * SnapshotFormat.entryFields
-        return FileStamp.from(size: f[2], mtime: f[3], f[4], ctime: f[5], f[6],
-                              device: UInt64(bitPattern: f[7]), inode: UInt64(bitPattern: f[8]))
+        record(k).map(Self.stamp) ?? FileStamp()
     }
 
-    private func string(_ offset: Int64, _ length: Int64) throws(Failure) -> String {
-        let o = Int(offset), l = Int(length)
-        guard o >= 0, l >= 0, o <= strings.count, l <= strings.count - o else { throw .damaged("bad string") }
-        return String(decoding: UnsafeBufferPointer(rebasing: strings[o..<(o + l)]), as: UTF8.self)
+    private static func stamp(_ r: Record) -> FileStamp {
+        FileStamp.from(size: r[2], mtime: r[3], r[4], ctime: r[5], r[6], device: UInt64(bitPattern: r[7]), inode: UInt64(bitPattern: r[8]))
+    }
+
+    /// The bytes of the string at `offset` (of `length`) among the record's strings.
+    private static func string(_ r: Record, _ offset: Int64, _ length: Int64) throws(Failure) -> UnsafeBufferPointer<UInt8> {
+        guard offset >= 0, length >= 0, offset <= Int64(r.strings.count), length <= Int64(r.strings.count) - offset else {
+            throw .damaged("bad string")
+        }
+        return UnsafeBufferPointer(rebasing: r.strings[Int(offset)..<Int(offset + length)])
+    }
+
+    private static func text(_ r: Record, _ offset: Int64, _ length: Int64) throws(Failure) -> String {
+        String(decoding: try string(r, offset, length), as: UTF8.self)
     }
 
     /// The formats and the commonest encodings of issues: read as these constants rather than
@@ -617,78 +600,80 @@ final class SnapshotReader: @unchecked Sendable {
     static let formats = ["text", "docx", "pdf", "html", "html-articles"].map { (Array($0.utf8), $0) }
     static let encodings = ["UTF-8", "GB18030", "UTF-16LE", "UTF-16BE", "Big5"].map { (Array($0.utf8), $0) }
 
-    /// `string(offset, length)`, as one of `known` when it is one.
-    private func string(_ offset: Int64, _ length: Int64, among known: [([UInt8], String)]) throws(Failure) -> String {
-        let o = Int(offset), l = Int(length)
-        if o >= 0, l > 0, o <= strings.count, l <= strings.count - o {
-            for (bytes, text) in known where bytes.count == l
-                && bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, strings.baseAddress! + o, l) == 0 }) {
-                return text
-            }
-        }
-        return try string(offset, length)
-    }
-
-    /// Checks that `first..<first+count` lies within `limit` records.
-    private func span(_ first: Int64, _ count: Int64, _ limit: Int) throws(Failure) -> Range<Int> {
-        guard first >= 0, count >= 0, first <= Int64(limit), count <= Int64(limit) - first else { throw .damaged("bad record span") }
-        return Int(first)..<Int(first + count)
+    /// `text(r, offset, length)`, as one of `known` when it is one.
+    private static func text(_ r: Record, _ offset: Int64, _ length: Int64, among known: [([UInt8], String)]) throws(Failure) -> String {
+        let bytes = try string(r, offset, length)
+        for (candidate, text) in known where candidate.elementsEqual(bytes) { return text }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// What reading entry `k`'s file produced: its issue (text mapped) and diagnostics.
     func result(_ k: Int) throws(Failure) -> (Issue?, [Diagnostic]) {
-        let f = entriesAt + k * SnapshotFormat.entryFields
+        guard holds(k) else { throw .damaged("an entry does not match its checksum") }
+        guard let r = record(k) else { throw .damaged("bad record") }
+        // The Int32 parts follow one another: diagnostics, header ranges, sections, articles, blocks.
+        let counts = [r[11], r[27], r[28], r[29], r[30]]
+        let widths = [SnapshotFormat.diagnosticFields, SnapshotFormat.rangeFields, SnapshotFormat.sectionFields,
+                      SnapshotFormat.articleFields, SnapshotFormat.blockFields]
+        var starts: [Int] = []
+        var at = 0
+        for (count, width) in zip(counts, widths) {
+            guard count >= 0, count <= Int64(r.ints.count / width), at + Int(count) * width <= r.ints.count else { throw .damaged("bad record") }
+            starts.append(at)
+            at += Int(count) * width
+        }
+        let ints = r.ints.baseAddress!
         var diagnostics: [Diagnostic] = []
-        for d in try span(f[11], f[12], counts.diagnostics) {
-            let r = diagnosticsAt + d * SnapshotFormat.diagnosticFields
+        for d in 0..<Int(counts[0]) {
+            let p = ints + starts[0] + d * SnapshotFormat.diagnosticFields
             let severity: Diagnostic.Severity
-            switch r[0] {
+            switch p[0] {
             case 0: severity = .note
             case 1: severity = .warning
             case 2: severity = .error
             default: throw .damaged("bad severity")
             }
-            diagnostics.append(Diagnostic(severity, file: try string(Int64(r[1]), Int64(r[2])),
-                                          line: r[3] < 0 ? nil : Int(r[3]), column: r[4] < 0 ? nil : Int(r[4]),
-                                          try string(Int64(r[5]), Int64(r[6]))))
+            diagnostics.append(Diagnostic(severity, file: try Self.text(r, Int64(p[1]), Int64(p[2])),
+                                          line: p[3] < 0 ? nil : Int(p[3]), column: p[4] < 0 ? nil : Int(p[4]),
+                                          try Self.text(r, Int64(p[5]), Int64(p[6]))))
         }
-        guard f[13] == 1 else { return (nil, diagnostics) }
+        guard r[12] == 1 else { return (nil, diagnostics) }
         // A text that is the file's bytes is not in the snapshot: its size is the file's.
-        let textIsFile = f[37] == 1
-        guard !textIsFile || (f[19] >= 0 && f[19] < Int64(IssueReader.maxFileBytes)) else { throw .damaged("bad text size") }
-        let textRange = textIsFile ? 0..<Int(f[19]) : try span(f[18], f[19], textLength)
-        let n = textRange.count
+        let textOffset = table[k * SnapshotFormat.tableFields + 3]
+        let textIsFile = textOffset == -1
+        let n = Int(clamping: r[17])
+        guard r[17] >= 0, textIsFile ? r[17] < Int64(IssueReader.maxFileBytes) : r[17] <= Int64(textLength) - textOffset else {
+            throw .damaged("bad text size")
+        }
         func range(_ lo: Int32, _ hi: Int32) throws(Failure) -> ByteRange {
             guard lo >= 0, lo <= hi, Int(hi) <= n else { throw .damaged("bad text range") }
             return ByteRange(Int(lo), Int(hi))
         }
-        let header = try span(f[29], f[30], counts.ranges).map { i throws(Failure) in
-            try range(rangesAt[2 * i], rangesAt[2 * i + 1])
+        let header = try (0..<Int(counts[1])).map { i throws(Failure) in
+            let p = ints + starts[1] + i * SnapshotFormat.rangeFields
+            return try range(p[0], p[1])
         }
-        let articleCount = Int32(clamping: f[34]), blockCount = Int32(clamping: f[36])
+        let articleCount = Int32(counts[3]), blockCount = Int32(counts[4])
         var sections: [Section] = []
-        let sectionSpan = try span(f[31], f[32], counts.sections)
-        sections.reserveCapacity(sectionSpan.count)
-        for i in sectionSpan {
-            let r = sectionsAt + i * SnapshotFormat.sectionFields
-            guard r[4] >= 0, r[4] <= r[5], r[5] <= articleCount else { throw .damaged("bad section") }
-            sections.append(Section(name: try range(r[0], r[1]), ordinal: r[2], line: r[3], articles: r[4]..<r[5]))
+        sections.reserveCapacity(Int(counts[2]))
+        for i in 0..<Int(counts[2]) {
+            let p = ints + starts[2] + i * SnapshotFormat.sectionFields
+            guard p[4] >= 0, p[4] <= p[5], p[5] <= articleCount else { throw .damaged("bad section") }
+            sections.append(Section(name: try range(p[0], p[1]), ordinal: p[2], line: p[3], articles: p[4]..<p[5]))
         }
         var articles: [Article] = []
-        let articleSpan = try span(f[33], f[34], counts.articles)
-        articles.reserveCapacity(articleSpan.count)
-        for i in articleSpan {
-            let r = articlesAt + i * SnapshotFormat.articleFields
-            guard r[0] >= 0, Int(r[0]) < sections.count, r[1] >= 0, r[1] <= r[2], r[2] <= blockCount else { throw .damaged("bad article") }
-            articles.append(Article(section: r[0], blocks: r[1]..<r[2], titleCount: r[3], paragraphCount: r[4],
-                                    subheadingCount: r[5], source: r[6] < 0 ? nil : try range(r[6], r[7]), line: r[8]))
+        articles.reserveCapacity(Int(counts[3]))
+        for i in 0..<Int(counts[3]) {
+            let p = ints + starts[3] + i * SnapshotFormat.articleFields
+            guard p[0] >= 0, Int(p[0]) < sections.count, p[1] >= 0, p[1] <= p[2], p[2] <= blockCount else { throw .damaged("bad article") }
+            articles.append(Article(section: p[0], blocks: p[1]..<p[2], titleCount: p[3], paragraphCount: p[4],
+                                    subheadingCount: p[5], source: p[6] < 0 ? nil : try range(p[6], p[7]), line: p[8]))
         }
-        let blockSpan = try span(f[35], f[36], counts.blocks)
         var bad = false
-        let blocks = [Block](unsafeUninitializedCapacity: blockSpan.count) { out, filled in
-            var r = blocksAt + blockSpan.lowerBound * SnapshotFormat.blockFields
-            for j in 0..<blockSpan.count {
-                let lo = r[0], hi = r[1], lineAndKind = r[2]
+        let blocks = [Block](unsafeUninitializedCapacity: Int(counts[4])) { out, filled in
+            var p = ints + starts[4]
+            for j in 0..<Int(counts[4]) {
+                let lo = p[0], hi = p[1], lineAndKind = p[2]
                 guard lo >= 0, lo <= hi, Int(hi) <= n, lineAndKind >= 0,
                       let kind = Block.Kind(rawValue: UInt8(truncatingIfNeeded: lineAndKind & 3)) else {
                     bad = true
@@ -696,30 +681,29 @@ final class SnapshotReader: @unchecked Sendable {
                 }
                 (out.baseAddress! + j).initialize(to: Block(range: ByteRange(Int(lo), Int(hi)), line: lineAndKind >> 2, kind: kind))
                 filled = j + 1
-                r += SnapshotFormat.blockFields
+                p += SnapshotFormat.blockFields
             }
         }
         if bad { throw .damaged("bad block") }
-        let date: BulletinDate? = f[20] == Int64.min ? nil
-            : BulletinDate(year: Int(f[20]), month: f[21] < 0 ? nil : Int(f[21]), day: f[22] < 0 ? nil : Int(f[22]))
-        let issuePath = try string(f[16], f[17])
+        let date: BulletinDate? = r[18] == Int64.min ? nil
+            : BulletinDate(year: Int(r[18]), month: r[19] < 0 ? nil : Int(r[19]), day: r[20] < 0 ? nil : Int(r[20]))
+        let issuePath = try Self.text(r, r[15], r[16])
         let text: IssueText
-        if textIsFile, n > 0, let path = pathBytes(k) {
-            let fileText = FileText(path: Array(path), displayPath: issuePath, stamp: stamp(k), count: n)
+        if textIsFile, n > 0 {
+            let fileText = FileText(path: Array(try Self.string(r, r[0], r[1])), displayPath: issuePath, stamp: Self.stamp(r), count: n)
             pthread_mutex_lock(&mutex)
             madeFileTexts.append((k, fileText))
             pthread_mutex_unlock(&mutex)
             text = IssueText(file: fileText)
         } else {
-            if textIsFile && n > 0 { throw .damaged("bad path") }
-            text = IssueText(mapped: file, offset: textStart + textRange.lowerBound, count: n)
+            text = IssueText(mapped: file, offset: textStart + (textIsFile ? 0 : Int(textOffset)), count: n)
         }
-        let issue = Issue(id: try string(f[14], f[15]), path: issuePath,
+        let issue = Issue(id: try Self.text(r, r[13], r[14]), path: issuePath,
                           text: text,
-                          date: date, number: f[23] == 1 ? Int(f[24]) : nil, header: header,
+                          date: date, number: r[21] == 1 ? Int(r[22]) : nil, header: header,
                           sections: sections, articles: articles, blocks: blocks,
-                          encoding: f[25] < 0 ? nil : try string(f[25], f[26], among: Self.encodings),
-                          format: try string(f[27], f[28], among: Self.formats))
+                          encoding: r[23] < 0 ? nil : try Self.text(r, r[23], r[24], among: Self.encodings),
+                          format: try Self.text(r, r[25], r[26], among: Self.formats))
         return (issue, diagnostics)
     }
 }

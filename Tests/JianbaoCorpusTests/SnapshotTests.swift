@@ -39,6 +39,11 @@ import JianbaoTestSupport
         cache.path(forRoot: SnapshotCache.root(paths: [dir.path], encodings: [:]))
     }
 
+    /// Where a snapshot's index starts (its header, bytes 16–23).
+    static func indexOffset(_ snapshot: [UInt8]) -> Int {
+        Int(snapshot.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: 16, as: UInt64.self)) })
+    }
+
     @Test func aWarmLoadIsTheColdLoadWithTextMappedNotRead() throws {
         let dir = try Self.corpus()
         let (home, cache) = try Self.cache()
@@ -66,7 +71,9 @@ import JianbaoTestSupport
         #expect(a.figures.figures == b.figures.figures)
     }
 
-    @Test(arguments: ["truncate", "flip", "magic", "garbage"])
+    /// Damage to the header or the index's head refuses the whole snapshot; damage to one
+    /// file's record (each has its own checksum) refuses that entry, whose file is read again.
+    @Test(arguments: ["truncate", "flip-head", "flip-record", "flip-stamp", "magic", "garbage"])
     func aDamagedSnapshotIsIgnoredWithOneWarningAndRebuilt(_ damage: String) throws {
         let dir = try Self.corpus()
         let (home, cache) = try Self.cache()
@@ -77,7 +84,12 @@ import JianbaoTestSupport
         var bytes = [UInt8](FileManager.default.contents(atPath: file)!)
         switch damage {
         case "truncate": bytes.removeLast(bytes.count / 3)
-        case "flip": bytes[bytes.count - 40] ^= 0x5A    // in the index
+        case "flip-head": bytes[Self.indexOffset(bytes) + 8] ^= 0x5A    // the generation
+        case "flip-record": bytes[bytes.count - 40] ^= 0x5A    // in the last file's record
+        case "flip-stamp":    // the first record's modification time: it looks like a changed file
+            let index = Self.indexOffset(bytes)
+            let record = index + Int(bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: index + 32, as: Int64.self) })
+            bytes[record + 3 * 8] ^= 0x5A
         case "magic": bytes[0] = UInt8(ascii: "X")
         default: bytes = Array("not a snapshot at all, just words".utf8)
         }
@@ -85,7 +97,7 @@ import JianbaoTestSupport
         let damaged = CorpusLoader.load(paths: [dir.path], cache: cache)
         #expect(damaged.cacheWarnings.count == 1, "\(damaged.cacheWarnings)")
         #expect(damaged.cacheWarnings.first?.contains("damaged") == true)
-        #expect(damaged.filesFromSnapshot == 0)
+        #expect(damaged.filesFromSnapshot == (damage == "flip-record" || damage == "flip-stamp" ? 3 : 0))
         #expect(Self.fingerprint(damaged) == Self.fingerprint(plain))
         let rebuilt = CorpusLoader.load(paths: [dir.path], cache: cache)
         #expect(rebuilt.cacheWarnings.isEmpty)

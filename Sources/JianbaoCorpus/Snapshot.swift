@@ -412,7 +412,9 @@ final class SnapshotReader: @unchecked Sendable {
         guard total == all.count else { throw Failure.damaged("cut short (\(all.count) of \(total) bytes)") }
         guard indexOffset >= SnapshotFormat.headerSize, indexLength >= 0, indexOffset % 8 == 0,
               indexOffset <= all.count, indexLength <= all.count - indexOffset,
-              textStart == SnapshotFormat.headerSize, textLength >= 0, textStart + textLength <= indexOffset else {
+              // No sum of two header fields: they are outside every checksum, and one near
+              // Int.max would overflow (a trap) instead of being refused.
+              textStart == SnapshotFormat.headerSize, textLength >= 0, textLength <= indexOffset - textStart else {
             throw Failure.damaged("bad header")
         }
         let countBytes = SnapshotFormat.countFields * 8

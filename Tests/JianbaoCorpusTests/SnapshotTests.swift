@@ -73,7 +73,7 @@ import JianbaoTestSupport
 
     /// Damage to the header or the index's head refuses the whole snapshot; damage to one
     /// file's record (each has its own checksum) refuses that entry, whose file is read again.
-    @Test(arguments: ["truncate", "flip-head", "flip-record", "flip-stamp", "magic", "garbage"])
+    @Test(arguments: ["truncate", "flip-head", "flip-record", "flip-stamp", "magic", "garbage", "text-length"])
     func aDamagedSnapshotIsIgnoredWithOneWarningAndRebuilt(_ damage: String) throws {
         let dir = try Self.corpus()
         let (home, cache) = try Self.cache()
@@ -91,6 +91,9 @@ import JianbaoTestSupport
             let record = index + Int(bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: index + 32, as: Int64.self) })
             bytes[record + 3 * 8] ^= 0x5A
         case "magic": bytes[0] = UInt8(ascii: "X")
+        // The header is outside every checksum: a length near Int.max must be refused, not
+        // overflow when added to the texts' start (it trapped).
+        case "text-length": bytes.withUnsafeMutableBytes { $0.storeBytes(of: UInt64(Int.max - 8).littleEndian, toByteOffset: 48, as: UInt64.self) }
         default: bytes = Array("not a snapshot at all, just words".utf8)
         }
         try Data(bytes).write(to: URL(fileURLWithPath: file))

@@ -136,6 +136,33 @@ import JianbaoTestSupport
         #expect(Self.fingerprint(settled) == Self.fingerprint(after))
     }
 
+    /// The incremental path over a snapshot whose texts were kept: a file added before the
+    /// others (every entry's place in load order moves by one) and a stored text changed; the
+    /// snapshot written then reuses the other records and the kept texts from the old mapping,
+    /// and every later load answers as reading the files does.
+    @Test func aSnapshotWithKeptTextsFollowsAnAddedFileThatMovesEveryEntry() throws {
+        let dir = try Self.corpus()
+        let (home, cache) = try Self.cache()
+        _ = home
+        _ = CorpusLoader.load(paths: [dir.path], cache: cache)
+        let warm = CorpusLoader.load(paths: [dir.path], cache: cache)
+        for issue in warm.issues { _ = issue.text.array }
+        try #require(warm.textStore).keepIfAllRead()
+        let mapped = CorpusLoader.load(paths: [dir.path], cache: cache)
+        #expect(mapped.issues.allSatisfy { $0.text.isMapped })
+        try dir.write("2023-12-05.txt", "· 动态\n标题零\n\(long)（零）\n")
+        try dir.write("2024-03-05.txt", bytes: [0xFF, 0xFE] + Array("· 动态\n标题三改\n\(long)（丁）\n".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        Thread.sleep(forTimeInterval: 2.1)
+        let plain = Self.fingerprint(CorpusLoader.load(paths: [dir.path]))
+        let moved = CorpusLoader.load(paths: [dir.path], cache: cache)
+        #expect(moved.filesFromSnapshot == 3 && moved.filesRead == 2 && moved.cacheWarnings.isEmpty)
+        #expect(Self.fingerprint(moved) == plain)
+        let next = CorpusLoader.load(paths: [dir.path], cache: cache)
+        #expect(next.filesFromSnapshot == 5 && next.cacheWarnings.isEmpty)
+        #expect(next.issues.filter(\.text.isMapped).count == 4, "the kept texts and the UTF-16 one are in the new snapshot")
+        #expect(Self.fingerprint(next) == plain)
+    }
+
     @Test func aTextReadFromItsFileAfterTheFileChangedKeepsItsSizeAndIsReported() throws {
         let dir = try Self.corpus()
         let (home, cache) = try Self.cache()

@@ -559,6 +559,12 @@ final class SnapshotReader: @unchecked Sendable {
         }
     }
 
+    /// Whether entry `k`'s text is among the snapshot's texts (not its file's bytes, read
+    /// from the file): kept when written, or kept on first use by this run or another.
+    func holdsText(_ k: Int) -> Bool {
+        k >= 0 && k < entryCount && table[k * SnapshotFormat.tableFields + 3] != -1
+    }
+
     /// How many entries hold an issue (the others are files that yielded none).
     var issueCount: Int { (0..<entryCount).count { record($0)?[12] == 1 } }
     var textBytes: Int { textLength }

@@ -34,6 +34,10 @@ public final class SnapshotTexts: Sendable {
         guard texts.allSatisfy({ $0.text.isAsKept }),
               case .success(let reader)? = SnapshotReader.open(path, version: cache.version),
               reader.generation == generation else { return }
+        // Another run that loaded the same snapshot may have kept them first (the generation
+        // stays): its texts are there, and appending these after them would only grow the file.
+        let texts = texts.filter { !reader.holdsText($0.entry) }
+        guard !texts.isEmpty else { return }
         // A failure is silent, as for the figures: the texts are read from the files again.
         _ = cache.replace(path) { fd in reader.write(keeping: texts, to: fd) }
     }

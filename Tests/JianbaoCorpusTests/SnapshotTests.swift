@@ -232,6 +232,27 @@ import JianbaoTestSupport
         #expect(kept.figureStore != nil && kept.figureStore?.generation == warm.figureStore?.generation)
     }
 
+    /// Two runs that loaded the same index-only snapshot both read every text (two cron jobs
+    /// at once, say): the second finds the texts already kept and writes nothing, instead of
+    /// appending its copies after them (the snapshot grew by every text each time).
+    @Test func textsKeptByAnotherRunAreNotKeptTwice() throws {
+        let dir = try Self.corpus()
+        let (home, cache) = try Self.cache()
+        _ = home
+        _ = CorpusLoader.load(paths: [dir.path], cache: cache)
+        let file = Self.snapshotFile(cache, dir)
+        let first = CorpusLoader.load(paths: [dir.path], cache: cache), second = CorpusLoader.load(paths: [dir.path], cache: cache)
+        let stores = try [#require(first.textStore), #require(second.textStore)]
+        for issue in first.issues + second.issues { _ = issue.text.array }
+        stores[0].keepIfAllRead()
+        let kept = Self.size(file)
+        stores[1].keepIfAllRead()
+        #expect(stores[1].isSettled && Self.size(file) == kept, "\(Self.size(file)) after the second, \(kept) after the first")
+        let next = CorpusLoader.load(paths: [dir.path], cache: cache)
+        #expect(next.filesFromSnapshot == 4 && next.issues.allSatisfy { $0.text.isMapped } && next.cacheWarnings.isEmpty)
+        #expect(Self.fingerprint(next) == Self.fingerprint(CorpusLoader.load(paths: [dir.path])))
+    }
+
     @Test func textsAreNotKeptWhenAFileChangedBeforeItsTextWasRead() throws {
         let dir = try Self.corpus()
         let (home, cache) = try Self.cache()

@@ -15,9 +15,10 @@ extension FuzzHarness {
 
     /// The statements that read kept data: issues and their text (the snapshot's entries; a
     /// clean UTF-8 file's text mapped or read from the file, the GB18030 one's converted
-    /// text), the figures and the word statistics.
+    /// text, through the regular expressions too: damaged, it is not UTF-8), the figures and
+    /// the word statistics.
     static let snapshotStatements = ["count articles", "select paragraphs text", "count figures", "metric 营业收入",
-                                     "freq words limit 5"]
+                                     "freq words limit 5", #"count sentences where text matches /\X$/"#]
 
     /// The corpus, the folder its cache is made in for each input, and what a load that read
     /// every file answers (the oracle), made once per process.

@@ -21,6 +21,19 @@ import Testing
             damaged[at] ^= 0x41
             FuzzHarness.snapshot(damaged)
         }
+        // The texts are not checksummed: damage there reaches every statement as bytes that
+        // are not UTF-8, the regular expression's engine too (PCRE2 read outside its tables:
+        // SIGSEGV). Here in the same test, as the harness's cache folder is one per process.
+        let seed = try #require(seeds["snapshot"])
+        let length = Int(seed.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: 48, as: UInt64.self)) })
+        try #require(length > 100 && 64 + length <= seed.count)
+        for (step, bytes) in [(7, [0xF0, 0xFF] as [UInt8]), (6, [0xFD, 0xBF])] {
+            var damaged = seed
+            for at in 64..<(64 + length) where at % step == 0 || bytes[0] == 0xFD {
+                damaged[at] = at % step == 0 ? bytes[0] : bytes[1]
+            }
+            FuzzHarness.snapshot(damaged)
+        }
     }
 
     /// The split: three parts by the marker, the third keeping any further marker.

@@ -28,7 +28,7 @@ let package = Package(
         // UTF-8 validator; the corpus hot path calls them on whole file buffers.
         .target(name: "CBytes"),
         // PCRE2 for `matches`, behind a small API (Debian's libpcre2-dev).
-        .target(name: "CRegex", linkerSettings: [.linkedLibrary("pcre2-8")]),
+        .target(name: "CRegex", dependencies: ["CBytes"], linkerSettings: [.linkedLibrary("pcre2-8")]),
         // SQLite for `.export sqlite` (libsqlite3-dev), behind a header with no SQLite types.
         .target(name: "CSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
         // ICU's dictionary word break iterator for Chinese (libicu-dev), behind a header with

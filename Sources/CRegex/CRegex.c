@@ -2,6 +2,7 @@
 #include <pcre2.h>
 #include <stdlib.h>
 #include "CRegex.h"
+#include "CBytes.h"
 
 /// Backtracking steps one search may take; (a+)+b over a paragraph of a's reaches it at once,
 /// while ordinary patterns over a paragraph stay far below it.
@@ -17,10 +18,7 @@ jb_regex *jb_regex_compile(const uint8_t *pattern, size_t length, int caseless,
                            char *error, size_t error_size, size_t *error_offset) {
     int code = 0;
     PCRE2_SIZE offset = 0;
-    // PCRE2_MATCH_INVALID_UTF: a text mapped from a snapshot is not checksummed (docs/SNAPSHOT.md),
-    // so damage there can hand the engine bytes that are not UTF-8; in this mode an ill-formed
-    // sequence matches nothing, where without it PCRE2 read outside its tables (SIGSEGV).
-    uint32_t options = PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF | (caseless ? PCRE2_CASELESS : 0);
+    uint32_t options = PCRE2_UTF | PCRE2_UCP | (caseless ? PCRE2_CASELESS : 0);
     pcre2_code *compiled = pcre2_compile(pattern, length, options, &code, &offset, NULL);
     if (!compiled) {
         pcre2_get_error_message(code, (PCRE2_UCHAR *)error, error_size);
@@ -39,11 +37,19 @@ jb_regex *jb_regex_compile(const uint8_t *pattern, size_t length, int caseless,
 
 int jb_regex_search(const jb_regex *re, const uint8_t *subject, size_t length, size_t start,
                     size_t *match_start, size_t *match_end) {
+    // The corpus is repaired to valid UTF-8 at load, but a text mapped from a snapshot is not
+    // checksummed (docs/SNAPSHOT.md): damage there can make it ill-formed, and PCRE2, told not
+    // to check, then read outside its Unicode tables (SIGSEGV). So the subject is checked here,
+    // with the SSE2 validator (PCRE2's own check is slower, and PCRE2_MATCH_INVALID_UTF made
+    // the engine itself up to a third slower on patterns of classes such as \d or \p{Han});
+    // an ill-formed subject matches nothing.
+    size_t bad = 0;
+    if (jb_utf8_find_invalid(subject, length, &bad) != length) {
+        return 0;
+    }
     // Match data per call: searches run on several threads at once.
     pcre2_match_data *data = pcre2_match_data_create(1, NULL);
     if (!data) return -2;
-    // The corpus is repaired to valid UTF-8 at load, so PCRE2 need not check it again (and a
-    // damaged snapshot text that is not is safe under PCRE2_MATCH_INVALID_UTF).
     int rc = pcre2_match(re->code, subject, length, start, PCRE2_NO_UTF_CHECK, data, re->context);
     int result;
     if (rc >= 0) {

@@ -105,6 +105,31 @@ import JianbaoTestSupport
         #expect(Self.fingerprint(rebuilt) == Self.fingerprint(plain))
     }
 
+    /// Temporary files that writers killed outright (SIGKILL, a crash) left are removed by the
+    /// next write once their process is gone and they are an hour old; a live writer's, and a
+    /// recent one, stay.
+    @Test func temporaryFilesOfGoneWritersAreSweptByTheNextWrite() throws {
+        let dir = try Self.corpus()
+        let (home, cache) = try Self.cache()
+        _ = home
+        #expect(cache.makeDirectory() == nil)
+        let gone = Int32.max - 1    // above any pid_max: no such process
+        let old = (name: "corpus-0000000000000001.snapshot.tmp-\(gone)-1", age: 7200)
+        let recent = (name: "corpus-0000000000000001.figures.tmp-\(gone)-2", age: 60)
+        let alive = (name: "corpus-0000000000000002.snapshot.tmp-\(getpid())-3", age: 7200)
+        let notOurs = (name: "notes.tmp-\(gone)-4", age: 7200)
+        for file in [old, recent, alive, notOurs] {
+            let path = cache.directory + "/" + file.name
+            #expect(FileManager.default.createFile(atPath: path, contents: Data("half".utf8)))
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-Double(file.age))], ofItemAtPath: path)
+        }
+        _ = CorpusLoader.load(paths: [dir.path], cache: cache)
+        let left = Set(try FileManager.default.contentsOfDirectory(atPath: cache.directory))
+        #expect(!left.contains(old.name))
+        #expect(left.isSuperset(of: [recent.name, alive.name, notOurs.name]), "\(left)")
+        #expect(left.contains { $0.hasSuffix(".snapshot") })
+    }
+
     @Test func changedAddedAndRemovedFilesAreReadAloneAndTheSnapshotFollows() throws {
         let dir = try Self.corpus()
         let (home, cache) = try Self.cache()

@@ -44,6 +44,21 @@ import JianbaoTestSupport
         }
         #expect((sqlite.tables["words"] ?? 0) > 0, "words were segmented, so they are exported")
         #expect(sqlite.kechuang == (try count("count paragraphs where text contains 科创", corpus)))
+        // An SQL user counts Chinese words from the words table as `freq words` does: the same
+        // counts and article counts for its top words, and its shares of the same total.
+        let freq = try Run.jianbao(["--no-header", "-c", "freq words limit 5"] + corpus)
+        let rows = freq.stdout.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+        try #require(rows.count == 5 && rows.allSatisfy { $0.count == 5 }, "\(freq.stdout)")
+        let query = """
+        import sqlite3, sys
+        db = sqlite3.connect('\(dir)/corpus.db')
+        total = db.execute('SELECT count(*) FROM words').fetchone()[0]
+        for word in sys.argv[1:]:
+            n, articles = db.execute('SELECT count(*), count(DISTINCT article) FROM words WHERE word = ?', (word,)).fetchone()
+            print(word, n, articles, f'{n / total:.6f}'.rstrip('0').rstrip('.'))
+        """
+        let counted = try Run.program("/usr/bin/env", ["python3", "-c", query] + rows.map { $0[0] })
+        #expect(counted.stdout == rows.map { "\($0[0]) \($0[1]) \($0[3]) \($0[2])\n" }.joined(), "\(counted.stdout)\(counted.stderr)")
     }
 
     /// Every value written is the value `select` shows: each JSON-lines file is, line for line,

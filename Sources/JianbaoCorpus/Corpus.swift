@@ -37,8 +37,11 @@ public struct Corpus: Sendable {
     public init() {}
 
     /// Keeps the texts read from their files in the snapshot once statements have read all of
-    /// them (docs/SNAPSHOT.md): called after each statement.
-    public func keepTexts() { textStore?.keepIfAllRead() }
+    /// them (docs/SNAPSHOT.md): called after each statement. The write goes on in the
+    /// background, among `snapshotWrites`.
+    public mutating func keepTexts() {
+        if let write = textStore?.keepIfAllRead() { snapshotWrites.append(write) }
+    }
 
     public init(_ result: LoadResult) {
         append(result)
@@ -80,7 +83,8 @@ public struct Corpus: Sendable {
         if let write = result.snapshotWrite { snapshotWrites.append(write) }
     }
 
-    /// Snapshots of this corpus's loads still being written on another thread.
+    /// Snapshots of this corpus still being written on another thread (its load's, and the
+    /// one written again with the texts).
     public private(set) var snapshotWrites: [PendingSnapshotWrite] = []
 
     /// Waits for the snapshots still being written; the warnings of those that could not be.

@@ -1,3 +1,4 @@
+import CBytes
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,6 +13,7 @@ public final class SnapshotCache: @unchecked Sendable {
     public let version: String
     private var mutex = pthread_mutex_t()
     private var warnedUnwritable = false
+    private var sweptTemporaries = false
 
     public init(directory: String, version: String) {
         self.directory = directory
@@ -114,8 +116,15 @@ public final class SnapshotCache: @unchecked Sendable {
     }
 
     /// Writes a temporary file beside `target` with `body` and renames it over `target`.
+    /// A signal that ends the program meanwhile (SIGTERM, SIGHUP, and SIGINT or SIGQUIT where
+    /// nothing else handles them) removes the temporary file; one left by a process that was
+    /// killed outright is removed by a later write (`sweepTemporaries`).
     func replace(_ target: String, _ body: (Int32) -> Bool) -> String? {
+        sweepTemporaries()
         let temporary = target + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        jb_pending_files_watch_signals()
+        let slot = jb_pending_file_add(temporary, "")
+        defer { jb_pending_file_remove(slot) }
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return "cannot write in \(directory): \(errnoText())" }
         let ok = body(fd)
@@ -130,6 +139,34 @@ public final class SnapshotCache: @unchecked Sendable {
             return "cannot rename \(temporary): \(why)"
         }
         return nil
+    }
+
+    /// Removes, once per run, the temporary files in the folder that a process ended by
+    /// SIGKILL or a crash left: those of a process that no longer exists, last written over
+    /// an hour ago (a writer in another PID namespace sharing the folder looks gone, but does
+    /// not leave its file untouched for an hour).
+    func sweepTemporaries() {
+        pthread_mutex_lock(&mutex)
+        let swept = sweptTemporaries
+        sweptTemporaries = true
+        pthread_mutex_unlock(&mutex)
+        guard !swept else { return }
+        let hourAgo = time(nil) - 3600
+        for name in ourNames() {
+            guard let pid = Self.writer(ofTemporary: name) else { continue }
+            let path = directory + "/" + name
+            var st = stat()
+            guard kill(pid, 0) != 0, errno == ESRCH, stat(path, &st) == 0, st.st_mtim.tv_sec < hourAgo else { continue }
+            unlink(path)
+        }
+    }
+
+    /// The process id in a temporary file's name (`….tmp-<pid>-<random>`).
+    static func writer(ofTemporary name: String) -> pid_t? {
+        guard let marker = name.firstRange(of: ".tmp-") else { return nil }
+        let rest = name[marker.upperBound...]
+        guard let dash = rest.firstIndex(of: "-"), let pid = pid_t(rest[..<dash]), pid > 0 else { return nil }
+        return pid
     }
 
     /// The one warning about an unwritable cache a run gives; nil after the first.
@@ -156,14 +193,7 @@ public final class SnapshotCache: @unchecked Sendable {
 
     /// The snapshot files in the folder, by name.
     public func list() -> [Listing] {
-        guard let dir = opendir(directory) else { return [] }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
-            if Self.isOurs(name) { names.append(name) }
-        }
-        closedir(dir)
-        return names.sorted().map { name in
+        ourNames().sorted().map { name in
             let path = directory + "/" + name
             var st = stat()
             let bytes = stat(path, &st) == 0 ? Int(st.st_size) : 0
@@ -189,6 +219,19 @@ public final class SnapshotCache: @unchecked Sendable {
             }
         }
         return (removed, bytes, failure)
+    }
+
+    /// The names of the folder's files that are snapshots, kept figures or words, or
+    /// temporary ones being written (`isOurs`), in the folder's order.
+    private func ourNames() -> [String] {
+        guard let dir = opendir(directory) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
+            if Self.isOurs(name) { names.append(name) }
+        }
+        return names
     }
 
     /// Whether a file name is a snapshot or a temporary one being written.

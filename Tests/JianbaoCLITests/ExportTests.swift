@@ -44,6 +44,21 @@ import JianbaoTestSupport
         }
         #expect((sqlite.tables["words"] ?? 0) > 0, "words were segmented, so they are exported")
         #expect(sqlite.kechuang == (try count("count paragraphs where text contains 科创", corpus)))
+        // An SQL user counts Chinese words from the words table as `freq words` does: the same
+        // counts and article counts for its top words, and its shares of the same total.
+        let freq = try Run.jianbao(["--no-header", "-c", "freq words limit 5"] + corpus)
+        let rows = freq.stdout.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+        try #require(rows.count == 5 && rows.allSatisfy { $0.count == 5 }, "\(freq.stdout)")
+        let query = """
+        import sqlite3, sys
+        db = sqlite3.connect('\(dir)/corpus.db')
+        total = db.execute('SELECT count(*) FROM words').fetchone()[0]
+        for word in sys.argv[1:]:
+            n, articles = db.execute('SELECT count(*), count(DISTINCT article) FROM words WHERE word = ?', (word,)).fetchone()
+            print(word, n, articles, f'{n / total:.6f}'.rstrip('0').rstrip('.'))
+        """
+        let counted = try Run.program("/usr/bin/env", ["python3", "-c", query] + rows.map { $0[0] })
+        #expect(counted.stdout == rows.map { "\($0[0]) \($0[1]) \($0[3]) \($0[2])\n" }.joined(), "\(counted.stdout)\(counted.stderr)")
     }
 
     /// Every value written is the value `select` shows: each JSON-lines file is, line for line,
@@ -77,6 +92,36 @@ import JianbaoTestSupport
         """
         let seen = try Run.program("/usr/bin/env", ["python3", "-c", compare]).stdout.split(separator: "\n")
         #expect(seen.count == targets.count && seen.allSatisfy { $0.hasSuffix(" same") && !$0.hasSuffix(" 0 same") }, "\(seen)")
+    }
+
+    /// An export from a warm snapshot — issues mapped, figures read from the kept file, word
+    /// statistics kept — is the export made from the files, table for table and row for row.
+    @Test func anExportFromTheSnapshotIsTheExportFromTheFiles() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let home = TestPaths.freshCacheHome()
+        let corpus = [TestPaths.examples, TestPaths.seed]
+        let cached = ["XDG_CACHE_HOME": home]
+        let plain = try Run.jianbao(["--no-cache", "-c", "freq words limit 1", "-c", ".export sqlite \(dir)/plain.db"] + corpus)
+        #expect(plain.status == 0, "\(plain.stderr)")
+        // The first run writes the snapshot and keeps figures and words beside it; the second
+        // takes all of them from there.
+        let first = try Run.jianbao(["-c", "count figures", "-c", "freq words limit 1", "-c", "count paragraphs where text contains 的"] + corpus, environment: cached)
+        #expect(first.status == 0 && first.stderr.isEmpty, "\(first.stderr)")
+        let warm = try Run.jianbao(["-c", "freq words limit 1", "-c", ".export sqlite \(dir)/warm.db", "-c", ".cache"] + corpus, environment: cached)
+        #expect(warm.status == 0, "\(warm.stderr)")
+        #expect(warm.stdout.contains("(this corpus)") && warm.stdout.contains(".figures: ") && warm.stdout.contains(".words: "), "\(warm.stdout)")
+        let compare = """
+        import sqlite3
+        a, b = sqlite3.connect('\(dir)/plain.db'), sqlite3.connect('\(dir)/warm.db')
+        tables = [r[0] for r in a.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        assert tables == [r[0] for r in b.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        for t in tables:
+            rows = lambda db: db.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall()
+            x, y = rows(a), rows(b)
+            print(t, len(x), 'same' if x == y else 'different')
+        """
+        let seen = try Run.program("/usr/bin/env", ["python3", "-c", compare]).stdout.split(separator: "\n")
+        #expect(seen.count == 8 && seen.allSatisfy { $0.hasSuffix(" same") && !$0.hasSuffix(" 0 same") }, "\(seen)")
     }
 
     /// Columns are typed as the fields, list fields are JSON text, articles.id is the key.

@@ -236,4 +236,37 @@ import JianbaoTestSupport
         #expect(export.status == 0, "\(export.stderr)")
         #expect(FileManager.default.fileExists(atPath: out + "/words.jsonl"), "\((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? [])")
     }
+
+    /// Whether `strace` is here and may trace (ptrace may be refused in a container).
+    static let straceTraces: Bool = (try? Run.program("/usr/bin/env", ["strace", "-f", "-o", "/dev/null", "true"]).status == 0) ?? false
+
+    /// A signal that ends a one-shot run while its snapshot is being written takes the
+    /// temporary file with it. strace holds the snapshot's one `writev` for 3 s, so the
+    /// temporary file is there when SIGTERM comes (without it the write is done in a
+    /// millisecond); the name of the temporary file says which process writes it.
+    @Test(.enabled(if: straceTraces, "strace cannot trace here"))
+    func aSignalDuringTheSnapshotWriteLeavesNoTemporaryFile() throws {
+        let home = TestPaths.freshCacheHome()
+        let folder = home + "/jianbao"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["strace", "-f", "-o", "/dev/null", "-e", "trace=writev", "-e", "inject=writev:delay_enter=3000000",
+                             TestPaths.executable, "-c", "count articles", TestPaths.packageRoot + "/Examples/corpus"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["XDG_CACHE_HOME": home]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        func temporaries() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.contains(".tmp-") }
+        }
+        let deadline = Date().addingTimeInterval(60)
+        while temporaries().isEmpty && process.isRunning && Date() < deadline { usleep(2_000) }
+        let found = try #require(temporaries().first, "no snapshot was being written")
+        // corpus-….snapshot.tmp-<pid>-<random>
+        let writer = try #require(found.split(separator: ".tmp-").last?.split(separator: "-").first.flatMap { pid_t($0) })
+        #expect(kill(writer, SIGTERM) == 0)
+        process.waitUntilExit()
+        #expect(temporaries().isEmpty, "left behind: \(temporaries())")
+        #expect(Self.snapshots(home).isEmpty)
+    }
 }

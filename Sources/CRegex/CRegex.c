@@ -35,16 +35,18 @@ jb_regex *jb_regex_compile(const uint8_t *pattern, size_t length, int caseless,
     return re;
 }
 
-int jb_regex_search(const jb_regex *re, const uint8_t *subject, size_t length, size_t start,
+int jb_regex_search(const jb_regex *re, const uint8_t *subject, size_t length, size_t start, int verify,
                     size_t *match_start, size_t *match_end) {
     // The corpus is repaired to valid UTF-8 at load, but a text mapped from a snapshot is not
     // checksummed (docs/SNAPSHOT.md): damage there can make it ill-formed, and PCRE2, told not
-    // to check, then read outside its Unicode tables (SIGSEGV). So the subject is checked here,
+    // to check, then read outside its Unicode tables (SIGSEGV). So such a subject (`verify`) is checked here,
     // with the SSE2 validator (PCRE2's own check is slower, and PCRE2_MATCH_INVALID_UTF made
     // the engine itself up to a third slower on patterns of classes such as \d or \p{Han});
-    // an ill-formed subject matches nothing.
+    // an ill-formed subject matches nothing. Only the search from the subject's beginning
+    // checks it: a caller that goes on through the same subject (kwic, one search after each
+    // match) starts there, so a paragraph with many matches is not checked once per match.
     size_t bad = 0;
-    if (jb_utf8_find_invalid(subject, length, &bad) != length) {
+    if (verify && start == 0 && jb_utf8_find_invalid(subject, length, &bad) != length) {
         return 0;
     }
     // Match data per call: searches run on several threads at once.

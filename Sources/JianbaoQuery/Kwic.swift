@@ -192,6 +192,7 @@ extension Evaluator {
                 }
             }
         case .regex(let regex):
+            let verifying = issue.text.isMapped
             for (a, article) in articles.enumerated() where selected?[a] ?? true {
                 for b in article.blocks where blocks[Int(b)].kind == .paragraph {
                     // A backtracking pattern can take a second a paragraph: the time limit and
@@ -203,7 +204,7 @@ extension Evaluator {
                         continue
                     }
                     var position = lower
-                    while position <= upper, let match = try regex.firstMatch(in: p, lower, upper, from: position) {
+                    while position <= upper, let match = try regex.firstMatch(in: p, lower, upper, from: position, verifying: verifying) {
                         if match.isEmpty {
                             // Step over one character and look again.
                             position = match.lowerBound + 1

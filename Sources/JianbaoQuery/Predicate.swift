@@ -61,11 +61,14 @@ public final class Regex: @unchecked Sendable {
 
     deinit { jb_regex_free(handle) }
 
-    /// The first match in `bytes[start..<end]`, as offsets into `bytes`.
-    public func firstMatch(in bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) throws(LimitReached) -> Range<Int>? {
+    /// The first match in `bytes[start..<end]`, as offsets into `bytes`. `verifying`: the bytes
+    /// may not be UTF-8 — a text mapped from a snapshot (`IssueText.isMapped`), whose bytes no
+    /// checksum covers — so the subject is checked first, and one that is not matches nothing
+    /// (PCRE2 is told not to check: the texts the reader makes are UTF-8).
+    public func firstMatch(in bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, verifying: Bool) throws(LimitReached) -> Range<Int>? {
         guard let base = bytes.baseAddress, end >= start else { return nil }
         var s = 0, e = 0
-        let rc = jb_regex_search(handle, base + start, end - start, 0, &s, &e)
+        let rc = jb_regex_search(handle, base + start, end - start, 0, verifying ? 1 : 0, &s, &e)
         switch rc {
         case 1: return (start + s)..<(start + e)
         case 0: return nil
@@ -74,11 +77,13 @@ public final class Regex: @unchecked Sendable {
     }
 
     /// The first match that starts at or after `from` in the subject `bytes[start..<end]`
-    /// (so that `^` and lookbehind see the whole subject), as offsets into `bytes`.
-    public func firstMatch(in bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, from: Int) throws(LimitReached) -> Range<Int>? {
+    /// (so that `^` and lookbehind see the whole subject), as offsets into `bytes`. The
+    /// subject is checked (`verifying`) by the search with `from` at its start: go through a
+    /// subject from there (jb_regex_search).
+    public func firstMatch(in bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, from: Int, verifying: Bool) throws(LimitReached) -> Range<Int>? {
         guard let base = bytes.baseAddress, end >= from, from >= start else { return nil }
         var s = 0, e = 0
-        let rc = jb_regex_search(handle, base + start, end - start, from - start, &s, &e)
+        let rc = jb_regex_search(handle, base + start, end - start, from - start, verifying ? 1 : 0, &s, &e)
         switch rc {
         case 1: return (start + s)..<(start + e)
         case 0: return nil
@@ -87,19 +92,20 @@ public final class Regex: @unchecked Sendable {
     }
 
     /// Whether `bytes[start..<end]` holds a match, trying the literal prefilter first.
-    public func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) throws(LimitReached) -> Bool {
+    public func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, verifying: Bool) throws(LimitReached) -> Bool {
         if let literal = requiredLiteral, let base = bytes.baseAddress {
             let found = literal.withUnsafeBufferPointer { l in jb_find(base + start, end - start, l.baseAddress, l.count) }
             if found < 0 { return false }
         }
-        return try firstMatch(in: bytes, start, end) != nil
+        return try firstMatch(in: bytes, start, end, verifying: verifying) != nil
     }
 
     public func matches(_ text: String) throws(LimitReached) -> Bool {
         var text = text
         var result: Result<Bool, LimitReached> = .success(false)
         text.withUTF8 { p in
-            do throws(LimitReached) { result = .success(try matches(p, 0, p.count)) } catch { result = .failure(error) }
+            // A String is UTF-8.
+            do throws(LimitReached) { result = .success(try matches(p, 0, p.count, verifying: false)) } catch { result = .failure(error) }
         }
         return try result.get()
     }

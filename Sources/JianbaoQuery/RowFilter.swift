@@ -125,8 +125,9 @@ final class RowFilter: @unchecked Sendable {
                 let base = corpus.blockBase
                 var out = [Bool](repeating: false, count: rows.count)
                 for (k, row) in rows.enumerated() where (active?[k] ?? true) && hits[base[row.issue] + row.block] {
-                    out[k] = try corpus.issues[row.issue].text.withUnsafeBufferPointer { p throws(Regex.LimitReached) in
-                        try Matching.bytes(p, row.range.lower, row.range.upper, leaf.test)
+                    let text = corpus.issues[row.issue].text
+                    out[k] = try text.withUnsafeBufferPointer { p throws(Regex.LimitReached) in
+                        try Matching.bytes(p, row.range.lower, row.range.upper, leaf.test, verifying: text.isMapped)
                     }
                 }
                 return out
@@ -220,7 +221,7 @@ enum BlockSearch {
                 let base = corpus.sectionBase[i]
                 let ok: Bool? = try? issue.text.withUnsafeBufferPointer { p throws(Regex.LimitReached) in
                     for (s, section) in issue.sections.enumerated() {
-                        out[base + s] = try Matching.bytes(p, section.name.lower, section.name.upper, test)
+                        out[base + s] = try Matching.bytes(p, section.name.lower, section.name.upper, test, verifying: issue.text.isMapped)
                     }
                     return true
                 }
@@ -238,6 +239,7 @@ enum BlockSearch {
     static func issueHits(_ issue: Issue, kind: Block.Kind, test: Test) throws(Regex.LimitReached) -> [Bool] {
         var marks = [Bool](repeating: false, count: issue.blocks.count)
         let blocks = issue.blocks
+        let verifying = issue.text.isMapped
         try issue.text.withUnsafeBufferPointer { p throws(Regex.LimitReached) in
             switch test {
             case .textContains(let needle):
@@ -246,12 +248,12 @@ enum BlockSearch {
                 if let literal = regex.requiredLiteral {
                     var candidates: [Int] = []
                     scan(p, blocks, kind, literal) { candidates.append($0) }
-                    for b in candidates where try regex.firstMatch(in: p, blocks[b].range.lower, blocks[b].range.upper) != nil {
+                    for b in candidates where try regex.firstMatch(in: p, blocks[b].range.lower, blocks[b].range.upper, verifying: verifying) != nil {
                         marks[b] = true
                     }
                 } else {
                     for (b, block) in blocks.enumerated() where block.kind == kind {
-                        if try regex.firstMatch(in: p, block.range.lower, block.range.upper) != nil { marks[b] = true }
+                        if try regex.firstMatch(in: p, block.range.lower, block.range.upper, verifying: verifying) != nil { marks[b] = true }
                     }
                 }
             default:
@@ -294,13 +296,15 @@ enum BlockSearch {
 
 /// The tests themselves, on bytes or on values.
 enum Matching {
-    static func bytes(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ test: Test) throws(Regex.LimitReached) -> Bool {
+    /// Whether `p[start..<end]` passes `test`; `verifying`: the bytes may not be UTF-8
+    /// (`Regex.firstMatch`).
+    static func bytes(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ test: Test, verifying: Bool) throws(Regex.LimitReached) -> Bool {
         switch test {
         case .textContains(let needle):
             guard let base = p.baseAddress else { return needle.isEmpty }
             return needle.withUnsafeBufferPointer { n in jb_find(base + start, end - start, n.baseAddress, n.count) >= 0 }
         case .textMatches(let regex):
-            return try regex.matches(p, start, end)
+            return try regex.matches(p, start, end, verifying: verifying)
         case .textIn(let texts):
             guard let base = p.baseAddress else { return texts.contains("") }
             for text in texts {

@@ -269,4 +269,35 @@ import JianbaoTestSupport
         #expect(temporaries().isEmpty, "left behind: \(temporaries())")
         #expect(Self.snapshots(home).isEmpty)
     }
+
+    /// A snapshot's texts are not checksummed (docs/SNAPSHOT.md): a kept text damaged on disk
+    /// into bytes that are not UTF-8 reaches the regular expressions as mapped text. Such a
+    /// paragraph matches nothing — in `where … matches` and in `kwic` — instead of PCRE2 (told
+    /// not to check its subjects) reading the ill-formed bytes as characters or past its tables.
+    @Test func aKeptTextDamagedOnDiskMatchesNoRegularExpression() throws {
+        let home = TestPaths.freshCacheHome()
+        let corpus = home + "/corpus"
+        try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+        try "· 动态\n标题\n第一段文字。\n第二段文字。\n".write(toFile: corpus + "/2024-01-05.txt", atomically: true, encoding: .utf8)
+        // Files written in the last two seconds are not kept (their times could still tick).
+        Thread.sleep(forTimeInterval: 2.1)
+        let cached = ["XDG_CACHE_HOME": home]
+        let statements = ["-c", "count paragraphs where text matches /^\\X+$/", "-c", "kwic /段/"]
+        let plain = try Run.jianbao(["--no-header"] + statements + [corpus], environment: cached)
+        #expect(plain.status == 0 && plain.stdout.hasPrefix("2\n"), "\(plain.stdout)\(plain.stderr)")
+        // The first run wrote the snapshot; the second reads the text from its file and keeps it
+        // in the snapshot; the third maps it.
+        _ = try Run.jianbao(["-c", "count paragraphs where text contains 文"] + [corpus], environment: cached)
+        let snapshot = try #require(Self.snapshots(home).first.map { home + "/jianbao/" + $0 })
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: snapshot)))
+        let first = Array("第一段".utf8)
+        let at = try #require((0...(bytes.count - first.count)).first { Array(bytes[$0..<($0 + first.count)]) == first }, "the text was not kept")
+        bytes[at] = 0xFD
+        try Data(bytes).write(to: URL(fileURLWithPath: snapshot))
+        let damaged = try Run.jianbao(["--no-header"] + statements + [corpus], environment: cached)
+        #expect(damaged.status == 0, "\(damaged.stderr)")
+        let lines = damaged.stdout.split(separator: "\n")
+        #expect(lines.first == "1", "\(damaged.stdout)")
+        #expect(lines.count == 2 && lines[1].contains("第二"), "one kwic hit, in the paragraph that is whole: \(damaged.stdout)")
+    }
 }

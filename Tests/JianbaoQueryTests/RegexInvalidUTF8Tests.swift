@@ -11,7 +11,7 @@ import Testing
 
     static func firstMatch(_ pattern: String, _ bytes: [UInt8]) throws -> Range<Int>? {
         let regex = try Regex(pattern)
-        return try bytes.withUnsafeBufferPointer { try regex.firstMatch(in: $0, 0, $0.count) }
+        return try bytes.withUnsafeBufferPointer { try regex.firstMatch(in: $0, 0, $0.count, verifying: true) }
     }
 
     @Test(arguments: [#"\X$"#, ".", #"\p{Han}"#, "企业", #"^\X"#])
@@ -19,6 +19,10 @@ import Testing
         #expect(try Self.firstMatch(pattern, Self.damaged) == nil)
         #expect(try Self.firstMatch(pattern, Array("企".utf8) + Self.damaged + Array("企业".utf8)) == nil)
         #expect(try Self.firstMatch(pattern, Array("企业".utf8) + [0xE4, 0xBC]) == nil)
+        // The search through a subject (kwic's) checks it on the search from its start.
+        let regex = try Regex(pattern)
+        let subject = Array("企".utf8) + Self.damaged + Array("企业".utf8)
+        #expect(try subject.withUnsafeBufferPointer { try regex.firstMatch(in: $0, 0, $0.count, from: 0, verifying: true) } == nil)
     }
 
     @Test func aWellFormedSubjectMatchesAsBefore() throws {
@@ -29,6 +33,6 @@ import Testing
         // A stretch of a longer buffer is its own subject: ill-formed bytes outside it do not count.
         let buffer = Self.damaged + text + Self.damaged
         let regex = try Regex("企业")
-        #expect(try buffer.withUnsafeBufferPointer { try regex.firstMatch(in: $0, 60, 72) } == 66..<72)
+        #expect(try buffer.withUnsafeBufferPointer { try regex.firstMatch(in: $0, 60, 72, verifying: true) } == 66..<72)
     }
 }

@@ -14,8 +14,11 @@ jb_regex *jb_regex_compile(const uint8_t *pattern, size_t length, int caseless,
                            char *error, size_t error_size, size_t *error_offset);
 
 /// Searches `subject[start..<length]`: 1 with the match's byte range, 0 for no match,
-/// -1 when the match limit was reached, -2 for any other failure.
-int jb_regex_search(const jb_regex *re, const uint8_t *subject, size_t length, size_t start,
+/// -1 when the match limit was reached, -2 for any other failure. With `verify` (a subject that
+/// may not be UTF-8: a text mapped from a snapshot), a search with `start` 0 first checks that
+/// the subject is UTF-8 (0 when it is not); one with a later `start` relies on an earlier
+/// search of the same subject from 0 (as kwic's searches after each match do).
+int jb_regex_search(const jb_regex *re, const uint8_t *subject, size_t length, size_t start, int verify,
                     size_t *match_start, size_t *match_end);
 
 /// Whether the pattern was JIT-compiled.

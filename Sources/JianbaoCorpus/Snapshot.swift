@@ -566,7 +566,8 @@ final class SnapshotReader: @unchecked Sendable {
     }
 
     /// How many entries hold an issue (the others are files that yielded none).
-    var issueCount: Int { (0..<entryCount).count { record($0)?[12] == 1 } }
+    /// (`.cache`: records that do not match their checksum are not counted.)
+    var issueCount: Int { (0..<entryCount).count { holds($0) && record($0)?[12] == 1 } }
     var textBytes: Int { textLength }
 
     /// What the snapshot says of `path` with `stamp` and named encoding: its entry when
@@ -661,7 +662,7 @@ final class SnapshotReader: @unchecked Sendable {
             let p = ints + starts[1] + i * SnapshotFormat.rangeFields
             return try range(p[0], p[1])
         }
-        let articleCount = Int32(counts[3]), blockCount = Int32(counts[4])
+        let articleCount = Int32(clamping: counts[3]), blockCount = Int32(clamping: counts[4])
         var sections: [Section] = []
         sections.reserveCapacity(Int(counts[2]))
         for i in 0..<Int(counts[2]) {

@@ -490,6 +490,7 @@ void jb_pending_files_watch_signals(void) {
 
 #include <malloc.h>
 void jb_malloc_single_arena(void) { mallopt(M_ARENA_MAX, 1); }
+void jb_malloc_reuse_large_blocks(void) { mallopt(M_MMAP_THRESHOLD, 32 << 20); }
 
 int jb_can_allocate(size_t size) {
     void *volatile probe = malloc(size);

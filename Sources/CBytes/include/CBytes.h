@@ -73,6 +73,9 @@ void jb_pending_files_watch_signals(void);
 
 /// mallopt(M_ARENA_MAX, 1): one malloc arena for all threads (malloc.h is not in Swift's Glibc).
 void jb_malloc_single_arena(void);
+/// mallopt(M_MMAP_THRESHOLD, 32 MiB): blocks up to 32 MiB come from the heap and are reused
+/// there, instead of each being a mapping of its own whose pages are faulted in fresh.
+void jb_malloc_reuse_large_blocks(void);
 
 /// Whether malloc gives `size` bytes now (they are freed at once). In C behind a volatile
 /// pointer: the optimiser removes a malloc whose memory is only freed, and did so for the

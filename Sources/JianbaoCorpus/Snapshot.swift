@@ -731,3 +731,40 @@ extension FileStamp {
         return s
     }
 }
+
+/// For the fuzzer (Sources/JianbaoFuzzing): a snapshot's bytes with every checksum made to
+/// match what they cover — each record's in the table, the head's in the header — so that
+/// damage reaches the decoder of records and heads instead of stopping at a checksum.
+/// Bytes whose header or table do not say where those are are returned as they are.
+@_spi(Fuzzing) public enum SnapshotSeal {
+    public static func resealed(_ bytes: [UInt8]) -> [UInt8] {
+        var out = bytes
+        out.withUnsafeMutableBytes { all in
+            guard all.count >= SnapshotFormat.headerSize else { return }
+            func u64(_ at: Int) -> Int {
+                let v = UInt64(littleEndian: all.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+                return v > UInt64(Int.max) ? -1 : Int(v)
+            }
+            let indexOffset = u64(16), indexLength = u64(24)
+            guard indexOffset >= SnapshotFormat.headerSize, indexLength >= SnapshotFormat.countFields * 8,
+                  indexOffset <= all.count, indexLength <= all.count - indexOffset else { return }
+            let index = all.baseAddress! + indexOffset
+            func i64(_ at: Int) -> Int64 { Int64(littleEndian: index.loadUnaligned(fromByteOffset: at, as: Int64.self)) }
+            let entries = Int(clamping: i64(0)), versionBytes = Int(clamping: i64(16)), rootBytes = Int(clamping: i64(24))
+            guard entries >= 0, entries <= indexLength / (SnapshotFormat.tableFields * 8), versionBytes >= 0, rootBytes >= 0,
+                  versionBytes <= indexLength, rootBytes <= indexLength else { return }
+            let headLength = SnapshotFormat.headLength(entries: entries, stringBytes: versionBytes + rootBytes)
+            guard headLength <= indexLength else { return }
+            for k in 0..<entries {
+                let t = (SnapshotFormat.countFields + k * SnapshotFormat.tableFields) * 8
+                let offset = i64(t), length = i64(t + 8)
+                guard offset >= 0, length >= 0, offset <= Int64(indexLength), length <= Int64(indexLength) - offset else { continue }
+                let sum = SnapshotFormat.checksum(UnsafeRawBufferPointer(start: index + Int(offset), count: Int(length)))
+                index.storeBytes(of: sum.littleEndian, toByteOffset: t + 16, as: UInt64.self)
+            }
+            let head = SnapshotFormat.checksum(UnsafeRawBufferPointer(start: index, count: headLength))
+            all.storeBytes(of: head.littleEndian, toByteOffset: 32, as: UInt64.self)
+        }
+        return out
+    }
+}

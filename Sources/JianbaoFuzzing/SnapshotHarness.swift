@@ -1,4 +1,5 @@
 import JianbaoCorpus
+@_spi(Fuzzing) import JianbaoCorpus
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -102,10 +103,21 @@ extension FuzzHarness {
         let paths = keptFiles(setup.cache, root: root)
         clear(setup.cache.directory)
         mkdir(setup.cache.directory, 0o700)
-        for (path, part) in zip(paths, snapshotParts(input, count: paths.count)) { check(writeFile(path, Array(part))) }
+        // An input whose last byte is odd has its snapshot's checksums made to match
+        // (`SnapshotSeal`): random damage almost never passes a record's checksum, and so
+        // never reached the decoder of records; sealed, it does. Such a snapshot is trusted
+        // as it is, so only a crash, a hang or a second warning is a failure then.
+        let sealed = (input.last ?? 0) & 1 == 1
+        for (k, (path, part)) in zip(paths, snapshotParts(input, count: paths.count)).enumerated() {
+            check(writeFile(path, sealed && k == 0 ? SnapshotSeal.resealed(Array(part)) : Array(part)))
+        }
 
         let load = CorpusLoader.load(paths: [setup.corpus], parallel: false, cache: setup.cache)
         check(load.cacheWarnings.count <= 1, "\(load.cacheWarnings)")
+        if sealed {
+            _ = run(Corpus(load))
+            return
+        }
         check(load.issues.count == setup.fileCount && load.diagnostics.map(\.description) == setup.diagnostics,
               "the snapshot changed what was loaded: \(load.diagnostics)")
         // The texts are not checksummed (docs/SNAPSHOT.md: damage there may change text, never

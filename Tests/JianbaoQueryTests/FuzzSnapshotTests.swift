@@ -21,6 +21,20 @@ import Testing
             damaged[at] ^= 0x41
             FuzzHarness.snapshot(damaged)
         }
+        // Sealed (an odd last byte: every checksum made to match), damage anywhere in the
+        // snapshot's index reaches the decoder of heads and records, which must refuse it or
+        // read it without crashing.
+        let snapshot = try #require(seeds["snapshot"])
+        let indexAt = Int(snapshot.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: 16, as: UInt64.self)) })
+        try #require(indexAt > 64 && indexAt < snapshot.count)
+        for at in stride(from: indexAt, to: snapshot.count, by: max(1, (snapshot.count - indexAt) / 97)) {
+            for flip: UInt8 in [0x01, 0x80, 0xFF] {
+                var damaged = all
+                damaged[at] ^= flip
+                damaged[damaged.count - 1] |= 1
+                FuzzHarness.snapshot(damaged)
+            }
+        }
         // The texts are not checksummed: damage there reaches every statement as bytes that
         // are not UTF-8, the regular expression's engine too (PCRE2 read outside its tables:
         // SIGSEGV). Here in the same test, as the harness's cache folder is one per process.

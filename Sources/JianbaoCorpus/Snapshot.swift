@@ -28,6 +28,8 @@ struct SnapshotRecord: @unchecked Sendable {
     let owner: AnyObject?
     let checksum: UInt64
 
+    var count: Int { bytes.count }
+
     /// Whether the issue can be kept: every block line fits beside its kind
     /// (`SnapshotFormat.blockLineLimit`), and its strings take less than 2 GiB.
     var fits: Bool { owner != nil }
@@ -313,10 +315,6 @@ enum SnapshotWriter {
     }
 }
 
-extension SnapshotRecord {
-    var count: Int { bytes.count }
-}
-
 /// Writes every byte the vectors name with writev, 512 vectors a call (the kernel takes at
 /// most 1024), going on after short writes.
 private func writeAll(_ fd: Int32, _ vectors: inout [iovec]) -> Bool {
@@ -338,6 +336,62 @@ private func writeAll(_ fd: Int32, _ vectors: inout [iovec]) -> Bool {
         }
     }
     return true
+}
+
+/// Where the parts of a snapshot file are, from its header and the counts at the start of
+/// its index, each checked against the file's length — none of it covered by a checksum yet:
+/// what `SnapshotReader` maps (and then checks the head's checksum) and `SnapshotSeal` seals.
+struct SnapshotLayout {
+    let textStart: Int, textLength: Int, indexOffset: Int, indexLength: Int
+    let entryCount: Int, generation: UInt64, versionBytes: Int, rootBytes: Int, headLength: Int
+
+    init(_ all: UnsafeRawBufferPointer) throws(SnapshotReader.Failure) {
+        guard all.count >= SnapshotFormat.headerSize else { throw .damaged("too short to be a snapshot") }
+        guard all.prefix(8).elementsEqual(SnapshotFormat.magic) else { throw .damaged("not a snapshot (bad magic)") }
+        func u64(_ at: Int) -> Int {
+            let v = UInt64(littleEndian: all.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+            return v > UInt64(Int.max) ? -1 : Int(v)
+        }
+        guard UInt32(littleEndian: all.loadUnaligned(fromByteOffset: 8, as: UInt32.self)) == SnapshotFormat.formatVersion else {
+            throw .otherVersion
+        }
+        (indexOffset, indexLength, textStart, textLength) = (u64(16), u64(24), u64(40), u64(48))
+        let total = u64(56)
+        guard total == all.count else { throw .damaged("cut short (\(all.count) of \(total) bytes)") }
+        guard indexOffset >= SnapshotFormat.headerSize, indexLength >= 0, indexOffset % 8 == 0,
+              indexOffset <= all.count, indexLength <= all.count - indexOffset,
+              // No sum of two header fields: one near Int.max would overflow (a trap)
+              // instead of being refused.
+              textStart == SnapshotFormat.headerSize, textLength >= 0, textLength <= indexOffset - textStart else {
+            throw .damaged("bad header")
+        }
+        guard indexLength >= SnapshotFormat.countFields * 8 else { throw .damaged("index too short") }
+        let index = all.baseAddress! + indexOffset
+        func count(_ i: Int) -> Int64 { Int64(littleEndian: index.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)) }
+        let (entries, versionBytes, rootBytes) = (count(0), count(2), count(3))
+        guard entries >= 0, versionBytes >= 0, rootBytes >= 0, entries <= Int64(indexLength / (SnapshotFormat.tableFields * 8)),
+              versionBytes <= Int64(indexLength), rootBytes <= Int64(indexLength) else {
+            throw .damaged("bad counts")
+        }
+        (entryCount, self.versionBytes, self.rootBytes) = (Int(entries), Int(versionBytes), Int(rootBytes))
+        generation = UInt64(bitPattern: count(1))
+        headLength = SnapshotFormat.headLength(entries: entryCount, stringBytes: self.versionBytes + self.rootBytes)
+        guard headLength <= indexLength else { throw .damaged("index too short") }
+    }
+
+    /// Where the version and the root start in the index.
+    var stringsAt: Int { (SnapshotFormat.countFields + entryCount * SnapshotFormat.tableFields) * 8 }
+
+    /// Where entry `k`'s record lies in the index, when its table entry says a place after
+    /// the head, 8-aligned, that holds the record's fields.
+    func record(_ k: Int, in index: UnsafeRawPointer) -> Range<Int>? {
+        let t = (SnapshotFormat.countFields + k * SnapshotFormat.tableFields) * 8
+        let offset = Int64(littleEndian: index.loadUnaligned(fromByteOffset: t, as: Int64.self))
+        let length = Int64(littleEndian: index.loadUnaligned(fromByteOffset: t + 8, as: Int64.self))
+        guard offset >= Int64(headLength), offset % 8 == 0, length >= Int64(SnapshotFormat.recordFields * 8), length % 8 == 0,
+              length <= Int64(indexLength) - offset else { return nil }
+        return Int(offset)..<Int(offset + length)
+    }
 }
 
 /// A snapshot file, mapped and checked: entries are looked up by path and turned into
@@ -382,7 +436,6 @@ final class SnapshotReader: @unchecked Sendable {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return .failure(.damaged("not a regular file")) }
-        guard Int(st.st_size) >= SnapshotFormat.headerSize else { return .failure(.damaged("too short to be a snapshot")) }
         // No address space for it (`ulimit -v`): read the files, as without a snapshot.
         guard let file = MappedFile(fd: fd, count: Int(st.st_size)) else { return nil }
         do {
@@ -397,60 +450,25 @@ final class SnapshotReader: @unchecked Sendable {
     private init(_ file: MappedFile, version: String) throws {
         self.file = file
         let all = UnsafeRawBufferPointer(file.bytes)
-        guard Array(all[0..<8]) == SnapshotFormat.magic else { throw Failure.damaged("not a snapshot (bad magic)") }
-        func u64(_ at: Int) -> Int {
-            let v = UInt64(littleEndian: all.loadUnaligned(fromByteOffset: at, as: UInt64.self))
-            return v > UInt64(Int.max) ? -1 : Int(v)
-        }
-        let format = UInt32(littleEndian: all.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
-        guard format == SnapshotFormat.formatVersion else { throw Failure.otherVersion }
-        indexOffset = u64(16)
-        indexLength = u64(24)
-        let total = u64(56)
-        textStart = u64(40)
-        textLength = u64(48)
-        guard total == all.count else { throw Failure.damaged("cut short (\(all.count) of \(total) bytes)") }
-        guard indexOffset >= SnapshotFormat.headerSize, indexLength >= 0, indexOffset % 8 == 0,
-              indexOffset <= all.count, indexLength <= all.count - indexOffset,
-              // No sum of two header fields: they are outside every checksum, and one near
-              // Int.max would overflow (a trap) instead of being refused.
-              textStart == SnapshotFormat.headerSize, textLength >= 0, textLength <= indexOffset - textStart else {
-            throw Failure.damaged("bad header")
-        }
-        let countBytes = SnapshotFormat.countFields * 8
-        guard indexLength >= countBytes else { throw Failure.damaged("index too short") }
+        let layout = try SnapshotLayout(all)
+        (textStart, textLength, indexOffset, indexLength) = (layout.textStart, layout.textLength, layout.indexOffset, layout.indexLength)
+        (entryCount, headLength, generation) = (layout.entryCount, layout.headLength, layout.generation)
         let index = all.baseAddress! + indexOffset
         self.index = index
-        let c = (0..<SnapshotFormat.countFields).map { Int(Int64(littleEndian: index.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self))) }
-        let entryCount = c[0], versionBytes = c[2], rootBytes = c[3]
-        guard entryCount >= 0, versionBytes >= 0, rootBytes >= 0,
-              entryCount <= indexLength / (SnapshotFormat.tableFields * 8), versionBytes <= indexLength, rootBytes <= indexLength else {
-            throw Failure.damaged("bad counts")
-        }
-        headLength = SnapshotFormat.headLength(entries: entryCount, stringBytes: versionBytes + rootBytes)
-        guard headLength <= indexLength else { throw Failure.damaged("index too short") }
         guard SnapshotFormat.checksum(UnsafeRawBufferPointer(start: index, count: headLength))
                 == UInt64(littleEndian: all.loadUnaligned(fromByteOffset: 32, as: UInt64.self)) else {
             throw Failure.damaged("the index does not match its checksum")
         }
-        generation = UInt64(bitPattern: Int64(c[1]))
-        table = (index + countBytes).assumingMemoryBound(to: Int64.self)
-        // Every record lies in the index after the head, whole fields and all.
-        let recordMinimum = SnapshotFormat.recordFields * 8
+        table = (index + SnapshotFormat.countFields * 8).assumingMemoryBound(to: Int64.self)
         for k in 0..<entryCount {
-            let t = table + k * SnapshotFormat.tableFields
-            guard t[0] >= Int64(headLength), t[0] % 8 == 0, t[1] >= Int64(recordMinimum), t[1] % 8 == 0,
-                  t[1] <= Int64(indexLength) - t[0], t[3] >= -1 else {
-                throw Failure.damaged("bad table")
-            }
+            guard layout.record(k, in: index) != nil, table[k * SnapshotFormat.tableFields + 3] >= -1 else { throw Failure.damaged("bad table") }
         }
-        self.entryCount = entryCount
-        let strings = index + countBytes + entryCount * SnapshotFormat.tableFields * 8
-        guard String(decoding: UnsafeRawBufferPointer(start: strings, count: versionBytes), as: UTF8.self)
+        let strings = index + layout.stringsAt
+        guard String(decoding: UnsafeRawBufferPointer(start: strings, count: layout.versionBytes), as: UTF8.self)
                 == SnapshotFormat.programVersion(version) else {
             throw Failure.otherVersion
         }
-        root = String(decoding: UnsafeRawBufferPointer(start: strings + versionBytes, count: rootBytes), as: UTF8.self)
+        root = String(decoding: UnsafeRawBufferPointer(start: strings + layout.versionBytes, count: layout.rootBytes), as: UTF8.self)
         pthread_mutex_init(&mutex, nil)
     }
 
@@ -620,21 +638,18 @@ final class SnapshotReader: @unchecked Sendable {
     func result(_ k: Int) throws(Failure) -> (Issue?, [Diagnostic]) {
         guard holds(k) else { throw .damaged("an entry does not match its checksum") }
         guard let r = record(k) else { throw .damaged("bad record") }
-        // The Int32 parts follow one another: diagnostics, header ranges, sections, articles, blocks.
-        let counts = [r[11], r[27], r[28], r[29], r[30]]
-        let widths = [SnapshotFormat.diagnosticFields, SnapshotFormat.rangeFields, SnapshotFormat.sectionFields,
-                      SnapshotFormat.articleFields, SnapshotFormat.blockFields]
-        var starts: [Int] = []
+        // The Int32 parts follow one another: diagnostics, header ranges, sections, articles,
+        // blocks; each is taken after the one before, checked to lie within the record.
         var at = 0
-        for (count, width) in zip(counts, widths) {
-            guard count >= 0, count <= Int64(r.ints.count / width), at + Int(count) * width <= r.ints.count else { throw .damaged("bad record") }
-            starts.append(at)
-            at += Int(count) * width
+        func part(_ count: Int64, _ width: Int) throws(Failure) -> (start: UnsafePointer<Int32>, count: Int) {
+            guard count >= 0, count <= Int64((r.ints.count - at) / width) else { throw .damaged("bad record") }
+            defer { at += Int(count) * width }
+            return (r.ints.baseAddress! + at, Int(count))
         }
-        let ints = r.ints.baseAddress!
+        let diagnosticPart = try part(r[11], SnapshotFormat.diagnosticFields)
         var diagnostics: [Diagnostic] = []
-        for d in 0..<Int(counts[0]) {
-            let p = ints + starts[0] + d * SnapshotFormat.diagnosticFields
+        for d in 0..<diagnosticPart.count {
+            let p = diagnosticPart.start + d * SnapshotFormat.diagnosticFields
             let severity: Diagnostic.Severity
             switch p[0] {
             case 0: severity = .note
@@ -658,30 +673,32 @@ final class SnapshotReader: @unchecked Sendable {
             guard lo >= 0, lo <= hi, Int(hi) <= n else { throw .damaged("bad text range") }
             return ByteRange(Int(lo), Int(hi))
         }
-        let header = try (0..<Int(counts[1])).map { i throws(Failure) in
-            let p = ints + starts[1] + i * SnapshotFormat.rangeFields
+        let (rangePart, sectionPart) = (try part(r[27], SnapshotFormat.rangeFields), try part(r[28], SnapshotFormat.sectionFields))
+        let (articlePart, blockPart) = (try part(r[29], SnapshotFormat.articleFields), try part(r[30], SnapshotFormat.blockFields))
+        let header = try (0..<rangePart.count).map { i throws(Failure) in
+            let p = rangePart.start + i * SnapshotFormat.rangeFields
             return try range(p[0], p[1])
         }
-        let articleCount = Int32(clamping: counts[3]), blockCount = Int32(clamping: counts[4])
+        let articleCount = Int32(clamping: articlePart.count), blockCount = Int32(clamping: blockPart.count)
         var sections: [Section] = []
-        sections.reserveCapacity(Int(counts[2]))
-        for i in 0..<Int(counts[2]) {
-            let p = ints + starts[2] + i * SnapshotFormat.sectionFields
+        sections.reserveCapacity(sectionPart.count)
+        for i in 0..<sectionPart.count {
+            let p = sectionPart.start + i * SnapshotFormat.sectionFields
             guard p[4] >= 0, p[4] <= p[5], p[5] <= articleCount else { throw .damaged("bad section") }
             sections.append(Section(name: try range(p[0], p[1]), ordinal: p[2], line: p[3], articles: p[4]..<p[5]))
         }
         var articles: [Article] = []
-        articles.reserveCapacity(Int(counts[3]))
-        for i in 0..<Int(counts[3]) {
-            let p = ints + starts[3] + i * SnapshotFormat.articleFields
+        articles.reserveCapacity(articlePart.count)
+        for i in 0..<articlePart.count {
+            let p = articlePart.start + i * SnapshotFormat.articleFields
             guard p[0] >= 0, Int(p[0]) < sections.count, p[1] >= 0, p[1] <= p[2], p[2] <= blockCount else { throw .damaged("bad article") }
             articles.append(Article(section: p[0], blocks: p[1]..<p[2], titleCount: p[3], paragraphCount: p[4],
                                     subheadingCount: p[5], source: p[6] < 0 ? nil : try range(p[6], p[7]), line: p[8]))
         }
         var bad = false
-        let blocks = [Block](unsafeUninitializedCapacity: Int(counts[4])) { out, filled in
-            var p = ints + starts[4]
-            for j in 0..<Int(counts[4]) {
+        let blocks = [Block](unsafeUninitializedCapacity: blockPart.count) { out, filled in
+            var p = blockPart.start
+            for j in 0..<blockPart.count {
                 let lo = p[0], hi = p[1], lineAndKind = p[2]
                 guard lo >= 0, lo <= hi, Int(hi) <= n, lineAndKind >= 0,
                       let kind = Block.Kind(rawValue: UInt8(truncatingIfNeeded: lineAndKind & 3)) else {
@@ -740,29 +757,15 @@ extension FileStamp {
     public static func resealed(_ bytes: [UInt8]) -> [UInt8] {
         var out = bytes
         out.withUnsafeMutableBytes { all in
-            guard all.count >= SnapshotFormat.headerSize else { return }
-            func u64(_ at: Int) -> Int {
-                let v = UInt64(littleEndian: all.loadUnaligned(fromByteOffset: at, as: UInt64.self))
-                return v > UInt64(Int.max) ? -1 : Int(v)
+            guard let layout = try? SnapshotLayout(UnsafeRawBufferPointer(all)) else { return }
+            let index = all.baseAddress! + layout.indexOffset
+            for k in 0..<layout.entryCount {
+                guard let record = layout.record(k, in: index) else { continue }
+                let sum = SnapshotFormat.checksum(UnsafeRawBufferPointer(start: index + record.lowerBound, count: record.count))
+                index.storeBytes(of: sum.littleEndian, toByteOffset: (SnapshotFormat.countFields + k * SnapshotFormat.tableFields + 2) * 8,
+                                 as: UInt64.self)
             }
-            let indexOffset = u64(16), indexLength = u64(24)
-            guard indexOffset >= SnapshotFormat.headerSize, indexLength >= SnapshotFormat.countFields * 8,
-                  indexOffset <= all.count, indexLength <= all.count - indexOffset else { return }
-            let index = all.baseAddress! + indexOffset
-            func i64(_ at: Int) -> Int64 { Int64(littleEndian: index.loadUnaligned(fromByteOffset: at, as: Int64.self)) }
-            let entries = Int(clamping: i64(0)), versionBytes = Int(clamping: i64(16)), rootBytes = Int(clamping: i64(24))
-            guard entries >= 0, entries <= indexLength / (SnapshotFormat.tableFields * 8), versionBytes >= 0, rootBytes >= 0,
-                  versionBytes <= indexLength, rootBytes <= indexLength else { return }
-            let headLength = SnapshotFormat.headLength(entries: entries, stringBytes: versionBytes + rootBytes)
-            guard headLength <= indexLength else { return }
-            for k in 0..<entries {
-                let t = (SnapshotFormat.countFields + k * SnapshotFormat.tableFields) * 8
-                let offset = i64(t), length = i64(t + 8)
-                guard offset >= 0, length >= 0, offset <= Int64(indexLength), length <= Int64(indexLength) - offset else { continue }
-                let sum = SnapshotFormat.checksum(UnsafeRawBufferPointer(start: index + Int(offset), count: Int(length)))
-                index.storeBytes(of: sum.littleEndian, toByteOffset: t + 16, as: UInt64.self)
-            }
-            let head = SnapshotFormat.checksum(UnsafeRawBufferPointer(start: index, count: headLength))
+            let head = SnapshotFormat.checksum(UnsafeRawBufferPointer(start: index, count: layout.headLength))
             all.storeBytes(of: head.littleEndian, toByteOffset: 32, as: UInt64.self)
         }
         return out

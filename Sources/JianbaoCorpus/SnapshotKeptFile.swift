@@ -84,8 +84,8 @@ enum KeptFile {
 
     /// A checksum of a large body as fast as memory gives it: 1 MiB blocks, each hashed by
     /// `SnapshotFormat.checksum` (four interleaved lanes), on all cores, then the blocks'
-    /// hashes chained in order. For files read whole at every run (the snapshot's index, the
-    /// figures, read in place).
+    /// hashes chained in order. For files read whole at every run (the figures, read in place; the
+    /// snapshot's index has a checksum per record instead).
     static func blockChecksum(_ p: UnsafeRawBufferPointer) -> UInt64 {
         let block = 1 << 20
         let blocks = (p.count + block - 1) / block

@@ -15,13 +15,8 @@ import JianbaoTestSupport
     }
 
     @Test func aChangedTermsLexiconMakesTheKeptWordsAgain() throws {
-        let dir = NSTemporaryDirectory() + "jianbao-kept-words-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir + "/corpus", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try "· 动态\n标题\n发展银发经济，银发经济前景广阔。（甲单位）\n".write(toFile: dir + "/corpus/a.txt", atomically: true, encoding: .utf8)
-        try "# our own words\n低空经济\n".write(toFile: dir + "/terms.txt", atomically: true, encoding: .utf8)
-        // A file changed within the last moments is not kept (its stamp could hide a change).
-        Thread.sleep(forTimeInterval: 2.1)
+        let dir = try TestPaths.settledFolder(["corpus/a.txt": "· 动态\n标题\n发展银发经济，银发经济前景广阔。（甲单位）\n",
+                                               "terms.txt": "# our own words\n低空经济\n"])
         let home = TestPaths.freshCacheHome()
         let environment = ["XDG_CACHE_HOME": home, "JIANBAO_LEXICONS": dir]
         let query = ["--no-header", "-c", "freq words", dir + "/corpus"]

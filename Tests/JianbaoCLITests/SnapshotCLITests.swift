@@ -73,13 +73,9 @@ import JianbaoTestSupport
     /// whose statements read them all (docs/SNAPSHOT.md "Texts read from their files").
     @Test func theFirstRunThatReadsEveryTextKeepsTheTextsInTheSnapshot() throws {
         let home = TestPaths.freshCacheHome()
-        let dir = NSTemporaryDirectory() + "jianbao-keep-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let texts = ["2024-01-05.txt": "· 动态\n标题一\n科创板企业的营业收入增长。\n", "2024-02-05.txt": "· 金融\n标题二\n科创债券发行。\n其他。\n"]
-        for (name, text) in texts { try text.write(toFile: dir + "/" + name, atomically: false, encoding: .utf8) }
+        let dir = try TestPaths.settledFolder(texts)
         let bytes = texts.values.reduce(0) { $0 + $1.utf8.count }
-        Thread.sleep(forTimeInterval: 2.1)
         func cache() throws -> String { try Run.jianbao(["-c", ".cache", dir], environment: ["XDG_CACHE_HOME": home]).stdout }
         let query = "count paragraphs where text contains 科创"
         _ = try Run.jianbao(["-c", "count articles", dir], environment: ["XDG_CACHE_HOME": home])
@@ -103,12 +99,8 @@ import JianbaoTestSupport
     /// said once, after the statement that read it, and nothing reads outside the text.
     @Test func aFileCutShortAfterTheLoadIsReportedAfterTheStatementThatReadIt() throws {
         let home = TestPaths.freshCacheHome()
-        let dir = NSTemporaryDirectory() + "jianbao-lazy-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TestPaths.settledFolder(["2024-01-05.txt": "· 动态\n标题一\n科创板企业的营业收入增长。\n· 金融\n标题二\n科创债券发行。\n"])
         let file = dir + "/2024-01-05.txt"
-        try "· 动态\n标题一\n科创板企业的营业收入增长。\n· 金融\n标题二\n科创债券发行。\n".write(toFile: file, atomically: false, encoding: .utf8)
-        Thread.sleep(forTimeInterval: 2.1)
         let query = "count paragraphs where text contains 科创"
         let cold = try Run.jianbao(["-c", query, dir], environment: ["XDG_CACHE_HOME": home])
         #expect(cold.stdout == "count\n2\n" && cold.stderr.isEmpty, "\(cold.stderr)")
@@ -146,11 +138,7 @@ import JianbaoTestSupport
     /// Figures are kept beside the snapshot once extracted and read back by the next run; a
     /// changed user lexicon (or a changed file) makes them again.
     @Test func keptFiguresFollowTheLexiconsAndTheFiles() throws {
-        let dir = NSTemporaryDirectory() + "jianbao-snapshot-figures-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir + "/corpus", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try "· 动态\n标题\n全年大米产量约3.5万公斤，同比增长2%，营业收入12亿元。（甲单位）\n".write(toFile: dir + "/corpus/a.txt", atomically: true, encoding: .utf8)
-        Thread.sleep(forTimeInterval: 2.1)
+        let dir = try TestPaths.settledFolder(["corpus/a.txt": "· 动态\n标题\n全年大米产量约3.5万公斤，同比增长2%，营业收入12亿元。（甲单位）\n"])
         let home = TestPaths.freshCacheHome()
         let environment = ["XDG_CACHE_HOME": home, "JIANBAO_LEXICONS": dir]
         let query = ["--no-header", "-c", "select figures metric, value, unit, change", dir + "/corpus"]
@@ -276,11 +264,7 @@ import JianbaoTestSupport
     /// not to check its subjects) reading the ill-formed bytes as characters or past its tables.
     @Test func aKeptTextDamagedOnDiskMatchesNoRegularExpression() throws {
         let home = TestPaths.freshCacheHome()
-        let corpus = home + "/corpus"
-        try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
-        try "· 动态\n标题\n第一段文字。\n第二段文字。\n".write(toFile: corpus + "/2024-01-05.txt", atomically: true, encoding: .utf8)
-        // Files written in the last two seconds are not kept (their times could still tick).
-        Thread.sleep(forTimeInterval: 2.1)
+        let corpus = try TestPaths.settledFolder(["2024-01-05.txt": "· 动态\n标题\n第一段文字。\n第二段文字。\n"])
         let cached = ["XDG_CACHE_HOME": home]
         let statements = ["-c", "count paragraphs where text matches /^\\X+$/", "-c", "kwic /段/"]
         let plain = try Run.jianbao(["--no-header"] + statements + [corpus], environment: cached)

@@ -23,6 +23,21 @@ public enum TestPaths {
         return path
     }()
 
+    /// A new folder holding `files` (path inside it → UTF-8 text; folders made as needed),
+    /// two seconds old when it is returned: a file changed in the last two seconds is read
+    /// but not kept in a snapshot (docs/SNAPSHOT.md), and a snapshot test needs its files
+    /// kept. Under `cacheHome`, so removed at exit.
+    public static func settledFolder(_ files: [String: String]) throws -> String {
+        let folder = cacheHome + "/files-" + UUID().uuidString
+        for (path, text) in files {
+            let file = folder + "/" + path
+            try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try text.write(toFile: file, atomically: false, encoding: .utf8)
+        }
+        Thread.sleep(forTimeInterval: 2.1)
+        return folder
+    }
+
     /// A fresh, empty cache folder of its own (for a test that looks at what is cached).
     public static func freshCacheHome() -> String {
         let path = cacheHome + "/" + UUID().uuidString

@@ -30,9 +30,9 @@ import JianbaoTestSupport
         return dir
     }
 
-    static func cache() throws -> (TempFolder, SnapshotCache) {
-        let home = try TempFolder()
-        return (home, SnapshotCache(directory: home.path + "/jianbao", version: "test"))
+    /// A cache of its own, in a folder removed when the tests end.
+    static func cache() -> SnapshotCache {
+        SnapshotCache(directory: TestPaths.freshCacheHome() + "/jianbao", version: "test")
     }
 
     static func snapshotFile(_ cache: SnapshotCache, _ dir: TempFolder) -> String {
@@ -46,8 +46,7 @@ import JianbaoTestSupport
 
     @Test func aWarmLoadIsTheColdLoadWithTextMappedNotRead() throws {
         let dir = try Self.corpus()
-        let (home, cache) = try Self.cache()
-        _ = home
+        let cache = Self.cache()
         let plain = CorpusLoader.load(paths: [dir.path])
         let cold = CorpusLoader.load(paths: [dir.path], cache: cache)
         #expect(cold.filesRead == 4 && cold.filesFromSnapshot == 0)
@@ -76,8 +75,7 @@ import JianbaoTestSupport
     @Test(arguments: ["truncate", "flip-head", "flip-record", "flip-stamp", "magic", "garbage", "text-length"])
     func aDamagedSnapshotIsIgnoredWithOneWarningAndRebuilt(_ damage: String) throws {
         let dir = try Self.corpus()
-        let (home, cache) = try Self.cache()
-        _ = home
+        let cache = Self.cache()
         let plain = CorpusLoader.load(paths: [dir.path])
         _ = CorpusLoader.load(paths: [dir.path], cache: cache)
         let file = Self.snapshotFile(cache, dir)
@@ -113,8 +111,7 @@ import JianbaoTestSupport
     /// recent one, stay.
     @Test func temporaryFilesOfGoneWritersAreSweptByTheNextWrite() throws {
         let dir = try Self.corpus()
-        let (home, cache) = try Self.cache()
-        _ = home
+        let cache = Self.cache()
         #expect(cache.makeDirectory() == nil)
         let gone = Int32.max - 1    // above any pid_max: no such process
         let old = (name: "corpus-0000000000000001.snapshot.tmp-\(gone)-1", age: 7200)
@@ -135,8 +132,7 @@ import JianbaoTestSupport
 
     @Test func changedAddedAndRemovedFilesAreReadAloneAndTheSnapshotFollows() throws {
         let dir = try Self.corpus()
-        let (home, cache) = try Self.cache()
-        _ = home
+        let cache = Self.cache()
         _ = CorpusLoader.load(paths: [dir.path], cache: cache)
         // Same size, same modification time, other words: the change time tells.
         let changed = dir.path + "/2024-01-05.txt"
@@ -167,8 +163,7 @@ import JianbaoTestSupport
     /// and every later load answers as reading the files does.
     @Test func aSnapshotWithKeptTextsFollowsAnAddedFileThatMovesEveryEntry() throws {
         let dir = try Self.corpus()
-        let (home, cache) = try Self.cache()
-        _ = home
+        let cache = Self.cache()
         _ = CorpusLoader.load(paths: [dir.path], cache: cache)
         let warm = CorpusLoader.load(paths: [dir.path], cache: cache)
         for issue in warm.issues { _ = issue.text.array }
@@ -191,8 +186,7 @@ import JianbaoTestSupport
 
     @Test func aTextReadFromItsFileAfterTheFileChangedKeepsItsSizeAndIsReported() throws {
         let dir = try Self.corpus()
-        let (home, cache) = try Self.cache()
-        _ = home
+        let cache = Self.cache()
         _ = CorpusLoader.load(paths: [dir.path], cache: cache)
         let warm = CorpusLoader.load(paths: [dir.path], cache: cache)
         #expect(warm.filesFromSnapshot == 4)
@@ -229,8 +223,7 @@ import JianbaoTestSupport
 
     @Test func textsReadFromTheirFilesAreKeptInTheSnapshotOnceAllHaveBeenRead() throws {
         let dir = try Self.corpus()
-        let (home, cache) = try Self.cache()
-        _ = home
+        let cache = Self.cache()
         let plain = CorpusLoader.load(paths: [dir.path])
         _ = CorpusLoader.load(paths: [dir.path], cache: cache)
         let file = Self.snapshotFile(cache, dir)
@@ -265,8 +258,7 @@ import JianbaoTestSupport
     /// appending its copies after them (the snapshot grew by every text each time).
     @Test func textsKeptByAnotherRunAreNotKeptTwice() throws {
         let dir = try Self.corpus()
-        let (home, cache) = try Self.cache()
-        _ = home
+        let cache = Self.cache()
         _ = CorpusLoader.load(paths: [dir.path], cache: cache)
         let file = Self.snapshotFile(cache, dir)
         let first = CorpusLoader.load(paths: [dir.path], cache: cache), second = CorpusLoader.load(paths: [dir.path], cache: cache)
@@ -283,8 +275,7 @@ import JianbaoTestSupport
 
     @Test func textsAreNotKeptWhenAFileChangedBeforeItsTextWasRead() throws {
         let dir = try Self.corpus()
-        let (home, cache) = try Self.cache()
-        _ = home
+        let cache = Self.cache()
         _ = CorpusLoader.load(paths: [dir.path], cache: cache)
         let file = Self.snapshotFile(cache, dir)
         let indexOnly = Self.size(file)
@@ -303,8 +294,7 @@ import JianbaoTestSupport
     @Test func aFileJustWrittenIsNotTrustedToItsTimes() throws {
         let dir = try TempFolder()
         try dir.write("2024-01-05.txt", "· 动态\n标题一\n\(long)（甲）\n")
-        let (home, cache) = try Self.cache()
-        _ = home
+        let cache = Self.cache()
         _ = CorpusLoader.load(paths: [dir.path], cache: cache)
         // Rewritten at once with the same size: its times may not differ from the first.
         try dir.write("2024-01-05.txt", "· 动态\n题目一\n\(long)（甲）\n")
@@ -315,9 +305,9 @@ import JianbaoTestSupport
 
     @Test func anotherEncodingOrAnotherBuildIsNotTakenFromTheSnapshot() throws {
         let dir = try Self.corpus()
-        let (home, cache) = try Self.cache()
+        let cache = Self.cache()
         _ = CorpusLoader.load(paths: [dir.path], cache: cache)
-        let other = SnapshotCache(directory: home.path + "/jianbao", version: "another build")
+        let other = SnapshotCache(directory: cache.directory, version: "another build")
         let rebuilt = CorpusLoader.load(paths: [dir.path], cache: other)
         #expect(rebuilt.filesFromSnapshot == 0 && rebuilt.cacheWarnings.isEmpty)
         let forced = CorpusLoader.load(paths: [dir.path], encodings: [dir.path: "GBK"], cache: other)
@@ -327,8 +317,7 @@ import JianbaoTestSupport
 
     @Test func concurrentWritersLeaveOneWholeSnapshot() throws {
         let dir = try Self.corpus()
-        let (home, cache) = try Self.cache()
-        _ = home
+        let cache = Self.cache()
         let expected = Self.fingerprint(CorpusLoader.load(paths: [dir.path]))
         let file = Self.snapshotFile(cache, dir)
         let folder = dir.path, directory = cache.directory
@@ -370,8 +359,7 @@ import JianbaoTestSupport
     }
 
     @Test func keptFiguresAreTheExtractedOnesFieldForField() throws {
-        let (home, cache) = try Self.cache()
-        _ = home
+        let cache = Self.cache()
         _ = CorpusLoader.load(paths: [TestPaths.examples], cache: cache)
         let loaded = CorpusLoader.load(paths: [TestPaths.examples], cache: cache)
         let store = try #require(loaded.figureStore)
@@ -455,8 +443,7 @@ import JianbaoTestSupport
     /// either refused or reads back figures whose every field can be read — never a crash,
     /// since the figures are read in place, trusting what the load checked.
     @Test func keptFiguresWithBadCodesAndAGoodChecksumAreRefusedOrReadable() throws {
-        let (home, cache) = try Self.cache()
-        _ = home
+        let cache = Self.cache()
         _ = CorpusLoader.load(paths: [TestPaths.examples], cache: cache)
         let loaded = CorpusLoader.load(paths: [TestPaths.examples], cache: cache)
         let store = try #require(loaded.figureStore)
@@ -497,8 +484,7 @@ import JianbaoTestSupport
 
     @Test func cacheClearRemovesOnlySnapshots() throws {
         let dir = try Self.corpus()
-        let (home, cache) = try Self.cache()
-        _ = home
+        let cache = Self.cache()
         _ = CorpusLoader.load(paths: [dir.path], cache: cache)
         let other = cache.directory + "/notes.txt"
         try #require(FileManager.default.createFile(atPath: other, contents: Data("mine".utf8)))

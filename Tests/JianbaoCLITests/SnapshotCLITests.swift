@@ -284,4 +284,41 @@ import JianbaoTestSupport
         #expect(lines.first == "1", "\(damaged.stdout)")
         #expect(lines.count == 2 && lines[1].contains("第二"), "one kwic hit, in the paragraph that is whole: \(damaged.stdout)")
     }
+
+    /// A corpus on a read-only medium works: no run writes in the corpus folder — not the
+    /// cold run that writes the snapshot, not the run that keeps the texts in it, not the one
+    /// that keeps figures and words. strace lists every file call of each run; none may open
+    /// a path in the corpus for writing, make, rename or remove one. (Making the folder
+    /// read-only proves nothing to a test run as root, which may write there anyway.)
+    @Test(.enabled(if: straceTraces, "strace cannot trace here"))
+    func noRunWritesInTheCorpusFolder() throws {
+        let home = TestPaths.freshCacheHome()
+        let corpus = try TestPaths.settledFolder(["2024-01-05.txt": "· 动态\n标题\n营业收入3亿元，同比增长5%。（甲单位）\n",
+                                                  "sub/2024-02-05.txt": "· 金融\n标题二\n科创债券发行。\n"])
+        let runs = [["count articles"], ["count paragraphs where text contains 科", "count figures", "freq words limit 1"],
+                    ["metric 营业收入", "select paragraphs text"]]
+        for (n, statements) in runs.enumerated() {
+            let log = home + "/strace-\(n)"
+            let run = try Run.program("/usr/bin/env", ["XDG_CACHE_HOME=\(home)", "strace", "-f", "-qq", "-o", log, "-e", "trace=%file,%desc",
+                                                       TestPaths.executable] + statements.flatMap { ["-c", $0] } + [corpus])
+            #expect(run.status == 0, "\(run.stderr)")
+            let calls = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+            #expect(calls.contains { $0.contains(corpus + "/sub/2024-02-05.txt") } || n > 0, "strace saw the corpus read")
+            // "<pid>  <call>(<arguments>) = <result>"
+            let changing: Set<Substring> = ["mkdir", "mkdirat", "rename", "renameat", "renameat2", "unlink", "unlinkat", "rmdir", "link",
+                                            "linkat", "symlink", "symlinkat", "truncate", "chmod", "fchmodat", "chown", "fchownat",
+                                            "utimensat", "creat"]
+            let writes = calls.filter { call in
+                guard call.contains(corpus), let open = call.firstIndex(of: "(") else { return false }
+                let name = call[..<open].split(separator: " ").last ?? ""
+                return changing.contains(name) || ["O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC"].contains { call.contains($0) }
+            }
+            #expect(writes.isEmpty, "\(writes)")
+        }
+        // The runs did what is being checked: snapshot, kept texts, figures and words.
+        let kept = try FileManager.default.contentsOfDirectory(atPath: home + "/jianbao")
+        #expect(Set(kept.map { ($0 as NSString).pathExtension }) == ["snapshot", "figures", "words"], "\(kept)")
+        let listing = try Run.jianbao(["-c", ".cache", corpus], environment: ["XDG_CACHE_HOME": home])
+        #expect(!listing.stdout.contains(" 0 bytes of text"), "\(listing.stdout)")
+    }
 }
